@@ -1,0 +1,188 @@
+"""The Store contract: one interface, two backends (SQLite + FTS5 embedded, Elasticsearch).
+
+Every backend passes the same contract suite (tests/test_store_contract.py). Rules
+every implementation keeps:
+
+* Writes are idempotent upserts keyed by stable ids (credit code, document id,
+  (credit code, as_of, model version) for scores, alert id, run id): re-running a
+  cycle never duplicates anything.
+* Crawled text is hostile: queries are always parameterised, never formatted.
+* Full-text search runs over jieba tokens produced by ``indexing.tokenize`` so
+  both backends split Chinese the same way.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from indexing.models import Alert, Company, Document, Run, Score
+
+
+@dataclass(slots=True)
+class CompanyQuery:
+    text: str = ""  # name, credit code or keyword; empty: all
+    region: str = ""  # region code prefix ("44" = Guangdong, "4403" = Shenzhen)
+    industry: str = ""
+    level: str = ""  # green | blue | yellow | orange | red
+    min_score: float | None = None
+    max_score: float | None = None
+    sort: str = "score"  # score | name | relevance | rise
+    limit: int = 20
+    offset: int = 0
+    search_after: list[Any] | None = None  # cursor from Page.next_cursor (deep pagination)
+
+
+@dataclass(slots=True)
+class DocumentQuery:
+    text: str = ""
+    source_kind: str = ""
+    credit_code: str = ""  # only documents mentioning this company
+    date_from: str = ""  # on published (falls back to fetched) date, ISO
+    date_to: str = ""
+    sort: str = "relevance"  # relevance | date
+    limit: int = 20
+    offset: int = 0
+    search_after: list[Any] | None = None
+
+
+@dataclass(slots=True)
+class CompanyHit:
+    company: Company
+    smoke_index: float | None
+    level: str
+    highlight: str = ""  # HTML-escaped snippet with <mark> around matches
+
+
+@dataclass(slots=True)
+class DocumentHit:
+    document: Document
+    relevance: float
+    highlight: str = ""  # HTML-escaped snippet with <mark> around matches
+
+
+@dataclass(slots=True)
+class Page:
+    hits: list[Any]
+    total: int
+    next_cursor: list[Any] | None = None
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)  # ids that could not be written
+
+
+class Store(ABC):
+    """Where everything crawled and computed is kept. See module docstring."""
+
+    # --- lifecycle -----------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- companies -----------------------------------------------------------
+    @abstractmethod
+    def upsert_companies(self, companies: Iterable[Company]) -> UpsertResult: ...
+
+    @abstractmethod
+    def get_company(self, credit_code: str) -> Company | None: ...
+
+    @abstractmethod
+    def iter_companies(self) -> Iterator[Company]: ...
+
+    @abstractmethod
+    def count_companies(self) -> int: ...
+
+    @abstractmethod
+    def companies_by_name(self, name: str) -> list[Company]:
+        """Companies whose current name, former name or alias equals ``name`` after
+        ``indexing.normalize.normalize_name`` (used by entity linking)."""
+
+    @abstractmethod
+    def companies_by_domain(self, domain: str) -> list[Company]: ...
+
+    # --- documents -----------------------------------------------------------
+    @abstractmethod
+    def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:
+        """Insert or update by ``Document.id``; same content_hash counts as unchanged."""
+
+    @abstractmethod
+    def get_document(self, doc_id: str) -> Document | None: ...
+
+    @abstractmethod
+    def documents_for(self, credit_code: str, source_kind: str = "") -> list[Document]:
+        """Every document that mentions the company, oldest published first."""
+
+    @abstractmethod
+    def iter_documents(self, source_kind: str = "") -> Iterator[Document]: ...
+
+    @abstractmethod
+    def count_documents(self, source_kind: str = "") -> int: ...
+
+    @abstractmethod
+    def document_ids_with_hash(self, content_hash: str) -> list[str]:
+        """Ids of stored documents with exactly this content hash (exact-duplicate check)."""
+
+    # --- search --------------------------------------------------------------
+    @abstractmethod
+    def search_companies(self, query: CompanyQuery) -> Page: ...
+
+    @abstractmethod
+    def search_documents(self, query: DocumentQuery) -> Page: ...
+
+    @abstractmethod
+    def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:
+        """Counts of companies per value of ``level``, ``region`` (2-digit province) or ``industry``."""
+
+    # --- scores --------------------------------------------------------------
+    @abstractmethod
+    def save_scores(self, scores: Iterable[Score]) -> int:
+        """Upsert by (credit_code, as_of, model_version); also becomes the company's
+        current score when its as_of is the newest."""
+
+    @abstractmethod
+    def latest_score(self, credit_code: str) -> Score | None: ...
+
+    @abstractmethod
+    def score_history(self, credit_code: str) -> list[tuple[str, float, str]]:
+        """[(as_of, smoke_index, model_version)] oldest first."""
+
+    @abstractmethod
+    def iter_latest_scores(self, min_score: float | None = None) -> Iterator[Score]:
+        """Each company's current score, highest index first."""
+
+    # --- alerts --------------------------------------------------------------
+    @abstractmethod
+    def save_alert(self, alert: Alert) -> bool:
+        """Insert if its id is new; returns whether it was new. Never overwrites delivery state."""
+
+    @abstractmethod
+    def update_alert(self, alert: Alert) -> None: ...
+
+    @abstractmethod
+    def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]: ...
+
+    # --- runs and crawl state ------------------------------------------------
+    @abstractmethod
+    def save_run(self, run: Run) -> None: ...
+
+    @abstractmethod
+    def list_runs(self, limit: int = 20) -> list[Run]: ...
+
+    @abstractmethod
+    def get_state(self, key: str) -> str | None:
+        """Small key-value state: crawl watermarks, ETags, schema versions."""
+
+    @abstractmethod
+    def set_state(self, key: str, value: str) -> None: ...
