@@ -1,0 +1,363 @@
+"""Users, roles, sessions, login throttling and the audit log.
+
+Kept in an app database (``$SMOKE_HOME/app.db``), separate from the Store: the
+Store holds what was crawled and computed, this holds who may see it and who did.
+
+* Passwords are hashed with argon2id (argon2-cffi); unknown users still cost one
+  hash so that timing does not reveal which user names exist.
+* Session and API tokens are random; only their SHA-256 is stored, so a copy of
+  app.db does not let anyone log in.
+* Each session carries its own CSRF token (checked on every form POST).
+* Login failures are counted per (user, client address) in the database, so the
+  limit holds across worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+ROLES: tuple[str, ...] = ("viewer", "analyst", "auditor", "admin")
+ROLE_LABELS = {"viewer": "查看员", "analyst": "分析员", "auditor": "审计员", "admin": "管理员"}
+
+# What each role may do beyond reading (admins may do everything).
+_PERMISSIONS: dict[str, set[str]] = {
+    "viewer": {"read"},
+    "analyst": {"read", "ack_alerts"},
+    "auditor": {"read", "ack_alerts", "export"},
+    "admin": {"read", "ack_alerts", "export", "admin"},
+}
+
+SESSION_TTL = timedelta(hours=12)
+API_TOKEN_TTL = timedelta(hours=24)
+LOGIN_WINDOW = timedelta(minutes=1)
+LOGIN_MAX_FAILURES = 5
+USERNAME_MAX = 64
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """Bad user input for an account operation (unknown role, short password, ...)."""
+
+
+def can(role: str, permission: str) -> bool:
+    """Whether ``role`` holds ``permission`` (read | ack_alerts | export | admin)."""
+    return permission in _PERMISSIONS.get(role, set())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat(timespec="seconds")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class User:
+    username: str
+    role: str
+    created: str
+    disabled: bool = False
+
+
+@dataclass(slots=True)
+class Session:
+    username: str
+    role: str
+    csrf: str
+    kind: str  # web | api
+    expires: str
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    id: int
+    ts: str
+    username: str
+    action: str
+    detail: dict[str, Any]
+    row_count: int | None
+    client: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "ts": self.ts,
+            "username": self.username,
+            "action": self.action,
+            "detail": self.detail,
+            "row_count": self.row_count,
+            "client": self.client,
+        }
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    pw_hash TEXT NOT NULL,
+    created TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts TEXT NOT NULL,
+    username TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    row_count INTEGER,
+    client TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_ts ON audit(ts);
+CREATE TABLE IF NOT EXISTS login_failures (
+    key TEXT NOT NULL,
+    ts TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, ts);
+"""
+
+
+class Accounts:
+    """The app database. Safe to share between threads: one short connection per call."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._conn() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # --- users ---------------------------------------------------------------
+    @staticmethod
+    def _check_username(username: str) -> str:
+        username = (username or "").strip()
+        if not username or len(username) > USERNAME_MAX or not username.isprintable() or " " in username:
+            raise AccountError(f"username: expected 1-{USERNAME_MAX} printable characters without spaces")
+        return username
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if not (PASSWORD_MIN <= len(password or "") <= PASSWORD_MAX):
+            raise AccountError(f"password: expected {PASSWORD_MIN}-{PASSWORD_MAX} characters")
+
+    @staticmethod
+    def _check_role(role: str) -> str:
+        if role not in ROLES:
+            raise AccountError(f"role: expected one of {', '.join(ROLES)}, got {role!r}")
+        return role
+
+    def add_user(self, username: str, password: str, role: str) -> User:
+        username = self._check_username(username)
+        self._check_role(role)
+        self._check_password(password)
+        created = _iso(_now())
+        try:
+            with self._conn() as db:
+                db.execute(
+                    "INSERT INTO users (username, role, pw_hash, created) VALUES (?, ?, ?, ?)",
+                    (username, role, _hasher.hash(password), created),
+                )
+        except sqlite3.IntegrityError:
+            raise AccountError(f"username: {username!r} already exists") from None
+        return User(username, role, created)
+
+    def set_password(self, username: str, password: str) -> None:
+        """Reset a password; every open session and token of the user ends."""
+        self._check_password(password)
+        with self._conn() as db:
+            cur = db.execute("UPDATE users SET pw_hash = ? WHERE username = ?", (_hasher.hash(password), username))
+            if cur.rowcount == 0:
+                raise AccountError(f"username: no user {username!r}")
+            db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+
+    def set_role(self, username: str, role: str) -> None:
+        self._check_role(role)
+        with self._conn() as db:
+            cur = db.execute("UPDATE users SET role = ? WHERE username = ?", (role, username))
+            if cur.rowcount == 0:
+                raise AccountError(f"username: no user {username!r}")
+
+    def set_disabled(self, username: str, disabled: bool) -> None:
+        with self._conn() as db:
+            cur = db.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
+            if cur.rowcount == 0:
+                raise AccountError(f"username: no user {username!r}")
+            if disabled:
+                db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+
+    def get_user(self, username: str) -> User | None:
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT username, role, created, disabled FROM users WHERE username = ?", (username,)
+            ).fetchone()
+        return User(row[0], row[1], row[2], bool(row[3])) if row else None
+
+    def list_users(self) -> list[User]:
+        with self._conn() as db:
+            rows = db.execute("SELECT username, role, created, disabled FROM users ORDER BY username").fetchall()
+        return [User(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user if the password matches and the account is enabled, else None."""
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT username, role, created, disabled, pw_hash FROM users WHERE username = ?",
+                (username or "",),
+            ).fetchone()
+        if row is None:
+            try:  # same cost as a real check: do not reveal which names exist
+                _hasher.verify(_DUMMY_HASH, password or "")
+            except VerificationError:
+                pass
+            return None
+        try:
+            _hasher.verify(row[4], password or "")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return None
+        if row[3]:
+            return None
+        if _hasher.check_needs_rehash(row[4]):
+            with self._conn() as db:
+                db.execute("UPDATE users SET pw_hash = ? WHERE username = ?", (_hasher.hash(password), row[0]))
+        return User(row[0], row[1], row[2], False)
+
+    # --- login throttling ----------------------------------------------------
+    @staticmethod
+    def _throttle_key(username: str, client: str) -> str:
+        return f"{(username or '').strip().lower()}\x1f{client}"
+
+    def login_blocked(self, username: str, client: str) -> bool:
+        """True when this user name from this address failed too often in the last minute."""
+        since = _iso(_now() - LOGIN_WINDOW)
+        with self._conn() as db:
+            db.execute("DELETE FROM login_failures WHERE ts < ?", (since,))
+            (n,) = db.execute(
+                "SELECT COUNT(*) FROM login_failures WHERE key = ? AND ts >= ?",
+                (self._throttle_key(username, client), since),
+            ).fetchone()
+        return n >= LOGIN_MAX_FAILURES
+
+    def record_login_failure(self, username: str, client: str) -> None:
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO login_failures (key, ts) VALUES (?, ?)",
+                (self._throttle_key(username, client), _iso(_now())),
+            )
+
+    def clear_login_failures(self, username: str, client: str) -> None:
+        with self._conn() as db:
+            db.execute("DELETE FROM login_failures WHERE key = ?", (self._throttle_key(username, client),))
+
+    # --- sessions and API tokens ---------------------------------------------
+    def create_session(self, username: str, kind: str = "web") -> tuple[str, Session]:
+        """A new random token (returned once, stored hashed) and its session."""
+        user = self.get_user(username)
+        if user is None or user.disabled:
+            raise AccountError(f"username: no enabled user {username!r}")
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        expires = _iso(now + (API_TOKEN_TTL if kind == "api" else SESSION_TTL))
+        csrf = secrets.token_urlsafe(32)
+        with self._conn() as db:
+            db.execute("DELETE FROM sessions WHERE expires < ?", (_iso(now),))
+            db.execute(
+                "INSERT INTO sessions (token_hash, username, kind, csrf, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
+                (_token_hash(token), username, kind, csrf, _iso(now), expires),
+            )
+        return token, Session(username, user.role, csrf, kind, expires)
+
+    def get_session(self, token: str, kind: str = "web") -> Session | None:
+        if not token or len(token) > 200:
+            return None
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT s.username, u.role, s.csrf, s.kind, s.expires FROM sessions s "
+                "JOIN users u ON u.username = s.username "
+                "WHERE s.token_hash = ? AND s.kind = ? AND u.disabled = 0",
+                (_token_hash(token), kind),
+            ).fetchone()
+        if row is None or row[4] < _iso(_now()):
+            return None
+        return Session(*row)
+
+    def end_session(self, token: str) -> None:
+        with self._conn() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))
+
+    # --- audit log -----------------------------------------------------------
+    def audit(
+        self,
+        username: str,
+        action: str,
+        detail: dict[str, Any] | None = None,
+        row_count: int | None = None,
+        client: str = "",
+    ) -> None:
+        """Record who did what (search, view_company, export, login, ...), with the query and row count."""
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO audit (ts, username, action, detail, row_count, client) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    _iso(_now()),
+                    username,
+                    action,
+                    json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+                    row_count,
+                    client,
+                ),
+            )
+
+    def list_audit(
+        self, limit: int = 100, offset: int = 0, username: str = "", action: str = ""
+    ) -> list[AuditEntry]:
+        sql = "SELECT id, ts, username, action, detail, row_count, client FROM audit WHERE 1 = 1"
+        args: list[Any] = []
+        if username:
+            sql += " AND username = ?"
+            args.append(username)
+        if action:
+            sql += " AND action = ?"
+            args.append(action)
+        sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
+        args += [max(0, min(limit, 10_000)), max(0, offset)]
+        with self._conn() as db:
+            rows = db.execute(sql, args).fetchall()
+        return [AuditEntry(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]

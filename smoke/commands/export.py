@@ -1,0 +1,55 @@
+"""`smoke export`: high-risk companies with evidence, for auditors, with a manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from smoke.exports import FORMATS, ExportError, manifest_path, write_export
+
+
+@click.command("export")
+@click.option("--min-score", default=60.0, show_default=True, type=click.FloatRange(0, 100), help="Lowest smoke index.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="File format (default: from -o's suffix, else csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--region", default="", help="Region code prefix, e.g. 44 (广东) or 4403 (深圳).")
+@click.option("--industry", default="", help="Exact industry.")
+@click.option("--level", type=click.Choice(["green", "blue", "yellow", "orange", "red"]), default=None, help="Only this band.")
+@click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="Highest smoke index.")
+@click.option("--as-of", default=None, help="Data as-of date to record in the manifest (default: newest score date).")
+def export(
+    min_score: float,
+    fmt: str | None,
+    output: Path,
+    region: str,
+    industry: str,
+    level: str | None,
+    max_score: float | None,
+    as_of: str | None,
+) -> None:
+    """Export companies at or above --min-score as CSV (UTF-8 with BOM), XLSX or JSONL.
+
+    Writes OUTPUT and OUTPUT.manifest.json (filters, model version, as-of date, row
+    count, SHA-256). Rows are ordered by index then credit code, so the same data
+    and model version always give the same rows.
+    """
+    from indexing.store import open_store
+
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = suffix if suffix in FORMATS else "csv"
+    filters = {"region": region, "industry": industry, "level": level, "max_score": max_score}
+    click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
+    try:
+        with open_store() as store:
+            manifest = write_export(store, output, fmt=fmt, min_score=min_score, filters=filters, as_of=as_of)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"wrote {manifest['row_count']} rows to {output} ({fmt}); manifest {manifest_path(output)}\n"
+        f"sha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  as of {manifest['as_of'] or '-'}"
+    )
+
+
+COMMANDS = [export]

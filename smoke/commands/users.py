@@ -1,0 +1,100 @@
+"""`smoke users add|reset|list|role|disable|enable`: web and API accounts in $SMOKE_HOME/app.db."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from smoke.accounts import ROLE_LABELS, ROLES, AccountError, Accounts
+
+
+def _accounts() -> Accounts:
+    from config.settings import get_settings
+
+    return Accounts(get_settings().home / "app.db")
+
+
+def _read_password() -> str:
+    """The password from standard input: prompted twice on a terminal, the first line otherwise."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+@click.group("users")
+def users() -> None:
+    """Manage web and API users (roles: viewer, analyst, auditor, admin)."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True, help="What the user may do.")
+def add(username: str, role: str) -> None:
+    """Add USERNAME; the password is read from standard input (at least 8 characters)."""
+    try:
+        _accounts().add_user(username, _read_password(), role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added {username} ({role})")
+
+
+@users.command("reset")
+@click.argument("username")
+def reset(username: str) -> None:
+    """Set a new password for USERNAME (read from standard input); ends their sessions."""
+    try:
+        _accounts().set_password(username, _read_password())
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"password reset for {username}; their sessions and tokens ended")
+
+
+@users.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+def role(username: str, role: str) -> None:
+    """Give USERNAME another ROLE."""
+    try:
+        _accounts().set_role(username, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} is now {role}")
+
+
+@users.command("disable")
+@click.argument("username")
+def disable(username: str) -> None:
+    """Disable USERNAME (ends their sessions; they can no longer log in)."""
+    try:
+        _accounts().set_disabled(username, True)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} disabled")
+
+
+@users.command("enable")
+@click.argument("username")
+def enable(username: str) -> None:
+    """Enable USERNAME again."""
+    try:
+        _accounts().set_disabled(username, False)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} enabled")
+
+
+@users.command("list")
+def list_users() -> None:
+    """List users with role, creation time and state."""
+    rows = _accounts().list_users()
+    if not rows:
+        click.echo("no users yet: smoke users add NAME --role admin")
+        return
+    for u in rows:
+        state = "disabled" if u.disabled else "active"
+        click.echo(f"{u.username:<24} {u.role:<8} {ROLE_LABELS[u.role]:<4} {u.created}  {state}")
+
+
+COMMANDS = [users]

@@ -1,0 +1,252 @@
+"""The OpenAPI 3.0 description of /api/v1 (served at /api/v1/openapi.json).
+
+Written by hand, next to the routes it describes; tests/web runs schemathesis
+against it, so the description and the code cannot drift apart silently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexing.models import DIMENSIONS, LEVELS
+
+_LEVELS = [level for _, level, _ in LEVELS]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _score_param(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "number", "minimum": 0, "maximum": 100}}  # fmt: skip
+
+
+_AUTH_ERRORS = {"401": _error("No or invalid bearer token"), "403": _error("The role may not do this")}
+
+_FILTERS = [
+    {"name": "region", "in": "query", "required": False, "description": "Region code prefix (44 = 广东)",
+     "schema": {"type": "string", "pattern": "^[0-9]{0,6}$", "maxLength": 6}},
+    {"name": "industry", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 50}},
+    {"name": "level", "in": "query", "required": False, "schema": {"type": "string", "enum": _LEVELS}},
+]  # fmt: skip
+
+
+def openapi_spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "smokewatch API",
+            "version": "1",
+            "description": "Smoke index (冒烟指数) of companies, with evidence; exports for auditors; audit log for admins.",
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+                },
+                "CompanySummary": {
+                    "type": "object",
+                    "required": ["credit_code", "name", "smoke_index", "level"],
+                    "properties": {
+                        "credit_code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "smoke_index": {"type": "number", "nullable": True},
+                        "level": {"type": "string"},
+                        "region": {"type": "string"},
+                        "industry": {"type": "string"},
+                    },
+                },
+                "Evidence": {
+                    "type": "object",
+                    "properties": {"url": {"type": "string"}, "snippet": {"type": "string"}, "date": {"type": "string"}},
+                },
+                "Indicator": {
+                    "type": "object",
+                    "required": ["id", "dimension", "points"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "dimension": {"type": "string"},
+                        "label": {"type": "string"},
+                        "value": {"type": "number"},
+                        "points": {"type": "number"},
+                        "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+                    },
+                },
+                "CompanyProfile": {
+                    "type": "object",
+                    "description": "The same object as `smoke company --json`.",
+                    "required": ["name", "credit_code", "smoke_index", "level", "dimensions", "indicators"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "credit_code": {"type": "string"},
+                        "smoke_index": {"type": "number", "nullable": True},
+                        "level": {"type": "string"},
+                        "dimensions": {
+                            "type": "object",
+                            "properties": {d: {"type": "number"} for d in DIMENSIONS},
+                        },
+                        "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}},
+                        "model_version": {"type": "string"},
+                        "region": {"type": "string"},
+                        "industry": {"type": "string"},
+                        "history": {"type": "array"},
+                    },
+                },
+                "AuditEntry": {
+                    "type": "object",
+                    "required": ["id", "ts", "username", "action", "detail"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "ts": {"type": "string"},
+                        "username": {"type": "string"},
+                        "action": {"type": "string"},
+                        "detail": {"type": "object"},
+                        "row_count": {"type": "integer", "nullable": True},
+                        "client": {"type": "string"},
+                    },
+                },
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/auth/token": {
+                "post": {
+                    "summary": "Exchange a username and password for a bearer token",
+                    "security": [],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["username", "password"],
+                                    "properties": {
+                                        "username": {"type": "string", "maxLength": 64},
+                                        "password": {"type": "string", "maxLength": 1024},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "A token",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["access_token", "token_type"],
+                                        "properties": {
+                                            "access_token": {"type": "string"},
+                                            "token_type": {"type": "string", "enum": ["bearer"]},
+                                            "expires": {"type": "string"},
+                                            "role": {"type": "string"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error("Body is not JSON with username and password"),
+                        "401": _error("Wrong username or password"),
+                        "413": _error("Body too large"),
+                        "429": _error("Too many failed logins"),
+                    },
+                }
+            },
+            "/api/v1/companies": {
+                "get": {
+                    "summary": "Search companies (highest smoke index first when q is empty)",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}},
+                        _score_param("min_score", "Lowest smoke index"),
+                        _score_param("max_score", "Highest smoke index"),
+                        *_FILTERS,
+                        {"name": "limit", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 0, "maximum": 200}},
+                        {"name": "offset", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 0, "maximum": 10000}},
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": {
+                            "description": "Matching companies; X-Total-Count gives the total",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CompanySummary"}}
+                                }
+                            },
+                        },
+                        "400": _error("A parameter is malformed"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/companies/{credit_code}": {
+                "get": {
+                    "summary": "One company's smoke index, dimensions, indicators with evidence, history",
+                    "parameters": [
+                        {"name": "credit_code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The profile",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompanyProfile"}}},
+                        },
+                        "404": _error("No such company"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/export": {
+                "get": {
+                    "summary": "Export high-risk companies (auditors and admins); the file's SHA-256 is in X-Export-SHA256",
+                    "parameters": [
+                        {"name": "format", "in": "query", "required": False,
+                         "schema": {"type": "string", "enum": ["csv", "xlsx", "jsonl"], "default": "csv"}},
+                        _score_param("min_score", "Lowest smoke index (default 60)"),
+                        *_FILTERS,
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": {
+                            "description": "The export file",
+                            "content": {
+                                "text/csv": {"schema": {"type": "string"}},
+                                "application/x-ndjson": {"schema": {"type": "string"}},
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                },
+                            },
+                        },
+                        "400": _error("A parameter is malformed"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/audit": {
+                "get": {
+                    "summary": "The audit log, newest first (admins)",
+                    "parameters": [
+                        {"name": "limit", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 0, "maximum": 1000}},
+                        {"name": "offset", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 0, "maximum": 1000000}},
+                        {"name": "username", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64}},
+                        {"name": "action", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40}},
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": {
+                            "description": "Entries",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}}
+                            },
+                        },
+                        "400": _error("A parameter is malformed"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,172 @@
+"""Exports for auditors, users and the audit log for admins."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from smoke.accounts import ROLES, AccountError
+from smoke.exports import FORMATS, ExportError, media_type, neutralise, write_export
+from smoke.web import views
+from smoke.web.context import ApiError, audit, cfg, check_csrf, render, require, store
+
+
+def export_params(p: Any) -> tuple[str, float, dict[str, Any]]:
+    """(format, min_score, filters) from query parameters, or ExportError naming the field."""
+    fmt = str(p.get("format", "csv"))
+    if fmt not in FORMATS:
+        raise ExportError(f"format: expected one of {', '.join(FORMATS)}")
+    raw = p.get("min_score")
+    min_score = views.parse_float(raw)
+    if raw not in (None, "") and min_score is None:
+        raise ExportError("min_score: expected a number from 0 to 100")
+    filters: dict[str, Any] = {}
+    region = str(p.get("region", "") or "")
+    if region:
+        if not region.isdigit() or len(region) > 6:
+            raise ExportError("region: expected a region code prefix of up to 6 digits")
+        filters["region"] = region
+    industry = str(p.get("industry", "") or "")[:50]
+    if industry:
+        filters["industry"] = industry
+    level = str(p.get("level", "") or "")
+    if level:
+        if level not in views.LEVEL_ZH:
+            raise ExportError(f"level: expected one of {', '.join(views.LEVEL_ZH)}")
+        filters["level"] = level
+    return fmt, 60.0 if min_score is None else min_score, filters
+
+
+def run_export(request: Request, username: str, fmt: str, min_score: float, filters: dict[str, Any]) -> tuple[Path, dict]:
+    """Write an export into a temporary folder under the export dir; audit it; return (file, manifest)."""
+    base = cfg(request).export_dir
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="export-", dir=base))
+    path = folder / f"smokewatch-high-risk.{fmt}"
+    manifest = write_export(store(request), path, fmt=fmt, min_score=min_score, filters=filters)
+    cfg(request).accounts.audit(
+        username,
+        "export",
+        {"format": fmt, "min_score": min_score, "filters": filters, "sha256": manifest["sha256"],
+         "model_versions": manifest["model_versions"], "as_of": manifest["as_of"]},
+        manifest["row_count"],
+        request.client.host if request.client else "",
+    )  # fmt: skip
+    return path, manifest
+
+
+def _cleanup(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".manifest.json")):
+        p.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass
+
+
+def file_response(path: Path, fmt: str, manifest: dict) -> FileResponse:
+    return FileResponse(
+        path,
+        media_type=media_type(fmt),
+        filename=path.name,
+        headers={"X-Export-SHA256": manifest["sha256"], "X-Export-Rows": str(manifest["row_count"])},
+        background=BackgroundTask(_cleanup, path),
+    )
+
+
+def export_page(request: Request) -> Response:
+    require(request, "export")
+    return render(request, "export.html", FORMATS=FORMATS, LEVEL_ZH=views.LEVEL_ZH, error="")
+
+
+def export_download(request: Request) -> Response:
+    session = require(request, "export")
+    try:
+        fmt, min_score, filters = export_params(request.query_params)
+    except ExportError as exc:
+        return render(request, "export.html", status_code=400, FORMATS=FORMATS, LEVEL_ZH=views.LEVEL_ZH, error=str(exc))
+    path, manifest = run_export(request, session.username, fmt, min_score, filters)
+    return file_response(path, fmt, manifest)
+
+
+def users_page(request: Request, error: str = "", status: int = 200) -> Response:
+    require(request, "admin")
+    return render(
+        request, "users.html", status_code=status, users=cfg(request).accounts.list_users(), ROLES=ROLES, error=error
+    )
+
+
+def _users_post(request: Request, form: Any) -> Response:
+    session = require(request, "admin")
+    check_csrf(request, form, session)
+    accounts = cfg(request).accounts
+    action = str(form.get("action", ""))
+    username = str(form.get("username", ""))[:64]
+    try:
+        if action == "add":
+            accounts.add_user(username, str(form.get("password", "")), str(form.get("role", "")))
+        elif action == "role":
+            accounts.set_role(username, str(form.get("role", "")))
+        elif action in ("disable", "enable"):
+            if username == session.username:
+                raise AccountError("username: you cannot disable yourself")
+            accounts.set_disabled(username, action == "disable")
+        else:
+            raise AccountError("action: expected add, role, disable or enable")
+    except AccountError as exc:
+        return users_page(request, str(exc), 400)
+    audit(request, session, f"user_{action}", {"username": username, "role": str(form.get("role", ""))})
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+async def users_post(request: Request) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_users_post, request, form)
+
+
+def audit_page(request: Request) -> Response:
+    require(request, "admin")
+    p = request.query_params
+    username = str(p.get("username", ""))[:64]
+    action = str(p.get("action", ""))[:40]
+    entries = cfg(request).accounts.list_audit(limit=200, username=username, action=action)
+    return render(request, "audit.html", entries=entries, username=username, action=action)
+
+
+def audit_csv(request: Request) -> Response:
+    session = require(request, "admin")
+    entries = cfg(request).accounts.list_audit(limit=10_000)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["id", "ts", "username", "action", "detail", "row_count", "client"])
+    for e in entries:
+        d = e.to_dict()
+        w.writerow([neutralise(v) for v in (d["id"], d["ts"], d["username"], d["action"],
+                                            str(d["detail"]), d["row_count"], d["client"])])  # fmt: skip
+    audit(request, session, "export_audit", {}, len(entries))
+    return Response(
+        buf.getvalue().encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="smokewatch-audit.csv"'},
+    )
+
+
+routes = [
+    Route("/export", export_page, methods=["GET"]),
+    Route("/export/download", export_download, methods=["GET"]),
+    Route("/admin/users", users_page, methods=["GET"]),
+    Route("/admin/users", users_post, methods=["POST"]),
+    Route("/admin/audit", audit_page, methods=["GET"]),
+    Route("/admin/audit.csv", audit_csv, methods=["GET"]),
+]
+
+__all__ = ["ApiError", "export_params", "file_response", "routes", "run_export"]

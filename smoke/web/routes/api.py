@@ -1,0 +1,175 @@
+"""JSON API under /api/v1: bearer tokens, same permissions as the pages, errors as
+JSON ``{"error": message, "status": code}``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from indexing.store.base import CompanyQuery
+from smoke.accounts import Session, can
+from smoke.exports import ExportError
+from smoke.web import views
+from smoke.web.context import ApiError, cfg, client_addr, store
+from smoke.web.openapi import openapi_spec
+from smoke.web.profile import company_profile
+from smoke.web.routes.admin import export_params, file_response, run_export
+
+MAX_LIMIT = 200
+
+
+def _bearer(request: Request, permission: str = "read") -> Session:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    session = cfg(request).accounts.get_session(token.strip(), "api")
+    if session is None:
+        raise ApiError(401, "invalid or expired token", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    if not can(session.role, permission):
+        raise ApiError(403, f"role {session.role} may not do this")
+    return session
+
+
+def _audit(request: Request, session: Session, action: str, detail: dict[str, Any], rows: int | None = None) -> None:
+    cfg(request).accounts.audit(session.username, action, {**detail, "via": "api"}, rows, client_addr(request))
+
+
+def _number(p: Any, key: str) -> float | None:
+    raw = p.get(key)
+    v = views.parse_float(raw)
+    if raw not in (None, "") and v is None:
+        raise ApiError(400, f"{key}: expected a number from 0 to 100")
+    return v
+
+
+def _int(p: Any, key: str, default: int, hi: int) -> int:
+    raw = p.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{key}: expected an integer") from None
+    if not 0 <= v <= hi:
+        raise ApiError(400, f"{key}: expected 0 to {hi}")
+    return v
+
+
+def _token(request: Request, body: Any) -> Response:
+    if not isinstance(body, dict) or not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
+        raise ApiError(400, "body: expected JSON object with string fields username and password")
+    username, password = body["username"][:64], body["password"][:1024]
+    accounts = cfg(request).accounts
+    client = client_addr(request)
+    if accounts.login_blocked(username, client):
+        raise ApiError(429, "too many failed logins; try again in a minute", {"Retry-After": "60"})
+    user = accounts.authenticate(username, password)
+    if user is None:
+        accounts.record_login_failure(username, client)
+        accounts.audit(username or "-", "login_failed", {"via": "api"}, None, client)
+        raise ApiError(401, "wrong username or password", {"WWW-Authenticate": "Bearer"})
+    accounts.clear_login_failures(username, client)
+    token, session = accounts.create_session(user.username, "api")
+    accounts.audit(user.username, "token", {"via": "api"}, None, client)
+    return JSONResponse({"access_token": token, "token_type": "bearer", "expires": session.expires, "role": user.role})
+
+
+async def token(request: Request) -> Response:
+    raw = await request.body()
+    if len(raw) > 10_000:
+        raise ApiError(413, "body too large")
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "body: expected JSON") from None
+    return await run_in_threadpool(_token, request, body)
+
+
+def companies(request: Request) -> Response:
+    session = _bearer(request)
+    p = request.query_params
+    q = str(p.get("q", ""))[:200]
+    level = str(p.get("level", ""))
+    if level and level not in views.LEVEL_ZH:
+        raise ApiError(400, f"level: expected one of {', '.join(views.LEVEL_ZH)}")
+    region = str(p.get("region", ""))
+    if region and (not region.isdigit() or len(region) > 6):
+        raise ApiError(400, "region: expected a region code prefix of up to 6 digits")
+    query = CompanyQuery(
+        text=q,
+        region=region,
+        industry=str(p.get("industry", ""))[:50],
+        level=level,
+        min_score=_number(p, "min_score"),
+        max_score=_number(p, "max_score"),
+        sort="relevance" if q.strip() else "score",
+        limit=_int(p, "limit", 50, MAX_LIMIT),
+        offset=_int(p, "offset", 0, 10_000),
+    )
+    page = store(request).search_companies(query)
+    items = [
+        {
+            "credit_code": h.company.credit_code,
+            "name": h.company.name,
+            "smoke_index": None if h.smoke_index is None else round(h.smoke_index, 1),
+            "level": h.level or "",
+            "region": h.company.region_code,
+            "industry": h.company.industry,
+        }
+        for h in page.hits
+    ]
+    _audit(request, session, "search", {k: v for k, v in p.items()}, page.total)
+    return JSONResponse(items, headers={"X-Total-Count": str(page.total)})
+
+
+def company(request: Request) -> Response:
+    session = _bearer(request)
+    code = request.path_params["credit_code"][:64]
+    profile = company_profile(store(request), code)
+    _audit(request, session, "view_company", {"credit_code": code, "found": profile is not None})
+    if profile is None:
+        raise ApiError(404, "no such company")
+    return JSONResponse(profile)
+
+
+def export(request: Request) -> Response:
+    session = _bearer(request, "export")
+    try:
+        fmt, min_score, filters = export_params(request.query_params)
+    except ExportError as exc:
+        raise ApiError(400, str(exc)) from None
+    path, manifest = run_export(request, session.username, fmt, min_score, filters)
+    return file_response(path, fmt, manifest)
+
+
+def audit_log(request: Request) -> Response:
+    session = _bearer(request, "admin")
+    p = request.query_params
+    entries = cfg(request).accounts.list_audit(
+        limit=_int(p, "limit", 100, 1000),
+        offset=_int(p, "offset", 0, 1_000_000),
+        username=str(p.get("username", ""))[:64],
+        action=str(p.get("action", ""))[:40],
+    )
+    _audit(request, session, "read_audit", {}, len(entries))
+    return JSONResponse([e.to_dict() for e in entries])
+
+
+def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_spec())
+
+
+routes = [
+    Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+    Route("/api/v1/auth/token", token, methods=["POST"]),
+    Route("/api/v1/companies", companies, methods=["GET"]),
+    Route("/api/v1/companies/{credit_code}", company, methods=["GET"]),
+    Route("/api/v1/export", export, methods=["GET"]),
+    Route("/api/v1/audit", audit_log, methods=["GET"]),
+]

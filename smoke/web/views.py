@@ -1,0 +1,264 @@
+"""Data assembled for pages: highlights made safe, dashboard figures, risers,
+the relationship graph, similar companies and source health. No HTTP here."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from markupsafe import Markup
+
+from indexing.models import HIGH_RISK, LEVELS, Company, Run
+from indexing.store.base import CompanyQuery, Store
+
+LEVEL_ORDER = [level for _, level, _ in reversed(LEVELS)]  # green .. red
+LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
+LEVEL_RANGE = {"green": "0-19", "blue": "20-39", "yellow": "40-59", "orange": "60-79", "red": "80-100"}
+SOURCE_KIND_ZH = {"registry": "工商登记", "court": "裁判文书", "complaint": "投诉平台", "promo": "推广页面", "amac": "基金业协会"}
+DIMENSION_ZH = {
+    "compliance": "机构合规",
+    "complaints": "网络投诉",
+    "yield": "收益率",
+    "feature_words": "特征词",
+    "spread": "传播力",
+    "network": "关联网络",
+}
+PROVINCES = {
+    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
+    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
+    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
+    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
+    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
+}  # fmt: skip
+
+_MARK = re.compile(r"(<mark>|</mark>)")
+MAX_GRAPH_PER_KEY = 15
+
+
+def safe_highlight(text: str) -> Markup:
+    """A store highlight made safe: only <mark> tags survive, everything else is escaped.
+
+    The store promises escaped text with <mark>; we do not rely on it. Each piece
+    between marks is unescaped once and escaped again, so correct input renders the
+    same and incorrect input (raw tags) shows as text.
+    """
+    out: list[str] = []
+    open_mark = False
+    for part in _MARK.split(text or ""):
+        if part == "<mark>":
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif part == "</mark>":
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            out.append(html.escape(html.unescape(part), quote=True))
+    if open_mark:
+        out.append("</mark>")
+    return Markup("".join(out))
+
+
+def region_name(code: str) -> str:
+    code = code or ""
+    return PROVINCES.get(code[:2], code or "未知")
+
+
+def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
+    """A number from a query string, clamped; None when missing or not a finite number."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        v = float(value)
+    except ValueError:
+        return None
+    if v != v or v in (float("inf"), float("-inf")):
+        return None
+    return max(lo, min(hi, v))
+
+
+def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
+    today = today or date.today()
+    levels = store.aggregate_companies("level")
+    regions = store.aggregate_companies("region")
+    industries = store.aggregate_companies("industry")
+    alerts = store.list_alerts(since=today.isoformat(), limit=50)
+    return {
+        "total": store.count_companies(),
+        "documents": store.count_documents(),
+        "high_risk": sum(levels.get(lv, 0) for lv in ("orange", "red")),
+        "levels": [{"key": lv, "label": LEVEL_ZH[lv], "count": levels.get(lv, 0)} for lv in LEVEL_ORDER],
+        "regions": sorted(
+            ({"key": k, "label": region_name(k), "count": v} for k, v in regions.items()),
+            key=lambda r: (-r["count"], r["key"]),
+        )[:12],
+        "industries": sorted(
+            ({"key": k, "label": k or "未知", "count": v} for k, v in industries.items()),
+            key=lambda r: (-r["count"], r["key"]),
+        )[:12],
+        "alerts": alerts,
+        "risers": risers(store, today),
+    }
+
+
+def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[float, float] | None:
+    """(latest index, rise since the last score on or before ``since``) for one model version."""
+    if not history:
+        return None
+    latest = history[-1]
+    same = [h for h in history if h[2] == latest[2]]
+    before = [h for h in same if h[0] <= since]
+    base = before[-1][1] if before else same[0][1]
+    return latest[1], latest[1] - base
+
+
+def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
+    """Companies whose index rose most in the last seven days (from score history)."""
+    since = (today - timedelta(days=7)).isoformat()
+    try:
+        candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits
+    except (ValueError, NotImplementedError):
+        candidates = store.search_companies(CompanyQuery(sort="score", min_score=20, limit=200)).hits
+    out = []
+    for hit in candidates:
+        d = _delta_since(store.score_history(hit.company.credit_code), since)
+        if d and d[1] > 0:
+            out.append(
+                {
+                    "credit_code": hit.company.credit_code,
+                    "name": hit.company.name,
+                    "smoke_index": round(d[0], 1),
+                    "level": hit.level,
+                    "rise": round(d[1], 1),
+                }
+            )
+    out.sort(key=lambda r: (-r["rise"], r["credit_code"]))
+    return out[:limit]
+
+
+def _link_keys(company: Company) -> list[tuple[str, str, str]]:
+    """(kind, value, label) of the things a company can share with another."""
+    keys: list[tuple[str, str, str]] = []
+    names = {company.legal_rep} | {p.name for p in company.people}
+    keys += [("person", n, n) for n in sorted(n for n in names if n)]
+    if company.address:
+        keys.append(("address", company.address, company.address))
+    keys += [("phone", p, p) for p in sorted(set(company.phones)) if p]
+    keys += [("website", w, w) for w in sorted(set(company.websites)) if w]
+    return keys[:20]
+
+
+def _shares(other: Company, kind: str, value: str) -> bool:
+    if kind == "person":
+        return value == other.legal_rep or any(p.name == value for p in other.people)
+    if kind == "address":
+        return other.address == value
+    if kind == "phone":
+        return value in other.phones
+    return value in other.websites
+
+
+def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
+    """Companies linked to ``company`` through shared people, addresses, phones, websites.
+
+    Candidates come from bounded store searches (domain lookup, full-text search on
+    the shared value) and are then checked field by field, so a loose text match
+    never draws a false edge.
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, str]] = []
+    link_nodes: dict[str, dict[str, Any]] = {}
+
+    def add_company(c: Company) -> None:
+        if c.credit_code not in nodes:
+            score = store.latest_score(c.credit_code)
+            nodes[c.credit_code] = {
+                "id": c.credit_code,
+                "label": c.name,
+                "type": "company",
+                "level": score.level if score else "",
+                "smoke_index": round(score.smoke_index, 1) if score else None,
+                "center": c.credit_code == company.credit_code,
+            }
+
+    add_company(company)
+    for kind, value, label in _link_keys(company):
+        if kind == "website":
+            candidates = store.companies_by_domain(value)
+        else:
+            try:
+                candidates = [h.company for h in store.search_companies(CompanyQuery(text=value, limit=30)).hits]
+            except Exception:  # a value the full-text syntax rejects: no candidates, no crash
+                candidates = []
+        linked = [c for c in candidates if c.credit_code != company.credit_code and _shares(c, kind, value)]
+        if not linked:
+            continue
+        key_id = f"{kind}:{value}"
+        link_nodes[key_id] = {"id": key_id, "label": label, "type": kind}
+        edges.append({"source": company.credit_code, "target": key_id})
+        for c in linked[:MAX_GRAPH_PER_KEY]:
+            add_company(c)
+            edges.append({"source": c.credit_code, "target": key_id})
+    return {"nodes": list(nodes.values()) + list(link_nodes.values()), "edges": edges}
+
+
+def similar_companies(store: Store, company: Company, smoke_index: float | None, limit: int = 6) -> list[Any]:
+    """Companies in the same industry and province with a close index."""
+    q = CompanyQuery(industry=company.industry, region=(company.region_code or "")[:2], limit=limit + 1)
+    if smoke_index is not None:
+        q.min_score = max(0.0, smoke_index - 15)
+        q.max_score = min(100.0, smoke_index + 15)
+    hits = [h for h in store.search_companies(q).hits if h.company.credit_code != company.credit_code]
+    return hits[:limit]
+
+
+def _source_state(stats: Any) -> str:
+    errors = sum((stats.errors or {}).values())
+    if stats.blocked:
+        return "blocked"
+    if errors and not stats.items:
+        return "failing"
+    if errors:
+        return "degraded"
+    return "ok"
+
+
+SOURCE_STATE_ZH = {"blocked": "被封锁", "failing": "失败", "degraded": "部分错误", "ok": "正常"}
+
+
+def source_health(runs: list[Run]) -> list[dict[str, Any]]:
+    """Per source: its state in the newest run that crawled it, and since when it has been so."""
+    runs = sorted(runs, key=lambda r: r.started, reverse=True)
+    names = sorted({name for r in runs for name in r.sources})
+    out = []
+    for name in names:
+        seen = [(r, r.sources[name]) for r in runs if name in r.sources]
+        state = _source_state(seen[0][1])
+        since = seen[0][0].started
+        for run, stats in seen[1:]:
+            if _source_state(stats) != state:
+                break
+            since = run.started
+        latest = seen[0][1]
+        out.append(
+            {
+                "source": name,
+                "state": state,
+                "state_zh": SOURCE_STATE_ZH[state],
+                "since": since,
+                "last_run": seen[0][0].started,
+                "pages": latest.pages,
+                "items": latest.items,
+                "errors": dict(latest.errors or {}),
+                "reason": latest.blocked_reason,
+            }
+        )
+    out.sort(key=lambda s: (["blocked", "failing", "degraded", "ok"].index(s["state"]), s["source"]))
+    return out
+
+
+def is_high(index: float | None) -> bool:
+    return index is not None and index >= HIGH_RISK
