@@ -14,6 +14,7 @@ Store holds what was crawled and computed, this holds who may see it and who did
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
@@ -243,10 +244,9 @@ class Accounts:
                 (username or "",),
             ).fetchone()
         if row is None:
-            try:  # same cost as a real check: do not reveal which names exist
+            # same cost as a real check: do not reveal which names exist
+            with contextlib.suppress(VerificationError):
                 _hasher.verify(_DUMMY_HASH, password or "")
-            except VerificationError:
-                pass
             return None
         try:
             _hasher.verify(row[4], password or "")

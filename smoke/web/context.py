@@ -3,6 +3,7 @@ logged-in user, permission checks, CSRF and the audit helper."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import threading
@@ -63,10 +64,9 @@ class StoreProvider:
         with self._lock:
             stores, self._all = self._all, []
         for s in stores:
-            try:
+            # closing from another thread may be refused; the process ends anyway
+            with contextlib.suppress(Exception):
                 s.close()
-            except Exception:  # closing from another thread may be refused; the process ends anyway
-                pass
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import tempfile
@@ -67,10 +68,8 @@ def run_export(request: Request, username: str, fmt: str, min_score: float, filt
 def _cleanup(path: Path) -> None:
     for p in (path, path.with_name(path.name + ".manifest.json")):
         p.unlink(missing_ok=True)
-    try:
+    with contextlib.suppress(OSError):
         path.parent.rmdir()
-    except OSError:
-        pass
 
 
 def file_response(path: Path, fmt: str, manifest: dict) -> FileResponse:
