@@ -152,7 +152,6 @@ def openapi_spec() -> dict[str, Any]:
                         },
                         "400": _error("Body is not JSON with username and password"),
                         "401": _error("Wrong username or password"),
-                        "413": _error("Body too large"),
                         "429": _error("Too many failed logins"),
                     },
                 }

@@ -41,11 +41,39 @@ def _audit(request: Request, session: Session, action: str, detail: dict[str, An
 
 
 def _number(p: Any, key: str) -> float | None:
+    """A score parameter: absent, or a number from 0 to 100 (anything else is a 400, not clamped)."""
     raw = p.get(key)
-    v = views.parse_float(raw)
-    if raw not in (None, "") and v is None:
+    if raw in (None, ""):
+        return None
+    v = views.parse_float(raw, float("-inf"), float("inf"))
+    if v is None or not 0 <= v <= 100:
         raise ApiError(400, f"{key}: expected a number from 0 to 100")
     return v
+
+
+def _only(p: Any, allowed: set[str]) -> None:
+    """Unknown query parameters are refused, so a typo is not silently ignored."""
+    unknown = sorted(set(p.keys()) - allowed)
+    if unknown:
+        raise ApiError(400, f"unknown parameter(s): {', '.join(repr(k) for k in unknown)}; expected {', '.join(sorted(allowed))}")
+
+
+def _str(p: Any, key: str, max_len: int) -> str:
+    v = str(p.get(key, "") or "")
+    if len(v) > max_len:
+        raise ApiError(400, f"{key}: expected at most {max_len} characters")
+    return v
+
+
+def _check_filters(p: Any) -> None:
+    """The filters both /companies and /export take, checked against the OpenAPI description."""
+    level = _str(p, "level", 10)
+    if level and level not in views.LEVEL_ZH:
+        raise ApiError(400, f"level: expected one of {', '.join(views.LEVEL_ZH)}")
+    region = _str(p, "region", 6)
+    if region and not region.isdigit():
+        raise ApiError(400, "region: expected a region code prefix of up to 6 digits")
+    _str(p, "industry", 50)
 
 
 def _int(p: Any, key: str, default: int, hi: int) -> int:
@@ -64,7 +92,9 @@ def _int(p: Any, key: str, default: int, hi: int) -> int:
 def _token(request: Request, body: Any) -> Response:
     if not isinstance(body, dict) or not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
         raise ApiError(400, "body: expected JSON object with string fields username and password")
-    username, password = body["username"][:64], body["password"][:1024]
+    username, password = body["username"], body["password"]
+    if len(username) > 64 or len(password) > 1024:
+        raise ApiError(400, "body: username at most 64 and password at most 1024 characters")
     accounts = cfg(request).accounts
     client = client_addr(request)
     if accounts.login_blocked(username, client):
@@ -82,8 +112,8 @@ def _token(request: Request, body: Any) -> Response:
 
 async def token(request: Request) -> Response:
     raw = await request.body()
-    if len(raw) > 10_000:
-        raise ApiError(413, "body too large")
+    if len(raw) > 20_000:
+        raise ApiError(400, "body: too large")
     try:
         body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
@@ -94,18 +124,14 @@ async def token(request: Request) -> Response:
 def companies(request: Request) -> Response:
     session = _bearer(request)
     p = request.query_params
-    q = str(p.get("q", ""))[:200]
-    level = str(p.get("level", ""))
-    if level and level not in views.LEVEL_ZH:
-        raise ApiError(400, f"level: expected one of {', '.join(views.LEVEL_ZH)}")
-    region = str(p.get("region", ""))
-    if region and (not region.isdigit() or len(region) > 6):
-        raise ApiError(400, "region: expected a region code prefix of up to 6 digits")
+    _only(p, {"q", "min_score", "max_score", "region", "industry", "level", "limit", "offset"})
+    q = _str(p, "q", 200)
+    _check_filters(p)
     query = CompanyQuery(
         text=q,
-        region=region,
-        industry=str(p.get("industry", ""))[:50],
-        level=level,
+        region=_str(p, "region", 6),
+        industry=_str(p, "industry", 50),
+        level=_str(p, "level", 10),
         min_score=_number(p, "min_score"),
         max_score=_number(p, "max_score"),
         sort="relevance" if q.strip() else "score",
@@ -140,6 +166,9 @@ def company(request: Request) -> Response:
 
 def export(request: Request) -> Response:
     session = _bearer(request, "export")
+    _only(request.query_params, {"format", "min_score", "region", "industry", "level"})
+    _check_filters(request.query_params)
+    _number(request.query_params, "min_score")
     try:
         fmt, min_score, filters = export_params(request.query_params)
     except ExportError as exc:
@@ -151,11 +180,12 @@ def export(request: Request) -> Response:
 def audit_log(request: Request) -> Response:
     session = _bearer(request, "admin")
     p = request.query_params
+    _only(p, {"limit", "offset", "username", "action"})
     entries = cfg(request).accounts.list_audit(
         limit=_int(p, "limit", 100, 1000),
         offset=_int(p, "offset", 0, 1_000_000),
-        username=str(p.get("username", ""))[:64],
-        action=str(p.get("action", ""))[:40],
+        username=_str(p, "username", 64),
+        action=_str(p, "action", 40),
     )
     _audit(request, session, "read_audit", {}, len(entries))
     return JSONResponse([e.to_dict() for e in entries])
