@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -100,8 +102,14 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
             key=lambda r: (-r["count"], r["key"]),
         )[:12],
         "alerts": alerts,
+        "alert_names": {a.credit_code: _name(store, a.credit_code) for a in alerts[:10]},
         "risers": risers(store, today),
     }
+
+
+def _name(store: Store, credit_code: str) -> str:
+    c = store.get_company(credit_code)
+    return c.name if c else credit_code
 
 
 def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[float, float] | None:
@@ -161,13 +169,38 @@ def _shares(other: Company, kind: str, value: str) -> bool:
     return value in other.websites
 
 
-def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
-    """Companies linked to ``company`` through shared people, addresses, phones, websites.
+class LinkIndex:
+    """(kind, value) -> credit codes, for people, addresses, phones and websites.
 
-    Candidates come from bounded store searches (domain lookup, full-text search on
-    the shared value) and are then checked field by field, so a loose text match
-    never draws a false edge.
+    The Store indexes companies by name and scope only, so shared people or phones
+    cannot be looked up there; this index is built from one pass over the companies
+    and rebuilt when it is older than ``ttl_s`` or the company count changed.
     """
+
+    def __init__(self, ttl_s: float = 600.0) -> None:
+        self.ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._built = 0.0
+        self._count = -1
+        self._index: dict[tuple[str, str], list[str]] = {}
+
+    def lookup(self, store: Store, kind: str, value: str) -> list[str]:
+        with self._lock:
+            count = store.count_companies()
+            if count != self._count or time.monotonic() - self._built > self.ttl_s:
+                index: dict[tuple[str, str], list[str]] = {}
+                for c in store.iter_companies():
+                    for k, v, _ in _link_keys(c):
+                        index.setdefault((k, v), []).append(c.credit_code)
+                self._index, self._count, self._built = index, count, time.monotonic()
+            return list(self._index.get((kind, value), []))
+
+
+LINKS = LinkIndex()
+
+
+def relationship_graph(store: Store, company: Company, links: LinkIndex = LINKS) -> dict[str, Any]:
+    """Companies linked to ``company`` through shared people, addresses, phones, websites."""
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, str]] = []
     link_nodes: dict[str, dict[str, Any]] = {}
@@ -186,20 +219,14 @@ def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
 
     add_company(company)
     for kind, value, label in _link_keys(company):
-        if kind == "website":
-            candidates = store.companies_by_domain(value)
-        else:
-            try:
-                candidates = [h.company for h in store.search_companies(CompanyQuery(text=value, limit=30)).hits]
-            except Exception:  # a value the full-text syntax rejects: no candidates, no crash
-                candidates = []
-        linked = [c for c in candidates if c.credit_code != company.credit_code and _shares(c, kind, value)]
+        codes = [cc for cc in links.lookup(store, kind, value) if cc != company.credit_code]
+        linked = [c for c in (store.get_company(cc) for cc in codes[:MAX_GRAPH_PER_KEY]) if c and _shares(c, kind, value)]
         if not linked:
             continue
         key_id = f"{kind}:{value}"
-        link_nodes[key_id] = {"id": key_id, "label": label, "type": kind}
+        link_nodes[key_id] = {"id": key_id, "label": label, "type": kind, "count": len(codes)}
         edges.append({"source": company.credit_code, "target": key_id})
-        for c in linked[:MAX_GRAPH_PER_KEY]:
+        for c in linked:
             add_company(c)
             edges.append({"source": c.credit_code, "target": key_id})
     return {"nodes": list(nodes.values()) + list(link_nodes.values()), "edges": edges}

@@ -39,6 +39,6 @@ def _cleanup():
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case):
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})

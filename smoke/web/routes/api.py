@@ -43,7 +43,7 @@ def _audit(request: Request, session: Session, action: str, detail: dict[str, An
 def _number(p: Any, key: str) -> float | None:
     """A score parameter: absent, or a number from 0 to 100 (anything else is a 400, not clamped)."""
     raw = p.get(key)
-    if raw in (None, ""):
+    if raw is None:
         return None
     v = views.parse_float(raw, float("-inf"), float("inf"))
     if v is None or not 0 <= v <= 100:
@@ -78,7 +78,7 @@ def _check_filters(p: Any) -> None:
 
 def _int(p: Any, key: str, default: int, hi: int) -> int:
     raw = p.get(key)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         v = int(raw)

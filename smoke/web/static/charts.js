@@ -28,19 +28,20 @@
   function empty(s, w, h) { text(s, w / 2, h / 2, "暂无数据", { "text-anchor": "middle", class: "empty" }); }
 
   function bars(container, data) {
-    var rows = data.length || 1, rowH = 26, w = 420, labelW = 96, h = rows * rowH + 8;
+    // drawn at the container's own width so 12px text stays 12px
+    var rows = data.length || 1, rowH = 28, w = Math.max(280, container.clientWidth || 420), labelW = 88, h = rows * rowH + 8;
     var s = svg(container, w, h);
-    if (!data.length) { empty(s, w, 60); s.setAttribute("viewBox", "0 0 420 60"); return; }
+    if (!data.length) { s.setAttribute("viewBox", "0 0 " + w + " 60"); empty(s, w, 60); return; }
     var max = Math.max.apply(null, data.map(function (d) { return d.count; }).concat([1]));
     var link = container.getAttribute("data-link");
     data.forEach(function (d, i) {
       var y = 4 + i * rowH;
       var g = link ? el("a", { href: link + encodeURIComponent(d.key) }, s) : s;
       var bw = Math.max(2, (w - labelW - 50) * d.count / max);
-      text(g, labelW - 8, y + 17, clip(d.label, 8), { "text-anchor": "end" });
+      text(g, labelW - 8, y + 18, clip(d.label, 7), { "text-anchor": "end" });
       var r = el("rect", { x: labelW, y: y + 4, width: bw, height: rowH - 9, rx: 3, fill: LEVEL_COLORS[d.key] || ACCENT }, g);
       el("title", {}, r).textContent = d.label + ": " + d.count;
-      text(g, labelW + bw + 6, y + 17, d.count);
+      text(g, labelW + bw + 6, y + 18, d.count);
     });
   }
 
@@ -74,7 +75,7 @@
   }
 
   function line(container, data) {
-    var w = 560, h = 260, L = 40, Rm = 16, T = 14, B = 34, iw = w - L - Rm, ih = h - T - B;
+    var w = Math.max(360, container.clientWidth || 560), h = 260, L = 40, Rm = 16, T = 14, B = 34, iw = w - L - Rm, ih = h - T - B;
     var s = svg(container, w, h);
     if (!data.length) { empty(s, w, h); return; }
     function y(v) { return T + ih * (1 - v / 100); }
