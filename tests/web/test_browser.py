@@ -112,6 +112,12 @@ def test_dashboard_search_and_company_charts(page_as, server, codes):
     assert page.locator("table.indicators tbody tr").count() >= 3
     page.screenshot(path="/tmp/smoke-company.png", full_page=True)
 
+    page.goto(f"{server}/company/{codes['top']}")  # shares an address with 4 and a phone with 7
+    page.wait_for_selector("#chart-graph[data-drawn] svg")
+    assert page.locator("#chart-graph svg circle.graph-node").count() == 3
+    assert page.locator("#chart-graph svg rect.graph-link").count() == 2
+    page.screenshot(path="/tmp/smoke-company-network.png", full_page=True)
+
 
 def test_hostile_text_is_shown_not_run(page_as, server, codes):
     page = page_as("viewer")

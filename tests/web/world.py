@@ -70,11 +70,11 @@ def build_world(store: Store) -> dict[str, str]:
                 people=[Person(person, "legal_rep")],
                 founded="2019-03-01",
                 status="存续",
-                address=f"示例市示例路{n}号",
+                address=f"示例市示例路{6 if n == 4 else n}号",  # 4 shares 6's address
                 region_code=region,
                 industry=industry,
                 business_scope="投资管理；资产管理",
-                phones=[phone],
+                phones=[phone, "021-22220006"] if n == 7 else [phone],  # 7 shares 6's phone
                 websites=[f"site{n}.example"],
             )
         )

@@ -75,7 +75,7 @@
   }
 
   function line(container, data) {
-    var w = Math.max(360, container.clientWidth || 560), h = 260, L = 40, Rm = 16, T = 14, B = 34, iw = w - L - Rm, ih = h - T - B;
+    var w = Math.max(360, container.clientWidth || 560), h = 300, L = 40, Rm = 16, T = 14, B = 34, iw = w - L - Rm, ih = h - T - B;
     var s = svg(container, w, h);
     if (!data.length) { empty(s, w, h); return; }
     function y(v) { return T + ih * (1 - v / 100); }
@@ -105,7 +105,7 @@
 
   var KIND_ZH = { person: "人员", address: "地址", phone: "电话", website: "网站" };
   function graph(container, data) {
-    var w = 560, h = 380, cx = w / 2, cy = h / 2;
+    var w = 560, h = 330, cx = w / 2, cy = h / 2;
     var s = svg(container, w, h);
     var nodes = data.nodes || [], edges = data.edges || [];
     var links = nodes.filter(function (n) { return n.type !== "company"; });
@@ -118,8 +118,8 @@
     var center = nodes.filter(function (n) { return n.center; })[0];
     if (center) pos[center.id] = [cx, cy];
     links.forEach(function (n, i) {
-      var a = -Math.PI / 2 + 2 * Math.PI * i / links.length;
-      pos[n.id] = [cx + 95 * Math.cos(a), cy + 85 * Math.sin(a)];
+      var a = Math.PI + 2 * Math.PI * i / links.length;  // first link to the left: wide cards, short labels
+      pos[n.id] = [cx + 110 * Math.cos(a), cy + 70 * Math.sin(a)];
       n._angle = a;
     });
     var placed = {};
@@ -128,10 +128,17 @@
         .map(function (e) { return e.source; }).filter(function (id) { return !placed[id]; });
       members.forEach(function (id, j) {
         var spread = 0.35, a = ln._angle + (j - (members.length - 1) / 2) * spread / Math.max(1, members.length / 3);
-        pos[id] = [cx + 215 * Math.cos(a), cy + 160 * Math.sin(a)];
+        pos[id] = [cx + 215 * Math.cos(a), cy + 135 * Math.sin(a)];
         placed[id] = true;
       });
     });
+    // fit the view to what was placed: a small network gets a short strip, not an empty square
+    var xs = Object.keys(pos).map(function (k) { return pos[k][0]; });
+    var ys = Object.keys(pos).map(function (k) { return pos[k][1]; });
+    var minY = Math.min.apply(null, ys) - 40, maxY = Math.max.apply(null, ys) + 40;
+    var vh = Math.max(160, maxY - minY), top = (minY + maxY) / 2 - vh / 2;
+    var minX = Math.min(0, Math.min.apply(null, xs) - 80), maxX = Math.max(w, Math.max.apply(null, xs) + 80);
+    s.setAttribute("viewBox", minX + " " + top + " " + (maxX - minX) + " " + vh);
     edges.forEach(function (e) {
       var a = pos[e.source], b = pos[e.target];
       if (a && b) el("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], stroke: "#b8c3cf", "stroke-width": 1.2 }, s);
