@@ -55,10 +55,13 @@ def run_cycle(
     sources: list[str] | None = None,
     progress: bool = True,
     export: bool = True,
+    alerts: bool = True,
     use_sandbox: bool = True,
+    proxy: str | None = None,
 ) -> CycleResult:
     """Run one full cycle and return what it did. ``use_sandbox=False`` crawls the configured
-    sources as they are (real sites); otherwise the sandbox world is served and crawled."""
+    sources as they are (real sites); otherwise the sandbox world is served and crawled.
+    ``proxy`` reuses an already running sandbox server (backtests move its clock)."""
     from crawlers.runner import run_crawl
     from indexing.store import open_store
     from scoring.scorer import score_store
@@ -66,9 +69,8 @@ def run_cycle(
     settings = settings or get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     server = None
-    proxy = None
     try:
-        if use_sandbox:
+        if use_sandbox and proxy is None:
             from sandbox.server import SandboxServer
 
             world_dir = world_dir or ensure_demo_world(settings, progress)
@@ -94,12 +96,12 @@ def run_cycle(
                 (s for s in scores if s.smoke_index >= HIGH_RISK), key=lambda s: (-s.smoke_index, s.credit_code)
             )
 
-            from smoke.alerts import deliver_pending, evaluate_rules
+            if alerts:
+                from smoke.alerts import deliver_pending, evaluate_rules
 
-            new_alerts = evaluate_rules(store, as_of)
-            result.new_alerts = len(new_alerts)
-            result.delivery = deliver_pending(store, home=settings.home)
-            _say(progress, f"[cycle] {len(new_alerts)} new alerts; delivery {result.delivery}")
+                result.new_alerts = len(evaluate_rules(store, as_of))
+                result.delivery = deliver_pending(store, home=settings.home)
+                _say(progress, f"[cycle] {result.new_alerts} new alerts; delivery {result.delivery}")
 
             if export:
                 from smoke.exports import write_export
@@ -117,7 +119,7 @@ def run_cycle(
                 status=crawl_run.status,
                 kind="cycle",
                 sources=crawl_run.sources,
-                message=f"scored {len(scores)}, high risk {len(result.high_risk)}, new alerts {len(new_alerts)}",
+                message=f"scored {len(scores)}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
             )
             store.save_run(cycle_run)
             result.run = cycle_run
