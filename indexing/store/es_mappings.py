@@ -61,7 +61,9 @@ ANALYSIS: dict[str, Any] = {
     },
 }
 
-_KEYWORD = {"type": "keyword"}
+# ignore_above: a hostile 40 kB "name" must not fail the write (Lucene's term limit
+# is 32766 bytes); values that long are kept in _source but not indexed.
+_KEYWORD = {"type": "keyword", "ignore_above": 8191}
 _DATE = {"type": "keyword"}  # ISO strings compared as strings, like the embedded store
 _FLOAT = {"type": "float"}
 _DOUBLE = {"type": "double"}
@@ -98,7 +100,7 @@ def _companies() -> dict[str, Any]:
         **_chinese("address"),
         # normalize_name() of name, former names and aliases: companies_by_name.
         "name_norm": _KEYWORD,
-        "legal_rep": {"type": "keyword"},
+        "legal_rep": _KEYWORD,
         "people": {
             "type": "object",
             "properties": {"name": _KEYWORD, "role": _KEYWORD, "share": _FLOAT},
@@ -152,6 +154,7 @@ def _documents() -> dict[str, Any]:
         "date": _DATE,  # published, else the day it was fetched: date filters and sort
         "raw_text": _STORED_TEXT,
         "content_hash": _KEYWORD,
+        "fingerprint": {"type": "keyword", "index": False},  # hash of everything but fetched
         "encoding": {"type": "keyword", "index": False},
         "domain": {"type": "keyword", "normalizer": "lower"},
         "mentions": {
