@@ -51,8 +51,8 @@ from indexing.store.base import (
     UpsertResult,
 )
 from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
-from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, ENTITIES, TOKENS_SUFFIX
-from indexing.tokenize import token_string
+from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, ENTITIES, TOKENS_SUFFIX
+from indexing.tokenize import prepare, token_string
 
 __all__ = ["ElasticStore", "ElasticStoreError"]
 
@@ -63,7 +63,7 @@ PAGE = 1000  # hits per page when iterating
 RETRY_ON_STATUS = (429, 503)
 # ``retry_on_status`` reached streaming_bulk in 8.16; older 8.x clients retry 429 only.
 _BULK_HAS_RETRY_ON_STATUS = "retry_on_status" in inspect.signature(streaming_bulk).parameters
-_NO_TOKENS = ["*" + TOKENS_SUFFIX]
+_NO_TOKENS = ["*" + TOKENS_SUFFIX, "*" + CJK_SUFFIX]  # derived: never sent back
 _CURRENT_FIELDS = ("smoke_index", "level", "score_as_of", "rise")
 
 
@@ -128,10 +128,13 @@ def document_fingerprint(d: dict[str, Any]) -> str:
 
 
 def _add_tokens(body: dict[str, Any], entity: str) -> None:
+    """The analysed siblings of each Chinese field (es_mappings._chinese); lists stay lists,
+    so a phrase never spans two names."""
     for f in CHINESE_TEXT_FIELDS[entity]:
         v = body.get(f)
-        text = " ".join(v) if isinstance(v, list) else (v or "")
-        body[f + TOKENS_SUFFIX] = token_string(text) if text else ""
+        texts = [t for t in v if t] if isinstance(v, list) else [v or ""]
+        body[f + TOKENS_SUFFIX] = [token_string(t) for t in texts] if isinstance(v, list) else token_string(texts[0])
+        body[f + CJK_SUFFIX] = [prepare(t) for t in texts] if isinstance(v, list) else prepare(texts[0])
 
 
 def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str, Any]:

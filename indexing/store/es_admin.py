@@ -16,6 +16,7 @@ migration leaves an audit record in the same index.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -194,13 +195,11 @@ class MaintenanceLock:
                         f"died, the lock expires at {src.get('expires')}"
                     ) from None
                 # Expired: take it over, but only if nobody else did first.
-                try:
+                with contextlib.suppress(ConflictError):
                     self.client.delete(
                         index=self.index, id=LOCK_ID, if_seq_no=held.body["_seq_no"],
                         if_primary_term=held.body["_primary_term"], refresh=True,
                     )
-                except ConflictError:
-                    pass
         raise ElasticStoreError("could not take the index lock: another process keeps taking it; retry later")
 
     def release(self) -> None:
@@ -296,10 +295,9 @@ def rebuild(
 
 
 def _safe_audit(*args: Any) -> None:
-    try:
+    # The cluster is failing already; the original error is what matters.
+    with contextlib.suppress(ApiError, elastic_transport.TransportError):
         audit(*args)
-    except (ApiError, elastic_transport.TransportError):
-        pass  # the cluster is failing already; the original error is what matters
 
 
 def cleanup(client: Elasticsearch, prefix: str) -> list[str]:

@@ -4,12 +4,16 @@ Rules (checked by tests/indexing_es/test_templates.py):
 
 * ``"dynamic": "strict"`` on every index: a field nobody declared is an error at
   write time, never a silently guessed mapping.
-* Every Chinese text field is indexed twice: ``<field>`` with the built-in ``cjk``
-  bigram analyser (recall: finds 集资 inside 非法集资 even where jieba cut
-  differently), and the sibling ``<field>_tokens`` with a whitespace analyser fed
-  ``indexing.tokenize.token_string(...)``: the jieba tokens the embedded store
-  indexes, so both backends split Chinese the same way. Without these two fields
+* Every Chinese text field is indexed twice (``_chinese``): ``<field>_tokens`` with
+  a whitespace analyser fed ``indexing.tokenize.token_string(...)``, the jieba
+  tokens the embedded store indexes, so both backends split Chinese the same way;
+  and ``<field>_cjk`` with the built-in ``cjk`` bigram analyser for recall (finds
+  集资 inside 非法集资 even where jieba cut differently). Without them
   Elasticsearch's standard analyser would split Chinese into single characters.
+  ``<field>`` itself keeps the crawled text for display and is not analysed.
+* Highlights are not Elasticsearch's: both backends run ``indexing.highlight``
+  over the stored text, so snippets are identical, HTML-escaped, and mark the
+  crawled characters (傳銷, 传-销) a normalised-text highlighter could not.
 * Names and credit codes carry ``keyword`` sub-fields for exact match and sorting.
 * Dates are ``keyword``: the embedded store compares ISO strings, so do we (and a
   hostile page's odd date cannot make a write fail).
@@ -48,6 +52,7 @@ CHINESE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 TOKENS_SUFFIX = "_tokens"
+CJK_SUFFIX = "_cjk"
 TOKENS_ANALYZER = "smoke_tokens"
 CJK_ANALYZER = "cjk"
 
@@ -72,22 +77,25 @@ _OPAQUE = {"type": "object", "enabled": False}  # kept in _source, not indexed
 _STORED_TEXT = {"type": "text", "index": False}  # shown as evidence, never searched
 
 
-def _cjk(keyword: bool = False) -> dict[str, Any]:
-    # offsets in the postings: the unified highlighter (Kibana, ad-hoc queries) needs
-    # no re-analysis of long texts.
-    field: dict[str, Any] = {"type": "text", "analyzer": CJK_ANALYZER, "index_options": "offsets"}
-    if keyword:
-        field["fields"] = {"keyword": {"type": "keyword", "ignore_above": 512}}
-    return field
-
-
-def _tokens() -> dict[str, Any]:
-    return {"type": "text", "analyzer": TOKENS_ANALYZER}
-
-
 def _chinese(name: str, keyword: bool = False) -> dict[str, Any]:
-    """The pair of fields for one Chinese text field."""
-    return {name: _cjk(keyword), name + TOKENS_SUFFIX: _tokens()}
+    """The three fields of one Chinese text field.
+
+    ``<name>``: the text as crawled, kept for display and round trips, not analysed
+    (names get a ``keyword`` sub-field for exact match and sorting);
+    ``<name>_tokens``: ``token_string(text)``, the jieba tokens, split on whitespace;
+    ``<name>_cjk``: ``prepare(text)`` (normalised: simplified, squeezed, lower-case)
+    through the built-in ``cjk`` bigram analyser. Feeding the normalised text, not the
+    crawled one, is what makes 資金盤 and 传-销 findable as 资金盘 and 传销, exactly as in
+    the embedded store, whose bigrams come from the same ``prepare``.
+    """
+    original: dict[str, Any] = {"type": "text", "index": False}
+    if keyword:
+        original["fields"] = {"keyword": {"type": "keyword", "ignore_above": 512}}
+    return {
+        name: original,
+        name + TOKENS_SUFFIX: {"type": "text", "analyzer": TOKENS_ANALYZER},
+        name + CJK_SUFFIX: {"type": "text", "analyzer": CJK_ANALYZER},
+    }
 
 
 def _companies() -> dict[str, Any]:

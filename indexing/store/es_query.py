@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from indexing.store.base import CompanyQuery, DocumentQuery
-from indexing.store.es_mappings import TOKENS_SUFFIX
+from indexing.store.es_mappings import CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import query_bigrams, query_tokens
 
 # Field -> boost, the same weights as the embedded store's bm25 (name 10, other names 5,
@@ -45,7 +45,7 @@ def word_clause(word: str, fields: dict[str, float]) -> dict[str, Any]:
     ]
     if query_bigrams(word):
         should.extend(
-            {"match_phrase": {f: {"query": word, "boost": BIGRAM_BOOST}}} for f in fields
+            {"match_phrase": {f + CJK_SUFFIX: {"query": word, "boost": BIGRAM_BOOST}}} for f in fields
         )
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
