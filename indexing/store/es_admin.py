@@ -240,12 +240,13 @@ def rebuild(
     prefix: str,
     load: Loader,
     *,
-    shards: int = 1,
+    shards: dict[str, int] | None = None,
     replicas: int = 1,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> dict[str, Any]:
     """Build a new versioned index per entity, fill each with ``load(entity, index)``,
-    refresh, then swap every alias in one atomic call. Returns the audit detail."""
+    refresh, then swap every alias in one atomic call. Returns the audit detail.
+    ``shards``: primary shards per entity (default 1; see docs/scaling.md)."""
     ensure_meta(client, prefix, replicas)
     lock = MaintenanceLock(client, prefix, "rebuild")
     started = now_iso()
@@ -257,7 +258,8 @@ def rebuild(
         try:
             for entity in ENTITIES:
                 name = versioned_name(prefix, entity, stamp)
-                create_index(client, name, entity, shards=shards, replicas=replicas, bulk_load=True)
+                create_index(client, name, entity, shards=(shards or {}).get(entity, 1), replicas=replicas,
+                             bulk_load=True)
                 built[entity] = name
                 progress(f"{entity}: loading into {name}")
                 detail["counts"][entity] = load(entity, name)

@@ -47,10 +47,27 @@ def templates(print_: bool, shards: int, replicas: int) -> None:
     click.echo(json.dumps(all_templates(shards, replicas), ensure_ascii=False, indent=2))
 
 
+def _shards(values: tuple[str, ...]) -> dict[str, int]:
+    from indexing.store.es_mappings import ENTITIES
+
+    out: dict[str, int] = {}
+    for v in values:
+        entity, _, n = v.partition("=")
+        if entity not in ENTITIES or not n.isdigit() or not 1 <= int(n) <= 1024:
+            raise click.BadParameter(f"expected ENTITY=N with ENTITY one of {', '.join(ENTITIES)} "
+                                     f"and N 1..1024, got {v!r}", param_hint="--shards")
+        out[entity] = int(n)
+    return out
+
+
 @index_group.command("rebuild")
 @click.option("--from-sqlite", "from_sqlite", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fill the new indices from this embedded store file instead of the current indices.")
-def rebuild(from_sqlite: Path | None) -> None:
+@click.option("--shards", "shards", multiple=True, metavar="ENTITY=N",
+              help="Primary shards of an entity's new index, e.g. --shards documents=30 (default 1 each).")
+@click.option("--replicas", type=click.IntRange(0, 16), default=None,
+              help="Replicas per shard of the new indices (default: 1).")
+def rebuild(from_sqlite: Path | None, shards: tuple[str, ...], replicas: int | None) -> None:
     """Build new versioned indices, load them, and switch every alias in one atomic call.
 
     The source is the current indices (default) or an embedded store file. The old
@@ -65,6 +82,7 @@ def rebuild(from_sqlite: Path | None) -> None:
 
     t0 = time.monotonic()
     source = None
+    per_entity = _shards(shards)
     try:
         store = _open(check_schema=False)
         try:
@@ -73,8 +91,9 @@ def rebuild(from_sqlite: Path | None) -> None:
                 load = es_migrate.load_from_sqlite(store, source, _progress)
             else:
                 load = es_migrate.load_from_alias(store, _progress)
-            detail = es_admin.rebuild(store.client, store.prefix, load, shards=store.shards,
-                                      replicas=store.replicas, progress=_progress)
+            detail = es_admin.rebuild(store.client, store.prefix, load, shards=per_entity,
+                                      replicas=store.replicas if replicas is None else replicas,
+                                      progress=_progress)
         finally:
             store.close()
             if source:
