@@ -71,6 +71,17 @@ def _translated(doing: str) -> Callable[[F], F]:
     """Client exceptions leave the store as ElasticStoreError naming what we were doing."""
 
     def wrap(fn: F) -> F:
+        if inspect.isgeneratorfunction(fn):
+            # A generator runs when iterated, not when called: translate inside it.
+            @functools.wraps(fn)
+            def gen(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    yield from fn(*args, **kwargs)
+                except (ApiError, elastic_transport.TransportError) as exc:
+                    raise explain(exc, doing) from exc
+
+            return gen  # type: ignore[return-value]
+
         @functools.wraps(fn)
         def inner(*args: Any, **kwargs: Any) -> Any:
             try:
@@ -258,7 +269,11 @@ class ElasticStore(Store):
     def for_tests(cls, url: str, prefix: str) -> ElasticStore:
         """A store in its own prefix on a test cluster: no replicas, immediate refresh.
         Call ``destroy()`` afterwards."""
-        client, info = connect(url)
+        from config.settings import get_settings
+
+        s = get_settings()  # a secured test cluster: the same credential variables
+        client, info = connect(url, api_key=s.es_api_key, user=s.es_user, password=s.es_password,
+                               ca_certs=s.es_ca_certs)
         return cls(client, prefix, refresh=True, replicas=0, server=info)
 
     def destroy(self) -> None:
