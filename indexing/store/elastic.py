@@ -51,7 +51,7 @@ from indexing.store.base import (
     UpsertResult,
 )
 from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
-from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, ENTITIES, TOKENS_SUFFIX
+from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import prepare, token_string
 
 __all__ = ["ElasticStore", "ElasticStoreError"]
@@ -777,5 +777,3 @@ def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
 
-
-ENTITY_NAMES = ENTITIES  # re-exported for the commands

@@ -22,7 +22,7 @@ SUPPORTED_MAJORS = (8, 9)
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,100}$")
 
 
-class ElasticStoreError(Exception):
+class ElasticStoreError(RuntimeError):
     """Raised by the Elasticsearch store: the message says what went wrong and what to do."""
 
 
