@@ -120,7 +120,7 @@ class WebhookChannel(_Strict):
     @classmethod
     def _http_url(cls, v: str) -> str:
         if not v.startswith(("http://", "https://")):
-            raise ValueError(f"expected an http:// or https:// URL, got {v!r}")
+            raise ValueError("expected an http:// or https:// URL")
         return v
 
 

@@ -26,7 +26,7 @@ def cron_fields(expr: str) -> dict[str, str]:
     elif len(parts) == 6:
         names = ("second", "minute", "hour", "day", "month", "day_of_week")
     else:
-        raise ValueError(f"expected a cron expression with 5 or 6 fields, got {expr!r}")
+        raise ValueError("expected a cron expression with 5 or 6 fields")
     return dict(zip(names, parts, strict=True))
 
 
@@ -50,7 +50,7 @@ class JobSpec(BaseModel):
         try:
             CronTrigger(**fields, timezone="UTC")
         except ValueError as exc:
-            raise ValueError(f"expected a valid cron expression, got {v!r} ({exc})") from exc
+            raise ValueError(f"expected a valid cron expression ({exc})") from exc
         return v
 
 
@@ -69,7 +69,7 @@ class ScheduleFile(BaseModel):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"expected an IANA time zone such as Asia/Shanghai, got {v!r}") from exc
+            raise ValueError("expected an IANA time zone such as Asia/Shanghai") from exc
         return v
 
     @model_validator(mode="after")

@@ -250,10 +250,15 @@ def build_scheduler(
     db = home / "scheduler.db"
     tz = ZoneInfo(config.timezone)
     enabled = {name: spec for name, spec in config.jobs.items() if spec.enabled}
-    _drop_stale(db, set(enabled))
-    stored = _stored_jobs(db)
+    jobstore = SQLAlchemyJobStore(url=f"sqlite:///{db}")
+    # Two schedulers starting at once would both try to create the job table (and one
+    # fail with "table already exists"): create it here, one process at a time.
+    with file_lock(lock_path(home, "scheduler-db"), what="scheduler start", timeout_s=60):
+        jobstore.jobs_t.create(jobstore.engine, checkfirst=True)
+        _drop_stale(db, set(enabled))
+        stored = _stored_jobs(db)
     scheduler = scheduler_cls(
-        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{db}")},
+        jobstores={"default": jobstore},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={
             "coalesce": config.coalesce,
