@@ -103,7 +103,6 @@ def days(start: str, values: list[float]) -> dict[str, float]:
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    logins: list[str] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
@@ -142,7 +141,9 @@ class SmtpServer:
         if self.mode == "starttls":
             kwargs.update(tls_context=self._ctx(), require_starttls=True, authenticator=_authenticator, auth_required=True)
         elif self.mode == "tls":
-            kwargs.update(ssl_context=self._ctx(), authenticator=_authenticator, auth_required=True)
+            # aiosmtpd does not see implicit TLS as TLS for AUTH (it only tracks STARTTLS);
+            # the connection is encrypted, so allow AUTH on it.
+            kwargs.update(ssl_context=self._ctx(), authenticator=_authenticator, auth_required=True, auth_require_tls=False)
         self.controller = Controller(self.mailbox, **kwargs)
         self.controller.start()
 
@@ -315,3 +316,30 @@ def receiver() -> Iterator[Receiver]:
         yield r
     finally:
         r.stop()
+
+
+# --- alerts ------------------------------------------------------------------
+
+HOSTILE = '恶意<script>alert(1)</script>公司 **粗体** [链接](http://evil.test) & "引号"\r\nBcc: victim@evil.test'
+
+
+def make_alerts(store: SQLiteStore, n: int, start: int = 100, name: str = "") -> list:
+    """``n`` stored alerts created now (inside the outbox's retry window)."""
+    from indexing.models import Alert, stable_id
+
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds")
+    out = []
+    for i in range(start, start + n):
+        c = add_company(store, i, name or f"测试{i}号资产管理有限公司")
+        a = Alert(
+            id=stable_id("test-alert", c),
+            credit_code=c,
+            created=now,
+            rule="crossing",
+            score=60.0 + i % 40,
+            previous_score=50.0,
+            message=f"{name or '公司'} 冒烟指数升至 {60 + i % 40}（测试）",
+        )
+        assert store.save_alert(a)
+        out.append(a)
+    return out
