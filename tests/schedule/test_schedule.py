@@ -224,7 +224,7 @@ def test_once_complaints_passes_sources(launcher: list[str], sub_env: dict) -> N
     r = subprocess.run([*launcher, "schedule", "--once", "complaints"], env=sub_env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     runs = _runs(sub_env)
-    assert len(runs) == 1 and runs[0].endswith("['complaint']")
+    assert len(runs) == 1 and runs[0].endswith("['complaints']")
 
 
 def test_jobspec_defaults() -> None:
