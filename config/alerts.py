@@ -132,7 +132,6 @@ class DigestChannel(_Strict):
 class RetryPolicy(_Strict):
     base_s: float = Field(60.0, ge=0, description="Wait after the first failure; doubles per failure.")
     max_s: float = Field(3600.0, ge=0, description="Longest wait between two attempts.")
-    window_days: int = Field(30, ge=1, description="Undelivered alerts older than this are no longer retried (still listed).")
     lock_timeout_s: float = Field(60.0, ge=0, description="How long a deliverer waits for another one to finish.")
 
 

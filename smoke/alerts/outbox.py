@@ -11,6 +11,10 @@ error, and when the next attempt is due (exponential backoff from
 3. sends what is not ``sent`` and due, and marks ``sent`` only after the channel
    accepted it, saving after every single send.
 
+An alert is owed to the channels enabled when the outbox first sees it (its
+``delivery`` gets an entry per channel then); a channel added later starts with
+the alerts raised after it, instead of receiving the whole history.
+
 A crash between "accepted" and "saved" resends that one alert on the next call;
 the channels carry the alert id as an idempotency key (e-mail Message-ID, webhook
 ``idempotency_key``, digest dedup by id) so receivers can drop the repeat.
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from config.alerts import AlertChannels, RetryPolicy
@@ -32,7 +36,7 @@ from smoke.locking import LockBusy, file_lock, lock_path
 
 log = logging.getLogger(__name__)
 
-LIST_LIMIT = 1_000_000  # "all of them": the retry window bounds the list, not a page size
+LIST_LIMIT = 10_000_000  # "all of them": list_alerts pages by limit, the outbox wants every alert
 
 
 def attempts_key(alert_id: str, channel: str) -> str:
@@ -102,24 +106,30 @@ def _deliver(
     store: Store, channels: list[Channel], policy: RetryPolicy, counts: dict, now: datetime | None
 ) -> None:
     now = now or datetime.now(UTC)
-    since = (now - timedelta(days=policy.window_days)).astimezone(timezone(timedelta(hours=8))).date().isoformat()
-    alerts = store.list_alerts(since=since, limit=LIST_LIMIT)
+    # Every alert, not a date window: a replayed or sandbox day (as_of in the past) still
+    # raises alerts that must go out. Fully delivered ones cost one JSON decode each.
+    alerts = store.list_alerts(since="", limit=LIST_LIMIT)
     alerts.sort(key=lambda a: (a.created, a.id))  # oldest first: the order they happened
+    keys = [ch.key for ch in channels]
     down: dict[str, str] = {}
     companies: dict[str, tuple[str, str]] = {}
     try:
         for alert in alerts:
+            if not alert.delivery:
+                # First time the outbox sees this alert: it is owed to every channel enabled
+                # now, recorded in one write so a crash half-way through the channels below
+                # cannot leave a channel without its entry.
+                alert.delivery = dict.fromkeys(keys, "pending")
+                store.update_alert(alert)
             for ch in channels:
-                if alert.delivery.get(ch.key) == "sent":
+                # A channel enabled after an alert was first handled does not get the backlog.
+                if alert.delivery.get(ch.key, "sent") == "sent":
                     continue
                 c = counts[ch.key]
                 rec = load_attempts(store, alert.id, ch.key)
                 due = rec.get("next_at", "")
                 if ch.key in down or (due and datetime.fromisoformat(due) > now):
                     c["pending"] += 1
-                    if alert.delivery.get(ch.key) is None:
-                        alert.delivery[ch.key] = "pending"
-                        store.update_alert(alert)
                     continue
                 rec["attempts"] = int(rec.get("attempts", 0)) + 1
                 rec["last_attempt"] = now.isoformat(timespec="seconds")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
@@ -65,8 +66,11 @@ def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> Non
     scheduler = build_scheduler(config)
 
     def _stop(signum: int, frame: object) -> None:
-        click.echo("stopping the scheduler (waiting for a running job to finish) …", err=True)
-        scheduler.shutdown(wait=False)
+        from apscheduler.schedulers import SchedulerNotRunningError
+
+        click.echo("stopping the scheduler (a running job finishes first) …", err=True)
+        with contextlib.suppress(SchedulerNotRunningError):  # a second SIGTERM while the job finishes
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, _stop)
     for row in describe_jobs(config):
@@ -75,7 +79,7 @@ def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> Non
     try:
         scheduler.start()
     except KeyboardInterrupt:
-        scheduler.shutdown(wait=False)
+        _stop(signal.SIGINT, None)
     click.echo("scheduler stopped", err=True)
 
 

@@ -130,3 +130,19 @@ def test_no_channels_enabled(store, home: Path) -> None:
     make_alerts(store, 1)
     cfg = AlertChannels.model_validate({"digest": {"enabled": False}})
     assert deliver_pending(store, cfg, home) == {}
+
+
+def test_old_and_replayed_alerts_are_delivered_new_channels_get_no_backlog(store, home: Path, receiver) -> None:
+    from indexing.models import Alert
+
+    old = Alert(id="replayed-day", credit_code="X", created="2024-06-30T00:00:00+08:00", rule="crossing",
+                score=70, previous_score=50, message="沙盒世界的一天")
+    assert store.save_alert(old)
+    assert deliver_pending(store, _digest_only(), home)["digest"]["sent"] == 1  # a past as_of still goes out
+    assert (home / "alerts" / "digest-2024-06-30.jsonl").exists()
+    # A webhook enabled later starts with the alerts raised after it.
+    cfg = AlertChannels.model_validate({"webhooks": [{"name": "ops", "url": receiver.url}], "retry": {"base_s": 0}})
+    assert deliver_pending(store, cfg, home)["webhook:ops"]["sent"] == 0
+    (new,) = make_alerts(store, 1)
+    assert deliver_pending(store, cfg, home)["webhook:ops"]["sent"] == 1
+    assert [r.json()["idempotency_key"] for r in receiver.received] == [new.id]
