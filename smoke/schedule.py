@@ -291,8 +291,24 @@ def build_scheduler(
     return scheduler
 
 
-def describe_jobs(config: ScheduleFile, now: datetime | None = None) -> list[dict[str, str]]:
-    """Each configured job with its cron, lock and next run time (for ``smoke schedule --list``)."""
+def _last_slot(home: Path, name: str) -> str:
+    marker = _marker(home, name)
+    return marker.read_text(encoding="utf-8").strip() if marker.exists() else "—"
+
+
+def _holder_text(holder: dict | None) -> str:
+    # The lock file names its holder only while held (it is emptied on release).
+    return f"{holder.get('what', '?')} (pid {holder.get('pid')}, since {holder.get('since')})" if holder else ""
+
+
+def describe_jobs(
+    config: ScheduleFile, now: datetime | None = None, home: Path | None = None
+) -> list[dict[str, str]]:
+    """Each configured job with its cron, lock, next run time, last scheduled run and who
+    holds its lock right now (for ``smoke schedule --list``)."""
+    from smoke.locking import read_holder
+
+    home = Path(home) if home else _home()
     tz = ZoneInfo(config.timezone)
     now = now or datetime.now(tz)
     rows = []
@@ -306,6 +322,8 @@ def describe_jobs(config: ScheduleFile, now: datetime | None = None) -> list[dic
                 "lock": spec.lock,
                 "enabled": "yes" if spec.enabled else "no",
                 "next_run": nxt.isoformat(timespec="seconds") if nxt else "—",
+                "last_run": _last_slot(home, name),
+                "running": _holder_text(read_holder(lock_path(home, spec.lock))),
                 "description": spec.description,
             }
         )

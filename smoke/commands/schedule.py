@@ -26,7 +26,9 @@ def _setup_logging() -> None:
 
 @click.command("schedule")
 @click.option("--once", "once", metavar="JOB", help="Run JOB now (under the same lock as scheduled runs) and exit.")
-@click.option("--list", "list_jobs", is_flag=True, help="Show the configured jobs and their next run times, then exit.")
+@click.option(
+    "--list", "list_jobs", is_flag=True, help="Show the jobs, their next and last runs and running holders, then exit."
+)
 @click.option(
     "--config",
     "config_file",
@@ -53,8 +55,10 @@ def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> Non
         for row in describe_jobs(config):
             click.echo(
                 f"{row['job']:<16} {row['cron']:<16} {row['task']:<24} lock={row['lock']:<8} "
-                f"enabled={row['enabled']:<3} next={row['next_run']}  {row['description']}"
+                f"enabled={row['enabled']:<3} next={row['next_run']} last={row['last_run']}  {row['description']}"
             )
+            if row["running"]:
+                click.echo(f"{'':<16} lock held by {row['running']}")
         return
     if once:
         click.echo(f"running job {once} now …", err=True)

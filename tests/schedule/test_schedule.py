@@ -230,3 +230,18 @@ def test_once_complaints_passes_sources(launcher: list[str], sub_env: dict) -> N
 def test_jobspec_defaults() -> None:
     spec = JobSpec(cron="0 2 * * *")
     assert spec.task == "cycle" and spec.lock == "cycle" and spec.enabled
+
+
+def test_list_shows_next_last_and_lock_holder(home: Path, launcher: list[str], sub_env: dict) -> None:
+    from smoke.schedule import describe_jobs
+
+    cfg = _cfg({"cycle": {"cron": "* * * * *"}})
+    build_scheduler(cfg, job_funcs={"cycle": lambda: None}, home=home, scheduler_cls=BackgroundScheduler)
+    assert run_job("cycle") == RAN
+    with file_lock(lock_path(home, "cycle"), what="job cycle"):
+        (row,) = describe_jobs(cfg, home=home)
+        assert row["last_run"] != "—" and "job cycle" in row["running"]
+    (row,) = describe_jobs(cfg, home=home)
+    assert row["running"] == ""
+    r = subprocess.run([*launcher, "schedule", "--list"], env=sub_env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "complaints" in r.stdout and "next=" in r.stdout
