@@ -1,0 +1,154 @@
+"""`smoke alerts`: list, acknowledge, evaluate and deliver alerts; test a channel."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+TZ = ZoneInfo("Asia/Shanghai")
+_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Alert configuration instead of config/alerts.yaml.",
+)
+
+
+@click.group("alerts")
+def alerts() -> None:
+    """Alerts raised by the rules of config/alerts.yaml and their delivery (e-mail, webhooks, digest)."""
+
+
+def _store():  # noqa: ANN202 - the Store of the configured backend
+    from indexing.store import open_store
+
+    return open_store()
+
+
+@alerts.command("list")
+@click.option("--since", default="", metavar="DATE", help="Only alerts raised on or after DATE (YYYY-MM-DD).")
+@click.option("--unacked", is_flag=True, help="Only alerts nobody has acknowledged.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def list_cmd(since: str, unacked: bool, limit: int, as_json: bool) -> None:
+    """List alerts, newest first, with their delivery state per channel."""
+    with _store() as store:
+        items = store.list_alerts(since=since, unacknowledged_only=unacked, limit=limit)
+    for a in items:
+        if as_json:
+            click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+            continue
+        delivery = " ".join(f"{k}={v}" for k, v in sorted(a.delivery.items())) or "undelivered"
+        ack = f" ack={a.acknowledged_by}" if a.acknowledged_by else ""
+        prev = "—" if a.previous_score is None else f"{a.previous_score:.1f}"
+        click.echo(f"{a.created[:19]}  {a.id}  {a.rule:<8} {a.credit_code}  {prev}→{a.score:.1f}  {delivery}{ack}")
+        click.echo(f"    {a.message}")
+    if not as_json:
+        click.echo(f"{len(items)} alert(s)", err=True)
+
+
+@alerts.command("ack")
+@click.argument("alert_ids", nargs=-1, required=True)
+@click.option("--by", "by", default="cli", show_default=True, help="Who acknowledges (recorded with the alert).")
+def ack_cmd(alert_ids: tuple[str, ...], by: str) -> None:
+    """Acknowledge one or more alerts by id."""
+    from smoke.alerts.outbox import LIST_LIMIT
+
+    wanted = set(alert_ids)
+    now = datetime.now(TZ).isoformat(timespec="seconds")
+    with _store() as store:
+        found = [a for a in store.list_alerts(limit=LIST_LIMIT) if a.id in wanted]
+        for a in found:
+            if not a.acknowledged_by:
+                a.acknowledged_by, a.acknowledged_at = by, now
+                store.update_alert(a)
+    missing = wanted - {a.id for a in found}
+    click.echo(f"acknowledged {len(found)} alert(s)")
+    if missing:
+        click.echo(f"no such alert: {', '.join(sorted(missing))}", err=True)
+        sys.exit(1)
+
+
+@alerts.command("evaluate")
+@click.option("--as-of", "as_of", default="", metavar="DATE", help="Date of the scores to judge (default: today).")
+@_config_option
+def evaluate_cmd(as_of: str, config_file: Path | None) -> None:
+    """Apply the alert rules to the current scores and record new alerts (no delivery)."""
+    from smoke.alerts import evaluate_rules, load_alert_config
+
+    rules, _ = load_alert_config(config_file)
+    as_of = as_of or datetime.now(TZ).date().isoformat()
+    with _store() as store:
+        new = evaluate_rules(store, as_of, rules)
+    for a in new:
+        click.echo(f"new {a.rule:<8} {a.credit_code} {a.score:.1f}: {a.message}")
+    click.echo(f"{len(new)} new alert(s) as of {as_of}")
+
+
+@alerts.command("deliver")
+@_config_option
+def deliver_cmd(config_file: Path | None) -> None:
+    """Send every alert not yet delivered on an enabled channel (retries with backoff)."""
+    from smoke.alerts import deliver_pending, load_alert_config
+
+    _, channels = load_alert_config(config_file)
+    click.echo("delivering pending alerts …", err=True)
+    with _store() as store:
+        counts = deliver_pending(store, channels)
+    if not counts:
+        click.echo("no channel is enabled in the alert configuration")
+    for key, c in counts.items():
+        click.echo(f"{key:<24} sent={c['sent']} failed={c['failed']} pending={c['pending']}")
+    if any(c["failed"] for c in counts.values()):
+        sys.exit(1)
+
+
+@alerts.command("test-channel")
+@click.argument("channel")
+@_config_option
+def test_channel_cmd(channel: str, config_file: Path | None) -> None:
+    """Send a test alert through CHANNEL (email, digest or webhook:NAME) without recording it.
+
+    The digest channel writes its test line to a separate digest-test file.
+    """
+    from config.settings import get_settings
+    from indexing.models import Alert
+    from smoke.alerts import load_alert_config
+    from smoke.alerts.channels import ChannelError, build_channels
+    from smoke.alerts.render import AlertView
+
+    _, channels_config = load_alert_config(config_file)
+    home = get_settings().home
+    if channel == "digest":
+        channels_config = channels_config.model_copy(deep=True)
+        channels_config.digest.subdir = str(Path(channels_config.digest.subdir) / "test")
+    built = {ch.key: ch for ch in build_channels(channels_config, home)}
+    if channel not in built:
+        raise click.BadParameter(f"expected one of the enabled channels {sorted(built) or '(none)'}, got {channel!r}")
+    now = datetime.now(TZ)
+    alert = Alert(
+        id=f"test-{now.strftime('%Y%m%d%H%M%S')}",
+        credit_code="000000000000000000",
+        created=now.isoformat(timespec="seconds"),
+        rule="test",
+        score=61.0,
+        previous_score=55.0,
+        message="这是一条测试预警，用于检查通道配置（this is a test alert）。",
+    )
+    ch = built[channel]
+    try:
+        ch.send(AlertView(alert=alert, company_name="测试公司（通道测试）"))
+    except ChannelError as exc:
+        click.echo(f"{channel}: FAILED: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        ch.close()
+    click.echo(f"{channel}: test alert accepted")
+
+
+COMMANDS = [alerts]
