@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from starlette.requests import Request
@@ -93,6 +94,7 @@ def make_env() -> jinja2.Environment:
     )
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.filters["safe_url"] = safe_url
+    env.filters["domain"] = lambda url: (urlsplit(url or "").hostname or "") if safe_url(url) != "#" else ""
     # JSON shown as text (autoescaped), Chinese kept readable
     env.filters["json_text"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
     return env

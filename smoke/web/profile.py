@@ -1,8 +1,7 @@
 """The company object the web page and ``GET /api/v1/companies/{code}`` show.
 
-The lead's ``smoke.profile.company_profile`` (the object of ``smoke company --json``)
-is used when present so that the API and the CLI give the same object; until then
-an equivalent is built from the Store here.
+``smoke.profile.company_profile`` builds it, so the API, the page and
+``smoke company --json`` show one and the same object.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from typing import Any
 
 from indexing.models import Company
 from indexing.store.base import Store
+from smoke.profile import company_profile as _profile
 
 
 def find_company(store: Store, key: str) -> Company | None:
@@ -25,55 +25,12 @@ def find_company(store: Store, key: str) -> Company | None:
     return company
 
 
-def _fallback_profile(store: Store, key: str) -> dict[str, Any] | None:
-    company = find_company(store, key)
-    if company is None:
-        return None
-    score = store.latest_score(company.credit_code)
-    history = [
-        {"as_of": as_of, "smoke_index": index, "model_version": version}
-        for as_of, index, version in store.score_history(company.credit_code)
-    ]
-    return {
-        "name": company.name,
-        "credit_code": company.credit_code,
-        "region": company.region_code,
-        "industry": company.industry,
-        "smoke_index": score.smoke_index if score else None,
-        "level": score.level if score else "",
-        "as_of": score.as_of if score else "",
-        "dimensions": dict(score.dimensions) if score else {},
-        "indicators": [
-            {
-                "id": i.id,
-                "dimension": i.dimension,
-                "label": i.label,
-                "value": i.value,
-                "points": i.points,
-                "evidence": [
-                    {"url": e.url, "snippet": e.snippet, "date": e.date, "source_kind": e.source_kind}
-                    for e in i.evidence
-                ],
-            }
-            for i in sorted(score.indicators, key=lambda i: (-i.points, i.id))
-        ]
-        if score
-        else [],
-        "model_version": score.model_version if score else "",
-        "hard_rules": list(score.hard_rules) if score else [],
-        "history": history,
-    }
-
-
 def company_profile(store: Store, key: str) -> dict[str, Any] | None:
-    """The profile dict (same object as ``smoke company --json``), or None when unknown."""
-    if not key or len(key) > 200:
+    """The profile dict (``smoke.profile.company_profile``: the object of ``smoke company --json``),
+    or None when the key is empty, oversized or unknown."""
+    if not key or not key.strip() or len(key) > 200:
         return None
-    try:
-        from smoke.profile import company_profile as lead_profile  # type: ignore[import-not-found]
-    except ImportError:
-        return _fallback_profile(store, key)
-    return lead_profile(store, key)
+    return _profile(store, key)
 
 
 def history_points(profile: dict[str, Any]) -> list[dict[str, Any]]:
