@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from indexing.store.base import Store
+from indexing.store.sqlite import SQLiteStore
 from smoke.accounts import Accounts
 from smoke.web.app import create_app
 from tests.web.world import build_world, world_codes
@@ -20,13 +21,7 @@ ROLES = ("viewer", "analyst", "auditor", "admin")
 
 
 def _store_factory(tmp_path: Path) -> Callable[[], Store]:
-    try:
-        from indexing.store.sqlite import SQLiteStore
-    except ImportError:  # branch `store` not merged yet
-        from tests.web.memstore import MemStore
-
-        shared = MemStore()
-        return lambda: shared
+    """Opens the real SQLite store of the test world (one per server thread, like `smoke serve`)."""
     path = tmp_path / "smoke.db"
     return lambda: SQLiteStore(path)
 

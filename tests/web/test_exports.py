@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from indexing.models import Company, Score
+from indexing.store.sqlite import SQLiteStore
 from smoke.exports import COLUMNS, ExportError, export_rows, neutralise, write_export
 
 
@@ -78,9 +79,7 @@ def test_filters(store_factory, tmp_path):
 
 
 def test_formula_injection_neutralised(tmp_path):
-    from tests.web.memstore import MemStore
-
-    s = MemStore()
+    s = SQLiteStore(tmp_path / "inj.db")
     s.upsert_companies([Company("91440300000000099X", "=HYPERLINK(\"http://evil\",\"x\")", industry="+cmd", region_code="440300")])
     s.save_scores([Score("91440300000000099X", "2026-01-01", 70.0, "orange", {}, [], "m1")])
     write_export(s, tmp_path / "f.csv", "csv")
