@@ -74,7 +74,11 @@ def page_as(browser, server):
         contexts.append(ctx)
         page = ctx.new_page()
         page.dialogs = []  # type: ignore[attr-defined]
+        page.errors = []  # type: ignore[attr-defined]
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        # CSP violations and script errors show up as console errors
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.goto(server + "/")
         assert "/login" in page.url
         page.fill("input[name=username]", role)
@@ -100,6 +104,7 @@ def test_dashboard_search_and_company_charts(page_as, server, codes):
     page.click("form.filters button[type=submit]")
     page.wait_for_selector(".results .result")
     assert "财富" in page.locator(".results mark").first.inner_text()
+    page.screenshot(path="/tmp/smoke-search.png", full_page=True)
     page.click(".results .result a.title >> nth=0")
     page.wait_for_selector("#chart-radar[data-drawn] svg polygon.radar-shape")
     assert page.url.endswith(f"/company/{codes['red']}")
@@ -117,6 +122,7 @@ def test_dashboard_search_and_company_charts(page_as, server, codes):
     assert page.locator("#chart-graph svg circle.graph-node").count() == 3
     assert page.locator("#chart-graph svg rect.graph-link").count() == 2
     page.screenshot(path="/tmp/smoke-company-network.png", full_page=True)
+    assert page.errors == []
 
 
 def test_hostile_text_is_shown_not_run(page_as, server, codes):
@@ -132,7 +138,7 @@ def test_hostile_text_is_shown_not_run(page_as, server, codes):
     page.wait_for_selector("table.list")
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
-    assert page.dialogs == []
+    assert page.dialogs == [] and page.errors == []
     page.screenshot(path="/tmp/smoke-evil.png", full_page=True)
 
 
