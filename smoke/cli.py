@@ -12,6 +12,7 @@ import click
 
 import smoke.commands
 from config import ConfigError
+from indexing.store.base import StoreError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -40,3 +41,6 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"config error: {exc}", err=True)
         sys.exit(2)
+    except StoreError as exc:
+        click.echo(f"store error: {exc}", err=True)
+        sys.exit(3)

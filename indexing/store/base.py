@@ -21,6 +21,11 @@ from typing import Any
 from indexing.models import Alert, Company, Document, Run, Score
 
 
+class StoreError(RuntimeError):
+    """A store that cannot be used as asked: the message says what went wrong and what to do.
+    Each backend raises a subclass; the CLI reports it without a stack trace."""
+
+
 @dataclass(slots=True)
 class CompanyQuery:
     text: str = ""  # name, credit code or keyword; empty: all

@@ -17,12 +17,14 @@ import elastic_transport
 from elasticsearch import Elasticsearch
 from elasticsearch import __version__ as CLIENT_VERSION
 
+from indexing.store.base import StoreError
+
 SUPPORTED_MAJORS = (8, 9)
 
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,100}$")
 
 
-class ElasticStoreError(RuntimeError):
+class ElasticStoreError(StoreError):
     """Raised by the Elasticsearch store: the message says what went wrong and what to do."""
 
 

@@ -41,6 +41,7 @@ from indexing.store.base import (
     DocumentQuery,
     Page,
     Store,
+    StoreError,
     UpsertResult,
 )
 from indexing.tokenize import analyze, query_bigrams, query_tokens
@@ -194,7 +195,7 @@ CREATE TABLE IF NOT EXISTS state (
 """
 
 
-class StoreError(RuntimeError):
+class SQLiteStoreError(StoreError):
     """Raised by SQLiteStore for a database it cannot use (e.g. a newer schema)."""
 
 
@@ -278,7 +279,7 @@ class SQLiteStore(Store):
             if row is None:
                 c.execute("INSERT INTO schema_version(version) VALUES (?)", (SCHEMA_VERSION,))
             elif row[0] > SCHEMA_VERSION:
-                raise StoreError(
+                raise SQLiteStoreError(
                     f"{self.path}: schema version {row[0]} is newer than this program's "
                     f"({SCHEMA_VERSION}); upgrade smokewatch"
                 )
