@@ -821,7 +821,10 @@ def _cursor_sql(key: str, desc: bool, tiebreak: str, after: list[Any] | None) ->
     if len(after) != 2 or not isinstance(after[1], str) or len(after[1]) > _MAX_CURSOR_STR:
         raise ValueError(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}")
     op = "<" if desc else ">"
-    return f" AND ({key} {op} ? OR ({key} = ? AND {tiebreak} > ?))", [after[0], after[0], after[1]]
+    # The redundant "key <= ?" (or >=) bound lets SQLite seek in the sort index instead of
+    # scanning up to the cursor: deep pages cost the same as the first.
+    return (f" AND {key} {op}= ? AND ({key} {op} ? OR {tiebreak} > ?)",
+            [after[0], after[0], after[1]])
 
 
 def _statements(script: str) -> list[str]:
