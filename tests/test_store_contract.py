@@ -243,6 +243,16 @@ def test_upsert_documents_is_idempotent_and_detects_changes(store: Store) -> Non
     assert "d2" not in ids(store.search_documents(DocumentQuery(text="年化收益")).hits)
 
 
+def test_bad_records_are_reported_and_the_rest_written(store: Store) -> None:
+    bad_doc = doc("bad", "没有网址")
+    bad_doc.url = ""
+    r = store.upsert_documents([doc("ok1", "正常一"), bad_doc, doc("ok2", "正常二")])
+    assert r.new == 2 and len(r.failed) == 1 and "bad" in r.failed[0]
+    assert store.count_documents() == 2
+    r = store.upsert_companies([company(1, "正常有限公司"), Company(credit_code=code(2), name="")])
+    assert r.new == 1 and len(r.failed) == 1 and code(2) in r.failed[0]
+
+
 def test_refetch_with_same_content_is_unchanged(store: Store) -> None:
     d = doc("r1", "同样的内容")
     store.upsert_documents([d])
@@ -400,6 +410,17 @@ def test_search_companies_sorting(store: Store, world) -> None:
     # relevance: the company whose own name is the query outranks one that only lists it in scope
     rel = codes(store.search_companies(CompanyQuery(text="资产管理", sort="relevance")).hits)
     assert set(rel) == {w["xinli"], w["huaxin"]}
+
+
+def test_search_companies_sort_by_rise(store: Store) -> None:
+    a, b, c, d = (company(i, f"上升{i}有限公司") for i in range(1, 5))
+    store.upsert_companies([a, b, c, d])
+    store.save_scores([score(a.credit_code, "2024-01-01", 20.0), score(a.credit_code, "2024-02-01", 70.0),
+                       score(b.credit_code, "2024-01-01", 60.0), score(b.credit_code, "2024-02-01", 65.0),
+                       score(c.credit_code, "2024-01-01", 80.0), score(c.credit_code, "2024-02-01", 50.0),
+                       score(d.credit_code, "2024-02-01", 90.0)])  # no previous score: no rise
+    got = codes(store.search_companies(CompanyQuery(sort="rise")).hits)
+    assert got == [a.credit_code, b.credit_code, c.credit_code, d.credit_code]
 
 
 def test_search_companies_relevance_prefers_name_matches(store: Store) -> None:

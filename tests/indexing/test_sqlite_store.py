@@ -1,0 +1,128 @@
+"""What only the SQLite backend has: its file, pragmas, schema version, and concurrency
+across threads and processes. Behaviour shared with Elasticsearch lives in
+tests/test_store_contract.py."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from indexing.models import Company, Document
+from indexing.store.base import DocumentQuery
+from indexing.store.sqlite import SCHEMA_VERSION, SQLiteStore, StoreError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _doc(i: int) -> Document:
+    return Document(id=f"d{i}", url=f"http://x.test/{i}", source_kind="promo", site="s",
+                    title=f"推广{i}", text=f"第{i}号项目：拉人头返利，保本保息", fetched="2024-01-01T00:00:00",
+                    content_hash=f"h{i}")
+
+
+def test_pragmas_and_schema_version(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as s:
+        assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert s._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        assert s.schema_version() == SCHEMA_VERSION
+
+
+def test_reopening_keeps_data(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as s:
+        s.upsert_documents([_doc(1)])
+        s.upsert_companies([Company("91110000802100433B", "联想(北京)有限公司")])
+    with SQLiteStore(tmp_path / "s.db") as s:
+        assert s.count_documents() == 1 and s.count_companies() == 1
+        assert s.search_documents(DocumentQuery(text="返利")).total == 1
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    SQLiteStore(tmp_path / "s.db").close()
+    con = sqlite3.connect(tmp_path / "s.db")
+    con.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="newer"):
+        SQLiteStore(tmp_path / "s.db")
+
+
+def test_bad_records_are_counted_not_fatal(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as s:
+        bad = _doc(2)
+        bad.url = ""
+        r = s.upsert_documents([_doc(1), bad, _doc(3)])
+        assert (r.new, len(r.failed)) == (2, 1) and r.failed[0].startswith("d2")
+        r = s.upsert_companies([Company("", "无代码公司"), Company("91110000802100433B", "联想")])
+        assert (r.new, len(r.failed)) == (1, 1)
+
+
+def test_threads_share_one_store(tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+    with SQLiteStore(tmp_path / "s.db") as s:
+        def writer(k: int) -> None:
+            try:
+                for j in range(20):
+                    s.upsert_documents([_doc(k * 1000 + j)])
+                    s.search_documents(DocumentQuery(text="返利", limit=5))
+                    s.set_state(f"t{k}", str(j))
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert s.count_documents() == 80
+        assert [s.get_state(f"t{k}") for k in range(4)] == ["19"] * 4
+
+
+def test_a_writer_process_and_a_reader_run_concurrently(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    SQLiteStore(db).close()
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from indexing.models import Document
+        from indexing.store.sqlite import SQLiteStore
+        s = SQLiteStore({str(db)!r})
+        for b in range(20):
+            s.upsert_documents(
+                Document(id=f"p{{b}}-{{i}}", url=f"http://x.test/{{b}}/{{i}}", source_kind="promo", site="s",
+                         title="t", text=f"资金盘返利第{{i}}期", fetched="2024-01-01T00:00:00")
+                for i in range(100))
+        s.close()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    seen = []
+    with SQLiteStore(db) as reader:
+        while proc.poll() is None:
+            n = reader.count_documents()
+            assert n % 100 == 0  # a batch is one transaction: never half visible
+            seen.append(n)
+            reader.search_documents(DocumentQuery(text="资金盘", limit=3))
+            time.sleep(0.01)
+        assert proc.wait() == 0
+        assert reader.count_documents() == 2000
+    assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize("sql", ["REFRESH_SCORES_SQL", "REFRESH_COMPANY_SQL"])
+def test_score_refresh_looks_scores_up_by_company(tmp_path: Path, sql: str) -> None:
+    # Regression: through the scores_current index the refresh visited every current
+    # score for each company saved (quadratic). It must search by credit code.
+    import indexing.store.sqlite as mod
+
+    with SQLiteStore(tmp_path / "s.db") as s:
+        plan = " | ".join(r[3] for r in s._conn.execute("EXPLAIN QUERY PLAN " + getattr(mod, sql), ("x",)))
+    assert "scores_current" not in plan, plan
+    assert "scores_code (credit_code=?" in plan, plan
