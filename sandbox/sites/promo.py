@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from sandbox import render
+from sandbox.text.grammar import expand, seeded
 from sandbox.sites.common import Request, Response, content_html, not_found, page, posts_html
 
 LIST_SIZE = 30
@@ -82,7 +83,10 @@ def _doc(req: Request, site: tuple, row: tuple) -> tuple[render.Doc, str]:
         doc = render.scheme_page(prof, ptype[7:], path, seed, date, img=extra.get("img", False))
         coll = prof["scheme"].get("collapse")
         if ptype == "scheme_home" and coll and coll <= req.as_of:  # the site after the collapse
-            doc.blocks.insert(0, ("p", "【公告】平台系统升级维护，提现功能暂停，恢复时间另行通知，请会员耐心等待。"))
+            notice = expand(seeded(seed, "notice"), "【[公告|紧急通知|重要提示]】[因系统升级维护|因第三方支付通道调整|为配合监管检查|由于市场波动]，"
+                                                     "[提现功能暂停|暂停一切出金|本金兑付延期{n}个月]，[恢复时间另行通知|请会员耐心等待|请勿听信谣言|"
+                                                     "届时将按比例兑付]。", {"n": str(seed % 5 + 2)})
+            doc.blocks.insert(0, ("p", notice))
         return doc, "content"
     if ptype == "softad":
         return render.scheme_page(prof, "softad", path, seed, date), "content"
@@ -182,3 +186,16 @@ def _wrap(req: Request, site: tuple, title: str, body: str, last: str, published
     else:
         hc = "gbk" if encoding == "utf-8" else "utf-8"
     return Response(200, html, "text/html", encoding=encoding, header_charset=hc, last_modified=last, html=True)
+
+
+def page_text(db, domain: str, path: str, as_of: str) -> tuple[str, list[str]]:
+    """Title and text blocks of one page as served (for tests and evaluation tools that
+    want the text without HTTP)."""
+    site = db.execute("SELECT domain, kind, first_date, code, encoding, header, name FROM sites WHERE domain = ?",
+                      (domain,)).fetchone()
+    row = db.execute("SELECT path, date, kind, ptype, code, data FROM pages WHERE domain = ? AND path = ?",
+                     (domain, path)).fetchone()
+    req = Request(domain, path, {}, as_of, db, frozenset(), None)
+    doc, _ = _doc(req, site, row)
+    texts = [b[1] if b[0] in ("p", "img") else b[3] for b in doc.blocks]
+    return doc.title, texts

@@ -4,6 +4,7 @@ parts in varied order, so whole sentences rarely repeat across pages."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Sequence
 
@@ -19,10 +20,8 @@ def expand(rng: random.Random, template: str, ctx: dict[str, str] | None = None)
         options = s[start + 1 : end].split("|")
         s = s[:start] + rng.choice(options) + s[end + 1 :]
     if ctx and "{" in s:
-        try:
+        with contextlib.suppress(KeyError, IndexError, ValueError):
             s = s.format_map(ctx)
-        except (KeyError, IndexError, ValueError):
-            pass
     return s
 
 

@@ -31,7 +31,7 @@ def scheme_yield(rng: random.Random, annual: float) -> str:
         lambda: f"每周返{a / 52 * 100:.1f}%",
         lambda: f"投1万每月返{round(a / 12 * 10000 / 10) * 10}[元|块]",
         lambda: f"投[资|入]{rng.choice([5, 10, 20])}万，一年[到手|拿回]{round((1 + a) * rng.choice([5, 10, 20]), 1)}万",
-        lambda: f"{_cn(max(2, round(12 / max(a, 0.1))))}个月回本",
+        lambda: f"{_cn(min(36, max(2, round(12 / max(a, 0.1)))))}个月回本",
         lambda: "一年翻[倍|番]" if a >= 0.9 else f"一年[赚|收益]{a * 100:.0f}%",
         lambda: f"[静态|固定]收益每[天|日]{a / 365 * 100:.2f}%，[动态|推广]收益另计",
         lambda: f"[单|每]单[收益|利润]{round(a * 100 / 4)}%，[七|十|十五]天一个周期",
