@@ -119,6 +119,9 @@ class SandboxServer:
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> SandboxServer:
+        from sandbox.text.evasion import _s2t_table
+
+        _s2t_table()  # build the Big5 sites' conversion table before the first request
         handler = type("Handler", (_Handler,), {"sandbox": self})
         self._httpd = ThreadingHTTPServer(self._bind, handler)
         self._httpd.daemon_threads = True

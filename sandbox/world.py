@@ -468,6 +468,8 @@ class _Generator:
         c["capital"] = rng.choice((1000, 2000, 5000, 10000, 20000, 50000))
         c["paid"] = 0 if rng.random() < 0.8 else rng.choice((10, 50, 100))
         self._base_people(i, rng, c, 0.3, operator=True)
+        if rng.random() < 0.2:  # a hotline shared by an operator's schemes
+            c["phones"].append(_phone(random.Random(self.seed * 7777 + rng.randrange(40))))
         if parent:
             c["people"].append([parent["rep_pid"], "股东", None])
             c["phones"].append(parent["phone"])
@@ -479,11 +481,13 @@ class _Generator:
         annual = {"p2p": rng.uniform(0.12, 0.36), "pyramid": rng.uniform(0.5, 3.0), "rebate": rng.uniform(0.4, 1.5),
                   "equity": rng.uniform(0.3, 2.0), "pension": rng.uniform(0.1, 0.24), "crypto": rng.uniform(1.0, 6.0),
                   "mutual_aid": rng.uniform(0.6, 3.6)}[arch]
+        if parent:  # the same plan under a new name: same returns, same entry fee
+            annual = parent["annual"]
         evasion = rng.choice((0.0, 0.0, 0.2, 0.4, 0.7))
         c["scheme"] = {
             "archetype": arch, "brand": brand, "launch": day(launch), "collapse": day(collapse) if collapse else None,
             "reborn_from": parent["code"] if parent else None, "style": style, "annual": round(annual, 4),
-            "entry": rng.choice((398, 980, 1980, 3980, 6800, 12800, 39800)), "evasion": evasion,
+            "entry": parent["entry"] if parent else rng.choice((398, 980, 1980, 3980, 6800, 12800, 39800)), "evasion": evasion,
             "parent_brand": parent["brand"] if parent else None,
         }
         end = collapse if collapse is not None else SPAN
@@ -556,7 +560,7 @@ class _Generator:
             self._after_collapse(i, rng, c, arch, collapse, scale)
             self.collapsed.append({"code": c["code"], "arch": arch, "style": style, "collapse": collapse,
                                    "rep_pid": c["rep_pid"], "phone": c["phones"][0], "address": c["address"],
-                                   "brand": brand})
+                                   "brand": brand, "annual": c["scheme"]["annual"], "entry": c["scheme"]["entry"]})
 
     def _after_collapse(self, i: int, rng: random.Random, c: dict[str, Any], arch: str, collapse: int, scale: int) -> None:
         auth = f"{c['city']}{c['district']}市场监督管理局"

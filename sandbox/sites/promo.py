@@ -9,8 +9,8 @@ from html import escape
 from typing import Any
 
 from sandbox import render
-from sandbox.text.grammar import expand, seeded
 from sandbox.sites.common import Request, Response, content_html, not_found, page, posts_html
+from sandbox.text.grammar import expand, seeded
 
 LIST_SIZE = 30
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -16,14 +16,22 @@ SEPARATORS = (" ", " ", "-", "*", "·", "/", "_", "．")
 
 
 @lru_cache(maxsize=1)
-def _s2t():
+def _s2t_table() -> dict[int, str]:
+    """A character table built once from OpenCC's s2t conversion of the CJK block:
+    per-character (no phrase rules), which is what sloppy converters do anyway, and
+    fast enough to convert whole pages on request."""
     import opencc
 
-    return opencc.OpenCC("s2t")
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    converted = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # defensive: fall back to per-character calls
+        cc = opencc.OpenCC("s2t")
+        converted = [cc.convert(c) for c in chars]
+    return {ord(a): b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
 
 
 def traditional(text: str) -> str:
-    return _s2t().convert(text)
+    return text.translate(_s2t_table())
 
 
 def variants(rng: random.Random, text: str, share: float = 0.5) -> str:

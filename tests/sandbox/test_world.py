@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import filecmp
+import re
+import sqlite3
 from collections import Counter
 
 from sandbox.creditcode import check_char, is_valid, make_code
+from sandbox.sites.promo import page_text
 from sandbox.text.banks import ARCHETYPES
 from sandbox.truth import iter_companies, iter_documents
 from sandbox.world import LOOKALIKES, generate, read_world_meta
@@ -58,6 +61,27 @@ def test_rebirth_links_point_to_an_earlier_collapsed_scheme(tmp_path):
     for c in reborn:
         parent = truth[c["reborn_from"]]
         assert parent["is_scheme"] and parent["collapse"] < c["launch"] and parent["archetype"] == c["archetype"]
+    # the reborn scheme's promotion near-copies its parent's (换马甲): same sentences, new brand
+    db = sqlite3.connect(w / "world.db")
+    overlaps = []
+    for c in reborn:
+        parent = truth[c["reborn_from"]]
+        texts = []
+        for who in (c, parent):
+            dom = db.execute("SELECT domain FROM sites WHERE code = ? ORDER BY first_date LIMIT 1", (who["credit_code"],)).fetchone()[0]
+            body = "".join(page_text(db, dom, "/plan.html", "2024-06-30")[1])
+            for b in who["brands"]:
+                body = body.replace(b, "")
+            texts.append({s for s in re.split("[。！？]", body) if s})
+        overlaps.append(len(texts[0] & texts[1]) / max(1, len(texts[1])))
+    assert sum(overlaps) / len(overlaps) > 0.4
+    # while two unrelated schemes of the same archetype share almost nothing
+    others = [x for x in truth.values() if x["is_scheme"] and not x["reborn_from"] and x["archetype"] == reborn[0]["archetype"]][:2]
+    sets = []
+    for who in others:
+        dom = db.execute("SELECT domain FROM sites WHERE code = ? ORDER BY first_date LIMIT 1", (who["credit_code"],)).fetchone()[0]
+        sets.append({s for s in re.split("[。！？]", "".join(page_text(db, dom, "/plan.html", "2024-06-30")[1])) if s})
+    assert len(sets[0] & sets[1]) / max(1, len(sets[1])) < 0.2
 
 
 def test_truth_documents_cover_every_kind(world):
