@@ -611,7 +611,8 @@ class _Generator:
             typed = typed[:k] + typed[k + 1 :]
         amount = {0: rng.choice((0, 0, 59, 199, 899)), 1: rng.randrange(1, 60) * 1000, 2: rng.randrange(1, 300) * 1000}[phase]
         d = {"id": cid, "typed": typed, "arch": arch, "phase": phase, "amount": amount, "seed": rng.randrange(10**9),
-             "script": rng.random() < 0.005}
+             # a user pasted markup (always in the first complaint, then 1 in 200): the UI must escape it
+             "script": cid == "100001" or rng.random() < 0.005}
         self.w.add("complaints", (cid, day(when), c["code"], _dumps(d)))
         self.w.document(f"http://complaints.sandbox.test/complaint/{cid}", "complaint", [c["code"]], day(when))
 

@@ -174,3 +174,10 @@ def test_conditional_requests_get_304(client, world):
     assert client.get(url, {"If-Modified-Since": lm}).status == 304
     assert client.get(url, {"If-None-Match": 'W/"other"'}).status == 200
     assert client.get(url, {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status == 200
+
+
+def test_a_planted_script_is_text_in_some_crawled_pages_even_without_hostility(client):
+    r = client.get("http://complaints.sandbox.test/complaint/100001")
+    assert r.status == 200 and b"<script>" not in r.body and b"&lt;script&gt;" in r.body
+    text = lxml_html.fromstring(r.body).cssselect("div.content")[0].text_content()
+    assert '<script>alert("sandbox-xss")</script>' in text
