@@ -200,7 +200,9 @@ def legit_page(prof: dict[str, Any], ptype: str, seed: int, when: str, annual: f
            "n": str(rng.randrange(10, 500)), "year": prof["names"][0][0][:4], "address": prof["address"],
            "phone": prof["phones"][0]}
     bank = {"bank": B.BANK, "fund": B.FUND, "ecommerce": B.ECOMMERCE, "direct_selling": B.DIRECT_SELLING}.get(sub, B.ORDINARY_GENERIC)
-    sents = [sentence(rng, _parts(rng.choice(bank)), ctx) for _ in range(rng.randrange(3, 7))]
+    order = list(bank)
+    rng.shuffle(order)  # each pattern at most once per page
+    sents = [sentence(rng, _parts(entry), ctx) for entry in order[: rng.randrange(2, len(order) + 1)]]
     if sub in ("bank", "fund"):  # the disclaimer is always there, phrased variously
         sents.append(sentence(rng, _parts(bank[1]), ctx))
     sents.append(sentence(rng, _parts(rng.choice(B.ORDINARY_GENERIC)), ctx))
