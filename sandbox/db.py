@@ -38,14 +38,16 @@ CREATE TABLE managers (
 """
 
 INDEXES = """
-CREATE INDEX companies_founded ON companies (founded);
+-- covering indexes: deep list pages and name search scan these, never the wide rows
+CREATE INDEX companies_list ON companies (code, founded);
+CREATE INDEX companies_names ON companies (name, founded, code);
 CREATE INDEX entries_code ON entries (code, date);
 CREATE INDEX judgments_date ON judgments (date DESC, id);
 CREATE INDEX dishonest_date ON dishonest (publish_date, id);
 CREATE INDEX complaints_date ON complaints (date, id);
 CREATE INDEX complaints_code ON complaints (code);
 CREATE INDEX pages_date ON pages (domain, date);
-CREATE INDEX sites_first ON sites (first_date, domain);
+CREATE INDEX sites_list ON sites (domain, first_date, name);
 CREATE INDEX managers_reg ON managers (reg_date, code);
 """
 

@@ -34,16 +34,20 @@ def handle(req: Request) -> Response:
 def _list(req: Request, q: str | None) -> Response:
     n = req.int_arg("page", 1)
     if q is not None and not q:
-        rows: list[Any] = []
+        codes: list[str] = []
     elif q is not None:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = req.db.execute(
-            "SELECT code, profile FROM companies WHERE founded <= ? AND name LIKE ? ESCAPE '\\'"
-            " ORDER BY code LIMIT ? OFFSET ?", (req.as_of, like, PER_PAGE + 1, (n - 1) * PER_PAGE)).fetchall()
+        codes = [r[0] for r in req.db.execute(
+            "SELECT code FROM companies INDEXED BY companies_names WHERE founded <= ? AND name LIKE ? ESCAPE '\\'"
+            " ORDER BY code LIMIT ? OFFSET ?", (req.as_of, like, PER_PAGE + 1, (n - 1) * PER_PAGE))]
     else:
-        rows = req.db.execute("SELECT code, profile FROM companies WHERE founded <= ? ORDER BY code LIMIT ? OFFSET ?",
-                              (req.as_of, PER_PAGE + 1, (n - 1) * PER_PAGE)).fetchall()
-    more = len(rows) > PER_PAGE
+        codes = [r[0] for r in req.db.execute(
+            "SELECT code FROM companies INDEXED BY companies_list WHERE founded <= ? ORDER BY code LIMIT ? OFFSET ?",
+            (req.as_of, PER_PAGE + 1, (n - 1) * PER_PAGE))]
+    marks = ",".join("?" * len(codes[:PER_PAGE]))
+    profiles = dict(req.db.execute(f"SELECT code, profile FROM companies WHERE code IN ({marks})", codes[:PER_PAGE]))
+    rows = [(c, profiles[c]) for c in codes[:PER_PAGE]]
+    more = len(codes) > PER_PAGE
     items = []
     for code, prof in rows[:PER_PAGE]:
         items.append(f'<li><a class="company" href="/company/{code}">{escape(name_at(json.loads(prof), req.as_of))}</a></li>')
