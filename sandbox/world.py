@@ -137,8 +137,9 @@ def _shared_sites(w: _Writer, rng: random.Random, n: int) -> dict[str, list[str]
                 for rname in _REGULATORS:
                     title = (prov if city == prov else city) + rname
                     enc = "utf-8" if rng.random() < 0.8 else "gbk"
-                    out[kind].append(w.site(_pinyin(city[:-1]) + _pinyin(rname)[:6] + code[-2:], kind,
-                                            day(-400), None, enc, "ok", title))
+                    dom = w.site(_pinyin(city[:-1]) + _pinyin(rname)[:6] + code[-2:], kind, day(-400), None, enc, "ok", title)
+                    out[kind].append(dom)
+                    out.setdefault("regulator:" + prov, []).append(dom)
             continue
         for j in range(count):
             name = names[j % len(names)] + ("" if j < len(names) else str(j // len(names) + 1))
@@ -669,7 +670,9 @@ class _Generator:
                 "region": region[1]})))
 
     def _warning(self, rng: random.Random, when: int, about: list[dict[str, Any]], specific: bool) -> None:
-        site = rng.choice(self.shared["regulator"])
+        # a scheme is named by a regulator of its own province when there is one
+        prov = next((r[1] for r in data.REGIONS if about and r[0] == about[0]["region"]), "")
+        site = rng.choice(self.shared.get("regulator:" + prov) or self.shared["regulator"])
         codes = [a["code"] for a in about]
         path = f"/fxts/{when + 400:05d}{rng.randrange(16**5):05x}.html"
         extra = {"seed": rng.randrange(10**9), "brands": [a["scheme"]["brand"] for a in about],
