@@ -251,7 +251,7 @@ _C_BODY = {
 _DEMANDS = {0: ("退款", "赔偿", "道歉"), 1: ("退还本金", "解冻账户", "正常提现"), 2: ("退还本金", "追回损失", "立案侦查")}
 
 
-def complaint(row: dict[str, Any], when: str, prof: dict[str, Any]) -> tuple[Doc, dict[str, Any]]:
+def complaint(row: dict[str, Any], when: str, prof: dict[str, Any], as_of: str | None = None) -> tuple[Doc, dict[str, Any]]:
     rng = seeded(row["seed"], "complaint")
     phase = row["phase"]
     annual = (prof.get("scheme") or {}).get("annual", 0.2)
@@ -271,6 +271,8 @@ def complaint(row: dict[str, Any], when: str, prof: dict[str, Any]) -> tuple[Doc
     if row.get("script"):
         body += SCRIPT  # a user pasted markup: the UI must show it escaped
     status = "已完成" if phase == 0 and rng.random() < 0.6 else rng.choice(("处理中", "待回复", "已回复"))
+    if as_of is not None and as_of < (d + timedelta(days=3 + row["seed"] % 20)).isoformat():
+        status = "待回复"  # the company has not answered yet, as of the date served
     meta = {"amount": row["amount"], "demand": demand, "status": status}
     return Doc(title=title, date=when, blocks=[("p", body)]), meta
 

@@ -17,7 +17,7 @@ def _render(req: Request, cid: str, date: str, code: str, data: str) -> tuple[re
     row = json.loads(data)
     prof_row = req.db.execute("SELECT profile FROM companies WHERE code = ?", (code,)).fetchone()
     prof = json.loads(prof_row[0]) if prof_row else {}
-    doc, meta = render.complaint(row, date, prof)
+    doc, meta = render.complaint(row, date, prof, req.as_of)
     meta["company"] = row["typed"]
     return doc, meta
 

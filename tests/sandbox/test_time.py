@@ -70,3 +70,11 @@ def test_pages_dated_later_do_not_exist(server, client, world):
         r = client.get(d["url"])
         assert r.status == 200
         assert f'<meta name="published" content="{d["date"]}">' in r.text()
+
+
+def test_a_complaint_is_unanswered_on_the_day_it_is_filed(server, client):
+    items = client.json("http://complaints.sandbox.test/api/complaints?limit=200")["items"]
+    answered = next(i for i in items if i["status"] != "待回复")
+    server.set_as_of(answered["date"])
+    same_day = client.json("http://complaints.sandbox.test/api/complaints?limit=200")["items"]
+    assert next(i for i in same_day if i["id"] == answered["id"])["status"] == "待回复"
