@@ -18,4 +18,4 @@ def handle(req: Request) -> Response:
                           " ORDER BY reg_date, code LIMIT ? OFFSET ?", (req.as_of, size, (n - 1) * size)).fetchall()
     items = [{"name": name, "credit_code": code, "registration_no": reg_no, "registered_date": reg_date,
               "status": "失联机构" if lost and lost <= req.as_of else "正常"} for code, name, reg_no, reg_date, lost in rows]
-    return json_response({"total": total, "page": n, "size": size, "items": items})
+    return json_response({"total": total, "page": n, "size": size, "items": items}, req.as_of)

@@ -59,4 +59,4 @@ def _api(req: Request) -> Response:
         items.append({"id": cid, "title": doc.title, "company": meta["company"], "date": date, "amount": meta["amount"],
                       "demand": meta["demand"], "status": meta["status"], "url": f"http://{HOST}/complaint/{cid}"})
     nxt = f"{rows[limit - 1][1]}_{rows[limit - 1][0]}" if len(rows) > limit else None
-    return json_response({"items": items, "next_cursor": nxt})
+    return json_response({"items": items, "next_cursor": nxt}, req.as_of)

@@ -64,4 +64,4 @@ def _dishonest(req: Request) -> Response:
     rows = req.db.execute("SELECT data FROM dishonest WHERE publish_date <= ? ORDER BY publish_date, id LIMIT ? OFFSET ?",
                           (req.as_of, size, (n - 1) * size)).fetchall()
     items = [json.loads(r[0]) for r in rows]
-    return json_response({"total": total, "page": n, "size": size, "items": items})
+    return json_response({"total": total, "page": n, "size": size, "items": items}, req.as_of)

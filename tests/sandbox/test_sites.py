@@ -181,3 +181,9 @@ def test_a_planted_script_is_text_in_some_crawled_pages_even_without_hostility(c
     assert r.status == 200 and b"<script>" not in r.body and b"&lt;script&gt;" in r.body
     text = lxml_html.fromstring(r.body).cssselect("div.content")[0].text_content()
     assert '<script>alert("sandbox-xss")</script>' in text
+
+
+def test_json_apis_carry_validators_too(client):
+    r = client.get("http://court.sandbox.test/api/dishonest?page=1")
+    assert r.headers["ETag"] and r.headers["Last-Modified"]
+    assert client.get("http://court.sandbox.test/api/dishonest?page=1", {"If-None-Match": r.headers["ETag"]}).status == 304
