@@ -547,6 +547,13 @@ class _Generator:
             when = launch + rng.randrange(150, 400)
             if when <= SPAN and (collapse is None or when < collapse + 400):
                 self._judgment(i, rng, c, "civil_lending", when, 0)
+        if rng.random() < 0.3:  # a late annual report: a weak flag that comes before the end
+            listed = (date((START + timedelta(days=max(launch, 0))).year + 1, 7, 1) - START).days + rng.randrange(0, 20)
+            if listed < end and listed <= SPAN:
+                removed = listed + rng.randrange(40, 200)
+                c["entries"].append(("abnormal", day(listed), "未依照《企业信息公示暂行条例》第八条规定的期限公示年度报告",
+                                     f"{c['city']}{c['district']}市场监督管理局",
+                                     day(removed) if removed <= min(end, SPAN) else "", ""))
         if arch in ("pyramid", "rebate") and rng.random() < 0.35:  # penalised before the collapse
             when = rng.randrange(launch + 60, end + 1) if end > launch + 60 else end
             reason = "组织策划传销" if arch == "pyramid" else "虚假宣传"

@@ -91,3 +91,25 @@ def test_truth_documents_cover_every_kind(world):
     for d in iter_documents(world):
         assert set(d["credit_codes"]) <= codes
         assert d["url"].startswith("http://")
+
+
+def test_people_addresses_and_phones_tie_companies_together(world):
+    import json
+
+    db = sqlite3.connect(world / "world.db")
+    people: dict[str, set[str]] = {}
+    phones: dict[str, set[str]] = {}
+    addresses: dict[str, set[str]] = {}
+    scheme_codes = {c["credit_code"] for c in iter_companies(world) if c["is_scheme"]}
+    for code, profile in db.execute("SELECT code, profile FROM companies"):
+        p = json.loads(profile)
+        for name, _, _ in p["people"]:
+            people.setdefault(name, set()).add(code)
+        for ph in p["phones"]:
+            phones.setdefault(ph, set()).add(code)
+        addresses.setdefault(p["address"].split("号")[0], set()).add(code)
+    shared = [codes for codes in people.values() if len(codes) > 1]
+    assert len(shared) > 20
+    # professional operators: some people sit in several schemes
+    assert any(len(codes & scheme_codes) >= 2 for codes in people.values())
+    assert any(len(codes) > 1 for codes in addresses.values())
