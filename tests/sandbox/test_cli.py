@@ -1,0 +1,55 @@
+"""`smoke sandbox generate` and `smoke sandbox serve` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from smoke.cli import cli
+from tests.sandbox.conftest import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_generate_writes_a_world_and_a_summary(tmp_path):
+    result = CliRunner().invoke(cli, ["sandbox", "generate", "--companies", "250", "--seed", "5", "--out",
+                                      str(tmp_path / "w"), "--prevalence", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert "companies 250" in result.output and "schemes" in result.output
+    meta = json.loads((tmp_path / "w" / "world.json").read_text(encoding="utf-8"))
+    assert meta["seed"] == 5 and meta["companies"] == 250 and meta["prevalence"] == 0.1
+
+
+def test_generate_rejects_bad_arguments(tmp_path):
+    result = CliRunner().invoke(cli, ["sandbox", "generate", "--companies", "0", "--out", str(tmp_path / "w")])
+    assert result.exit_code != 0 and "companies" in result.output
+
+
+def test_serve_without_world_generates_the_demo_world_and_serves_until_interrupted(tmp_path):
+    env = {**os.environ, "SMOKE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "smoke", "sandbox", "serve", "--port", "0", "--as-of", "2023-06-30"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() is not None else url
+        client = Client(url)
+        assert client.json("http://control.sandbox.test/as-of")["as_of"] == "2023-06-30"
+        assert client.get("http://registry.sandbox.test/companies?page=1").status == 200
+        assert (tmp_path / "home" / "world" / "world.json").is_file()
+        meta = json.loads((tmp_path / "home" / "world" / "world.json").read_text(encoding="utf-8"))
+        assert meta["companies"] == 300 and meta["seed"] == 7
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
+
+
+def test_serve_reports_a_missing_world_clearly(tmp_path):
+    result = CliRunner().invoke(cli, ["sandbox", "serve", "--world", str(tmp_path / "nothing")])
+    assert result.exit_code != 0 and "not a sandbox world" in result.output
