@@ -57,3 +57,16 @@ def highlight(text: str, terms: Sequence[str], width: int = 160, max_marks: int 
         out.append("…")
     # Adjacent matches (保本 + 保息) read as one mark.
     return "".join(out).replace("</mark><mark>", "")
+
+
+def company_highlight(name: str, other_names: Sequence[str], terms: Sequence[str]) -> str:
+    """The company's name with matches marked; when the match is in a former name or
+    brand alias instead, those names (so a person sees why the company matched)."""
+    if not terms:
+        return ""
+    marked = highlight(name, terms)
+    if "<mark>" not in marked and other_names:
+        alt = highlight(" / ".join(other_names), terms)
+        if "<mark>" in alt:
+            return alt
+    return marked

@@ -37,7 +37,7 @@ import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
-from indexing.highlight import highlight
+from indexing.highlight import company_highlight, highlight
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
 from indexing.store import es_admin, es_query
@@ -570,13 +570,7 @@ class ElasticStore(Store):
         for h in hits:
             src = h["_source"]
             co = company_from(src)
-            hl = ""
-            if words:
-                hl = highlight(co.name, words)
-                if "<mark>" not in hl:
-                    others = " / ".join(co.former_names + co.aliases)
-                    alt = highlight(others, words) if others else ""
-                    hl = alt if "<mark>" in alt else hl
+            hl = company_highlight(co.name, co.former_names + co.aliases, words)
             idx = src.get("smoke_index")
             out.append(CompanyHit(company=co, smoke_index=idx, level=src.get("level") or "", highlight=hl))
         return Page(hits=out, total=total, next_cursor=nxt)

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from indexing.highlight import highlight
+from indexing.highlight import company_highlight, highlight
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
 from indexing.store.base import (
@@ -651,13 +651,7 @@ class SQLiteStore(Store):
         hits = []
         for _k, _code, data, idx, level in rows:
             co = Company.from_dict(json.loads(data))
-            hl = ""
-            if words:
-                hl = highlight(co.name, words)
-                if "<mark>" not in hl:
-                    others = " / ".join(co.former_names + co.aliases)
-                    alt = highlight(others, words) if others else ""
-                    hl = alt if "<mark>" in alt else hl
+            hl = company_highlight(co.name, co.former_names + co.aliases, words)
             hits.append(CompanyHit(company=co, smoke_index=idx, level=level or "", highlight=hl))
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
         return Page(hits=hits, total=total, next_cursor=nxt)
