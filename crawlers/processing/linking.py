@@ -186,11 +186,10 @@ class Linker:
                 taken.append((start, end))
                 continue  # ambiguous: shared by several companies, links none
             method = pat.method
-            if method == "name_core":
-                if end - start == 2:
-                    if not _name_like_after(t, end):
-                        continue
-                    method = "name_core_short"
+            if method == "name_core" and end - start == 2:
+                if not _name_like_after(t, end):
+                    continue
+                method = "name_core_short"
             taken.append((start, end))
             _keep(found, Mention(pat.codes[0], method if method != "name_core_short" else "name_core", CONF[method]))
         return found
