@@ -37,7 +37,7 @@ def build_settings(src: SourceConfig, store_path: Path, redis_url: str = "", red
     r = src.rate
     per_source: dict[str, Any] = {
         "DOWNLOAD_DELAY": r.delay_s,
-        "RANDOMIZE_DOWNLOAD_DELAY": r.delay_s > 0,
+        "DOWNLOAD_DELAY_JITTER": 0.5 if r.delay_s > 0 else 0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": r.concurrency_per_domain,
         "AUTOTHROTTLE_ENABLED": r.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(r.delay_s, 0.1),
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class(src.kind))
     t0 = time.monotonic()
     try:
