@@ -21,8 +21,6 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
-# ±50% jitter on the delay (default 0 in this Scrapy): a fixed beat looks like a bot.
-DOWNLOAD_DELAY_JITTER = 0.5
 
 # AutoThrottle (default off): back off when a site slows down.
 AUTOTHROTTLE_ENABLED = True
