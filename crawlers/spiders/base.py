@@ -96,6 +96,7 @@ class ConfiguredSpider(scrapy.Spider):
         self.blocked_hosts: dict[str, str] = {}
         self.blocked_reason = ""
         self.new_watermark = ""
+        self._watermark: str | None = None
 
     # --- requests --------------------------------------------------------------
     def request(self, url: str, callback, conditional: bool = False, **meta: Any) -> scrapy.Request:
@@ -115,7 +116,7 @@ class ConfiguredSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         kind = classify_failure(failure)
         if kind is not None:
-            context(self.crawler).count_error(kind)
+            self.count_error(kind)
 
     # --- selectors -------------------------------------------------------------
     def sel(self, node: Any, name: str, default: str = ""):
@@ -138,9 +139,19 @@ class ConfiguredSpider(scrapy.Spider):
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
 
     def watermark(self) -> str:
-        if not self.source.incremental.watermark:
-            return ""
-        return context(self.crawler).store.get_state(f"watermark:{self.source_name}") or ""
+        """The newest date a previous *complete* crawl of this source saw ('' when none)."""
+        if self._watermark is None:
+            crawler = getattr(self, "crawler", None)
+            if not self.source.incremental.watermark or crawler is None:
+                self._watermark = ""
+            else:
+                self._watermark = context(crawler).store.get_state(f"watermark:{self.source_name}") or ""
+        return self._watermark
+
+    def count_error(self, kind: str) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            context(crawler).count_error(kind)
 
     def see_date(self, date: str) -> None:
         if date and date > self.new_watermark:
@@ -181,7 +192,7 @@ class ListDetailSpider(ConfiguredSpider):
         # rest was seen by an earlier complete crawl.
         dates = [d for _, d in entries if d]
         if mark and dates and len(dates) == len(entries) and max(dates) < mark:
-            context(self.crawler).inc("watermark_stop")
+            self.crawler.stats.inc_value("smoke/watermark_stop")
             return
         nxt = self.sel(response, "next", self.source.pagination.next_selector).get()
         if nxt and response.meta.get("page_no", 1) < self.source.pagination.max_pages:
@@ -202,7 +213,7 @@ class JsonApiSpider(ConfiguredSpider):
         try:
             return json.loads(response.text if hasattr(response, "text") else response.body)
         except ValueError:
-            context(self.crawler).count_error("bad_json")
+            self.count_error("bad_json")
             return None
 
     def parse_api(self, response: Response) -> Iterator[Any]:

@@ -38,7 +38,7 @@ class Complaint(JsonApiSpider):
         date = (_text(self.sel(response, "date")) or str(api.get("date", "")))[:10]
         amount = parse_amount(_text(self.sel(response, "amount")) or str(api.get("amount", "")))
         if not (title or content):
-            self.crawler.stats.inc_value("smoke/errors/broken_page")
+            self.count_error("broken_page")
             return
         yield DocumentItem(
             url=response.url, source=self.source_name, source_kind="complaint", title=title, html=content,

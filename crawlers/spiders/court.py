@@ -62,7 +62,7 @@ class Court(ListDetailSpider, JsonApiSpider):
         content = self.sel(response, "content").get() or ""
         title = _text(self.sel(response, "title"))
         if not (title or content):
-            self.crawler.stats.inc_value("smoke/errors/broken_page")
+            self.count_error("broken_page")
             return
         published = meta.pop("published", "")[:10]
         self.see_date(published)

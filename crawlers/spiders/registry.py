@@ -38,7 +38,7 @@ class Registry(ListDetailSpider):
                 values[key] = _text(row.css("td"))
         code = values.get("credit_code", "").upper()
         if not code:
-            self.crawler.stats.inc_value("smoke/errors/broken_page")
+            self.count_error("broken_page")
             return
         company: dict[str, Any] = {"credit_code": code, "source_url": response.url}
         for key, value in values.items():

@@ -36,6 +36,7 @@ class SiteServer:
                     rel = "/".join(f.relative_to(root / kind / host).parts)
                     self.files[(host, self._key_of_file(rel))] = f
         self.hits: Counter[tuple[str, str]] = Counter()
+        self.log: list[tuple[float, str, str]] = []  # (monotonic time, host, key) of every request
         self.handlers: list[Handler] = []  # tried first, in order; None: fall through
         self.hostile: dict[str, set[str]] = {}
         self.delay = 0.0
@@ -77,6 +78,7 @@ class SiteServer:
         with self._lock:
             self.hits[(host, key)] += 1
             n = self.hits[(host, key)]
+            self.log.append((time.monotonic(), host, key))
         for h in self.handlers:
             out = h(host, key, headers)
             if out is not None:
@@ -149,3 +151,42 @@ class SiteServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+
+
+def _cc(body17: str) -> str:
+    from indexing.creditcode import check_digit
+
+    return body17 + check_digit(body17)
+
+
+def synthetic_court(n: int = 200, per_page: int = 20, host: str = "court.sandbox.test") -> tuple[Handler, list[str]]:
+    """A court site with ``n`` judgments (newest first), each naming one company by code.
+    Returns the handler and the credit codes."""
+    codes = [_cc(f"9144030000{i:07d}") for i in range(n)]
+
+    def handler(h: str, key: str, headers: dict[str, str]):
+        if h != host:
+            return None
+        html = "text/html; charset=utf-8"
+        if key.startswith("/judgments?page="):
+            page = int(key.split("=")[1])
+            ids = list(range(n))[(page - 1) * per_page : page * per_page]
+            lis = "".join(f'<li><a class="judgment" href="/judgment/s{i}">案件{i}</a><span class="date">2024-01-01</span></li>'
+                          for i in ids)
+            nxt = f'<a class="next" href="/judgments?page={page + 1}">下一页</a>' if page * per_page < n else ""
+            return 200, {"Content-Type": html}, f'<html><body><ul class="judgments">{lis}</ul>{nxt}</body></html>'.encode()
+        if key.startswith("/judgment/s"):
+            i = int(key.rsplit("s", 1)[1])
+            etag = f'W/"s{i}"'
+            if headers.get("if-none-match") == etag:
+                return 304, {"ETag": etag}, b""
+            body = (f'<html><body><h1 class="title">案件{i}判决书</h1><dl class="meta"><dt>案号</dt><dd>（2024）粤01民初{i}号</dd>'
+                    f'<dt>裁判日期</dt><dd>2024-01-01</dd></dl><ul class="parties"><li data-role="defendant" '
+                    f'data-credit-code="{codes[i]}">某某{i}有限公司</li></ul><div class="content">第{i}号案件的判决内容，'
+                    f'被告应偿还借款{i}万元。</div></body></html>')
+            return 200, {"Content-Type": html, "ETag": etag}, body.encode()
+        if key.startswith("/api/dishonest"):
+            return 200, {"Content-Type": "application/json"}, b'{"total": 0, "items": []}'
+        return None
+
+    return handler, codes
