@@ -49,8 +49,9 @@ REDIRECT_MAX_TIMES = 5
 
 # Cookies off (default on): we read public pages and must not build sessions.
 COOKIES_ENABLED = False
-# Telnet console off (default on): no listening ports besides what we need.
+# Telnet console and remote control off (default on): no listening ports besides what we need.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Breadth-first (default depth-first): listings before details, and traps starve first.
 DEPTH_PRIORITY = 1

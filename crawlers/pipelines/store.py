@@ -10,6 +10,7 @@ stable id mean nothing is duplicated either.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 
 from scrapy import signals
@@ -21,6 +22,15 @@ from crawlers.processing.urls import domain_of
 from indexing.models import Company, Document, Mention, stable_id
 
 AMAC_STATE = "amac:codes"
+
+
+def _warm_tokenizer() -> None:
+    try:
+        from indexing.tokenize import tokens
+
+        tokens("预热")
+    except Exception:  # noqa: BLE001 - only a warm-up; the real write reports errors
+        pass
 
 
 def _now() -> str:
@@ -41,7 +51,13 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         p = cls(crawler)
         crawler.signals.connect(p.closing, signal=signals.spider_closed)
+        crawler.signals.connect(p.opening, signal=signals.spider_opened)
         return p
+
+    def opening(self, spider) -> None:
+        # The store tokenises with jieba, whose dictionary takes seconds to load: load it
+        # in the background while the first pages download instead of at the first write.
+        threading.Thread(target=_warm_tokenizer, daemon=True).start()
 
     def _amac(self) -> set[str] | None:
         if self.amac_codes is None:

@@ -7,6 +7,7 @@ Fixture files: fixtures/<kind>/<host>/<path>[@<sorted query>].<ext>; '/' is _ind
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -131,10 +132,8 @@ class SiteServer:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self._httpd.daemon_threads = True

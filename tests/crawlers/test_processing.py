@@ -6,7 +6,13 @@ import pytest
 
 from crawlers.processing.charset import decode_html
 from crawlers.processing.dedup import NearDuplicateIndex, content_hash, hamming, simhash
-from crawlers.processing.extract import amounts_in, company_names_in, credit_codes_in, dates_in, parse_capital_wan
+from crawlers.processing.extract import (
+    amounts_in,
+    company_names_in,
+    credit_codes_in,
+    dates_in,
+    parse_capital_wan,
+)
 from crawlers.processing.html import clean_html
 from crawlers.processing.urls import canonicalize
 
