@@ -1,0 +1,103 @@
+"""`smoke sandbox`: generate a synthetic world and serve it as offline replicas of
+every source kind (docs/sandbox-sites.md)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+DEFAULT_COMPANIES = 300
+DEFAULT_SEED = 7
+
+
+def _progress(label: str):
+    start = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        rate = done / max(time.monotonic() - start, 1e-6)
+        click.echo(f"\r{label}: {done:,}/{total:,} companies ({done * 100 // total}%, {rate:,.0f}/s)", err=True, nl=False)
+        if done == total:
+            click.echo("", err=True)
+
+    return report
+
+
+def _generate(out: Path, companies: int, seed: int, prevalence: float) -> dict:
+    from sandbox.world import generate, read_world_meta
+
+    t0 = time.monotonic()
+    generate(out, companies=companies, seed=seed, prevalence=prevalence, progress=_progress("generating"))
+    meta = read_world_meta(out)
+    meta["_seconds"] = time.monotonic() - t0
+    return meta
+
+
+@click.group("sandbox")
+def sandbox_group() -> None:
+    """The sandbox: a synthetic world (companies, planted schemes, look-alikes) served
+    over local HTTP as registry, court, complaint, AMAC and promotional sites."""
+
+
+@sandbox_group.command("generate")
+@click.option("--companies", type=click.IntRange(1, 5_000_000), default=DEFAULT_COMPANIES, show_default=True,
+              help="Number of companies in the world.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed: same seed, same bytes.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="World folder to write (world.json, world.db, truth/).")
+@click.option("--prevalence", type=click.FloatRange(0.0, 0.5), default=0.08, show_default=True,
+              help="Share of companies that are planted schemes.")
+def generate_cmd(companies: int, seed: int, out: Path, prevalence: float) -> None:
+    """Generate a world folder deterministically from a seed (progress on stderr)."""
+    meta = _generate(out, companies, seed, prevalence)
+    c = meta["counts"]
+    click.echo(f"world written to {out} in {meta['_seconds']:.1f}s ({meta['start']} .. {meta['today']})")
+    click.echo(f"  companies {c.get('companies', 0):,}: schemes {c['schemes']:,}, look-alikes {c['lookalikes']:,}")
+    click.echo(f"  sites {c.get('sites', 0):,}, pages {c.get('pages', 0):,}, complaints {c.get('complaints', 0):,}, "
+               f"judgments {c.get('judgments', 0):,}, dishonest {c.get('dishonest', 0):,}, registry entries {c.get('entries', 0):,}")
+    click.echo(f"  documents in truth: {c.get('documents', 0):,}")
+
+
+@sandbox_group.command("serve")
+@click.option("--world", "world", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="World folder (default: $SMOKE_HOME/world, generated with 300 companies, seed 7, if missing).")
+@click.option("--as-of", "as_of", default=None, help="Serve the world as of this date (YYYY-MM-DD; default its last day).")
+@click.option("--hostile", type=click.Choice(["none", "mild", "nasty"]), default="none", show_default=True,
+              help="Hostile behaviour profile.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0: any free port).")
+def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, port: int) -> None:
+    """Serve a world as one HTTP server playing every site; use it as an HTTP proxy.
+
+    Prints the proxy URL (set SMOKE_SANDBOX_PROXY to it) and runs until Ctrl-C.
+    """
+    from sandbox.server import SandboxServer
+
+    if world is None:
+        from config.settings import get_settings
+
+        world = get_settings().home / "world"
+        if not (world / "world.json").is_file():
+            click.echo(f"no world at {world}; generating the demo world", err=True)
+            _generate(world, DEFAULT_COMPANIES, DEFAULT_SEED, 0.08)
+    try:
+        server = SandboxServer(world, as_of=as_of, hostile=hostile, host=host, port=port)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    server.start()
+    click.echo(server.proxy_url)
+    click.echo(f"serving {world} as of {server.as_of} (hostile: {hostile}); "
+               f"e.g. curl -x {server.proxy_url} http://registry.sandbox.test/companies?page=1", err=True)
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
+    finally:
+        server.stop()
+
+
+COMMANDS = [sandbox_group]
