@@ -135,7 +135,11 @@ class SiteServer:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        class Quiet(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):  # clients hanging up mid-answer: expected
+                pass
+
+        self._httpd = Quiet(("127.0.0.1", 0), H)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         return self.proxy_url
