@@ -163,6 +163,7 @@ class BackoffRetry(RetryMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
+        self._last_slowdown: dict[int, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetry:
@@ -182,14 +183,47 @@ class BackoffRetry(RetryMiddleware):
             if ra is not None:
                 context(self.crawler).inc("retry_after")
                 delay = max(delay, min(ra, cap))
+            if response.status == 429:
+                self._slow_down(request)
         return delay
 
+    def _slot(self, request: Request):
+        downloader = self.crawler.engine.downloader
+        try:
+            return downloader.slots.get(downloader.get_slot_key(request))
+        except AttributeError:  # another Scrapy's downloader internals: retries still back off
+            return None
+
+    def _slow_down(self, request: Request) -> None:
+        """429 means the whole host wants fewer requests, not only this one retried later:
+        halve the host's concurrency and double its delay (otherwise every retry fires
+        together after Retry-After and is refused again). Successes undo it (AIMD)."""
+        slot = self._slot(request)
+        now = time.monotonic()
+        key = id(slot)
+        if slot is not None and now - self._last_slowdown.get(key, 0.0) > 1.0:
+            # once per second at most: a burst of 429s is one signal, not eight
+            self._last_slowdown[key] = now
+            slot.concurrency = max(1, slot.concurrency // 2)
+            slot.delay = min(5.0, max(0.1, slot.delay * 2))
+            context(self.crawler).inc("slowdowns")
+
+    def _recover(self, request: Request) -> None:
+        slot = self._slot(request)
+        if slot is None:
+            return
+        base_delay = self.crawler.settings.getfloat("DOWNLOAD_DELAY")
+        base_conc = self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        if slot.delay > base_delay:
+            slot.delay = max(base_delay, slot.delay * 0.9)
+        if slot.concurrency < base_conc and slot.delay <= max(base_delay, 0.1) * 1.5:
+            slot.concurrency += 1
+
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if 200 <= response.status < 400:
+            self._recover(request)
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        src = getattr(self.crawler.spider, "source", None)
-        if src is not None:
-            request.meta.setdefault("max_retry_times", src.rate.retries)
         delay = self._delay(request, response)
         new = self._retry(request, f"{response.status}")
         if new is None:

@@ -43,10 +43,12 @@ GENERIC_WORDS = (
     "投资", "控股", "科技", "咨询", "管理", "贸易", "商贸", "实业", "发展", "服务", "传媒", "技术",
     "网络", "信息", "金融", "基金", "养老", "产业", "国际", "电子", "环保", "教育", "物流", "建筑",
     "工程", "置业", "担保", "保理", "典当", "健康", "农业", "生物", "文化", "数字", "智能", "资本",
-    "财富", "资产", "商务", "能源", "医药", "旅游", "互联网", "中国", "中华", "全国",
+    "财富", "资产", "商务", "能源", "医药", "旅游", "互联网", "中国", "中华", "全国", "销售",
 )
-_GENERIC_SET = set(GENERIC_WORDS) | set(LEGAL_FORMS)
-_REGION_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:省|市|自治区|特别行政区|自治州|地区|县|区)")
+_GENERIC_SET = set(GENERIC_WORDS) | set(LEGAL_FORMS) | {"有限", "有限责任", "股份", "责任", "集团"}
+# A leading administrative division (广东省, 深圳市, 朝阳区). Not 超市 / 门市 / 城市 / 夜市 /
+# 股市: those end in 市 but are shops and words, seen in the sandbox's "隆兴超市有限责任公司".
+_REGION_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,3}[^\s超门城夜股](?:省|市|自治区|特别行政区|自治州|地区|县|区)")
 # Bare province and major-city names used as prefixes without 省/市.
 _REGIONS = (
     "北京", "上海", "天津", "重庆", "广东", "深圳", "广州", "浙江", "杭州", "江苏", "南京", "苏州",
@@ -97,7 +99,7 @@ def name_core(name: str) -> str:
         if core.endswith(r) and len(core) - len(r) >= 2:
             core = core[: -len(r)]
             break
-    if len(core) < 2 or core in _GENERIC_SET or all(ch.isascii() for ch in core) and len(core) < 4:
+    if len(core) < 2 or core in _GENERIC_SET or "有限" in core or all(ch.isascii() for ch in core) and len(core) < 4:
         return ""
     return core
 
