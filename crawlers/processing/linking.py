@@ -62,7 +62,7 @@ _NOISE = re.compile(r"[\s()（）【】\[\]·.,，、\"'“”\-—_/|:：;；!�
 
 CONF = {
     "credit_code": 1.0, "party_code": 1.0, "party": 0.95, "name": 0.95, "former_name": 0.9,
-    "domain": 0.9, "alias": 0.85, "name_core": 0.75, "name_core_short": 0.65, "fuzzy": 0.65,
+    "domain": 0.9, "domain_only": 0.5, "alias": 0.85, "name_core": 0.75, "name_core_short": 0.65, "fuzzy": 0.65,
 }
 MIN_CONFIDENCE = 0.6
 
@@ -249,6 +249,11 @@ class Linker:
     def link_document(self, text: str, title: str = "", domain: str = "") -> list[Mention]:
         found = self.link_text(f"{title}\n{text}")
         for m in self.link_domain(domain).values():
+            if m.credit_code not in found:
+                # A page on the company's own site that never names it (a law firm's
+                # articles about schemes in general, seen in the sandbox): the site is
+                # not evidence that the page concerns the company.
+                m = Mention(m.credit_code, m.method, CONF["domain_only"])
             _keep(found, m)
         return finalize(found)
 

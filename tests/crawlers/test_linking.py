@@ -30,7 +30,9 @@ def test_full_name_former_name_alias_domain_and_code():
     assert codes(L.link_document("深圳市鑫盛财富投资管理有限公司涉嫌非法集资")) == {A.credit_code}
     assert [m.method for m in L.link_document("原名深圳市鑫盛投资咨询有限公司")] == ["former_name"]
     assert [m.method for m in L.link_document("鑫盛宝月息3分")] == ["alias"]
-    assert [m.method for m in L.link_document("无名页面", domain="xinsheng.test")] == ["domain"]
+    own = L.link_document("鑫盛宝月息3分", domain="xinsheng.test")
+    assert [(m.method, m.confidence) for m in own] == [("domain", 0.95)]  # own site and its brand agree
+    assert L.link_document("律师解读：拉人头模式的法律风险", domain="xinsheng.test") == []  # site alone: not enough
     m = L.link_document("代码 91330100MA2800004R")
     assert [(x.credit_code, x.method, x.confidence) for x in m] == [(D.credit_code, "credit_code", 1.0)]
 
