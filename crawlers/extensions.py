@@ -90,6 +90,11 @@ class RedisIdle:
 
     def closed(self, spider, reason) -> None:
         self.server.delete(self.busy_key)
+        # The frontier persists (SCHEDULER_PERSIST) so that other processes keep it;
+        # let Redis drop it a day after the last process of this crawl is done.
+        prefix = self.busy_prefix.removesuffix("busy:")
+        for key in self.server.scan_iter(f"{prefix}*"):
+            self.server.expire(key, 86400)
 
     def _others_busy(self) -> bool:
         return any(k.decode() != self.busy_key for k in self.server.scan_iter(f"{self.busy_prefix}*"))

@@ -52,12 +52,15 @@ def crawl_env(proxy: str | None = None) -> dict[str, str]:
 
 def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | None = None,
               config_dir: Path | None = None, progress: bool = True, redis_url: str | None = None,
-              *, settings: dict[str, str] | None = None) -> Run:
+              *, settings: dict[str, str] | None = None, redis_key: str | None = None) -> Run:
     """Crawl ``sources`` (default: every enabled one) into the store at ``store_path``;
     record and return the Run with per-source SourceStats. ``proxy`` becomes
     SMOKE_SANDBOX_PROXY for sources that say ``proxy: ${SMOKE_SANDBOX_PROXY}``;
     ``redis_url`` (or SMOKE_REDIS_URL) shares the frontier with other crawler processes;
-    ``settings`` are extra Scrapy settings (tests lower delays with it)."""
+    ``settings`` are extra Scrapy settings (tests lower delays with it). Crawler
+    processes share a frontier when they use the same ``redis_key`` (default: this
+    run's id, i.e. processes started by this call; give every host the same key,
+    e.g. the cycle's date, to spread one crawl over several hosts)."""
     from config.settings import get_settings
     from indexing.store import open_store
 
@@ -83,7 +86,7 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     with tempfile.TemporaryDirectory(prefix="smoke-crawl-") as tmp:
         for name in names:
             stats_file = Path(tmp) / f"{name}.json"
-            cmd = crawl_command(name, store_path, stats_file, config_dir, redis_url or "", run.id,
+            cmd = crawl_command(name, store_path, stats_file, config_dir, redis_url or "", redis_key or run.id,
                                 None if redis_url else jobs / name, progress, settings)
             if progress:
                 print(f"[crawl] {name}: starting", file=sys.stderr, flush=True)

@@ -16,12 +16,14 @@ import click
               help="HTTP proxy for sources that say proxy: ${SMOKE_SANDBOX_PROXY} (e.g. the sandbox server).")
 @click.option("--redis-url", default=None, metavar="URL",
               help="Share one frontier and dupe filter with other crawler processes (default: SMOKE_REDIS_URL).")
+@click.option("--redis-key", default=None, metavar="KEY",
+              help="Name of the shared frontier: start `smoke crawl` on every host with the same key (e.g. the date).")
 @click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
               help="SQLite store path (default: $SMOKE_HOME/smoke.db).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
-def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, store_path: Path | None,
-          as_json: bool, quiet: bool) -> None:
+def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, redis_key: str | None,
+          store_path: Path | None, as_json: bool, quiet: bool) -> None:
     """Crawl sources into the store, one crawler process per source, and record the run.
 
     Order: AMAC and the registry first (entity linking needs the company list), then
@@ -32,7 +34,8 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, st
     from crawlers.runner import run_crawl
 
     path = store_path or get_settings().sqlite_path
-    run = run_crawl(path, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url)
+    run = run_crawl(path, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
+                    redis_key=redis_key)
     if as_json:
         click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
     else:

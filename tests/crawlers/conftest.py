@@ -42,8 +42,8 @@ def crawl(site, smoke_home, tmp_path):
 
     store_path = tmp_path / "smoke.db"
 
-    def _crawl(*sources: str, settings: dict[str, str] | None = None, **kw):
-        return run_crawl(store_path, list(sources) or None, proxy=site.proxy_url, progress=False,
+    def _crawl(*sources: str, settings: dict[str, str] | None = None, progress: bool = False, **kw):
+        return run_crawl(store_path, list(sources) or None, proxy=site.proxy_url, progress=progress,
                          settings={**FAST, **(settings or {})}, **kw)
 
     _crawl.store_path = store_path

@@ -118,3 +118,13 @@ def test_smoke_runs_and_crawl_commands(crawl, site, tmp_path, monkeypatch):
     assert res.exit_code != 0
     res = runner.invoke(cli, ["runs"])
     assert "amac" in res.output and "pages" in res.output
+
+
+def test_progress_lines_on_stderr_during_a_crawl(crawl, site, capfd):
+    site.delay = 0.3  # long enough for a few progress ticks
+    run = crawl("registry", progress=True, settings={"SMOKE_PROGRESS_INTERVAL": "0.5"})
+    assert run.sources["registry"].items == 4
+    err = capfd.readouterr().err
+    assert "[crawl] registry: starting" in err
+    assert "[crawl registry]" in err and "pages=" in err and "items=" in err
+    assert "done (finished)" in err
