@@ -1,0 +1,126 @@
+"""Run a crawl of the configured sources, one crawler subprocess per source, in cycle
+order (AMAC and registry first, so linking knows every company), and record the Run."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from config import ConfigError
+from config.sources import load_sources
+from indexing.models import Run, SourceStats
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def crawl_command(source: str, store_path: Path, stats_out: Path | None = None, config_dir: Path | None = None,
+                  redis_url: str = "", redis_key: str = "", jobdir: Path | None = None, progress: bool = True,
+                  settings: dict[str, str] | None = None) -> list[str]:
+    """The argv of one crawler process (also used by tests and the benchmark)."""
+    cmd = [sys.executable, "-m", "crawlers.crawl", "--source", source, "--store", str(store_path)]
+    if stats_out:
+        cmd += ["--stats-out", str(stats_out)]
+    if config_dir:
+        cmd += ["--config-dir", str(config_dir)]
+    if redis_url:
+        cmd += ["--redis-url", redis_url, "--redis-key", redis_key or "default"]
+    if jobdir:
+        cmd += ["--jobdir", str(jobdir)]
+    if not progress:
+        cmd.append("--no-progress")
+    for k, v in (settings or {}).items():
+        cmd += ["-s", f"{k}={v}"]
+    return cmd
+
+
+def crawl_env(proxy: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    if proxy:
+        env["SMOKE_SANDBOX_PROXY"] = proxy
+    return env
+
+
+def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | None = None,
+              config_dir: Path | None = None, progress: bool = True, redis_url: str | None = None,
+              *, settings: dict[str, str] | None = None, redis_key: str | None = None) -> Run:
+    """Crawl ``sources`` (default: every enabled one) into the store at ``store_path``;
+    record and return the Run with per-source SourceStats. ``proxy`` becomes
+    SMOKE_SANDBOX_PROXY for sources that say ``proxy: ${SMOKE_SANDBOX_PROXY}``;
+    ``redis_url`` (or SMOKE_REDIS_URL) shares the frontier with other crawler processes;
+    ``settings`` are extra Scrapy settings (tests lower delays with it). Crawler
+    processes share a frontier when they use the same ``redis_key`` (default: this
+    run's id, i.e. processes started by this call; give every host the same key,
+    e.g. the cycle's date, to spread one crawl over several hosts)."""
+    from config.settings import get_settings
+    from indexing.store import open_store
+
+    store_path = Path(store_path)
+    cfg = get_settings()
+    config_dir = config_dir or cfg.config_dir
+    configured = load_sources(config_dir)
+    if sources:
+        unknown = [s for s in sources if s not in configured]
+        if unknown:
+            raise ConfigError(f"sources: unknown or disabled source(s) {', '.join(unknown)}; configured: {', '.join(configured)}")
+        names = [n for n in configured if n in sources]  # cycle order, whatever the order given
+    else:
+        names = list(configured)
+    redis_url = redis_url if redis_url is not None else (cfg.redis_url or None)
+    run = Run(id=f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", started=_now(), kind="crawl")
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    with open_store(sqlite_path=store_path) as store:
+        store.save_run(run)
+    env = crawl_env(proxy)
+    jobs = cfg.home / "jobs"
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="smoke-crawl-") as tmp:
+        for name in names:
+            stats_file = Path(tmp) / f"{name}.json"
+            cmd = crawl_command(name, store_path, stats_file, config_dir, redis_url or "", redis_key or run.id,
+                                None if redis_url else jobs / name, progress, settings)
+            if progress:
+                print(f"[crawl] {name}: starting", file=sys.stderr, flush=True)
+            proc = subprocess.run(cmd, env=env, cwd=str(REPO_ROOT), stdout=subprocess.DEVNULL,
+                                  stderr=None if progress else subprocess.PIPE, check=False)
+            run.sources[name] = _stats(stats_file, proc.returncode, proc.stderr)
+            if proc.returncode != 0 or not stats_file.exists():
+                failures += 1
+    blocked = [n for n, s in run.sources.items() if s.blocked]
+    run.finished = _now()
+    if failures == len(names) and names:
+        run.status = "failed"
+    elif failures or blocked:
+        run.status = "partial"
+    else:
+        run.status = "ok"
+    parts = []
+    if blocked:
+        parts.append("blocked: " + ", ".join(f"{n} ({run.sources[n].blocked_reason})" for n in blocked))
+    if failures:
+        parts.append(f"{failures} source(s) failed")
+    run.message = "; ".join(parts)
+    with open_store(sqlite_path=store_path) as store:
+        store.save_run(run)
+    return run
+
+
+def _stats(stats_file: Path, returncode: int, stderr: bytes | None) -> SourceStats:
+    import json
+
+    if stats_file.exists():
+        d = json.loads(stats_file.read_text(encoding="utf-8"))
+        return SourceStats(pages=d["pages"], items=d["items"], bytes=d["bytes"], errors=d["errors"],
+                           blocked=d["blocked"], blocked_reason=d["blocked_reason"], duration_s=d["duration_s"])
+    tail = (stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
+    return SourceStats(errors={f"process_exit_{returncode}": 1},
+                       blocked_reason=tail[0][:300] if tail else "")
