@@ -1,0 +1,152 @@
+"""The smoke index (冒烟指数) of a company, every point traced to an indicator and its evidence.
+
+How points are allocated (the same numbers as config/model.yaml's header):
+
+1. each indicator's value goes through its curve to *dimension points*;
+2. a dimension's score D = min(100, sum of its indicators' dimension points); when the sum
+   exceeds 100 each indicator keeps its proportional share of the 100;
+3. raw index = sum over dimensions of weight(d) * D(d); index = min(100, raw); every
+   indicator's *index points* = weight * its share of D, scaled by index / raw;
+4. hard rules (e.g. a criminal judgment for 非法吸收公众存款) raise the index to a floor by
+   adding an explicit ``hard_rule.<id>`` indicator carrying exactly the missing points;
+5. points are rounded to hundredths by largest remainder, so the listed points add up
+   exactly to the index shown.
+
+``score_company`` is pure: the same company, documents, context, model and as_of give
+the same Score. ``score_store`` is the thin loop that reads the store, builds the
+context (two passes: without network, then with it) and scores everyone.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Score, level_for
+from scoring.context import ScoringContext
+from scoring.facts import CompanyFacts, gather
+from scoring.indicators import Measurement, compliance, complaints, features, network, spread, yields
+from scoring.model import Model, load_model
+
+MEASURES: tuple[Callable[[CompanyFacts], dict[str, Measurement]], ...] = (
+    compliance.measure, complaints.measure, yields.measure, features.measure, spread.measure, network.measure,
+)
+
+
+def measure_all(facts: CompanyFacts) -> dict[str, Measurement]:
+    out: dict[str, Measurement] = {}
+    for m in MEASURES:
+        out.update(m(facts))
+    return out
+
+
+def _largest_remainder(values: list[float], total_cents: int) -> list[int]:
+    floors = [int(v * 100) for v in values]
+    rest = total_cents - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] * 100 - floors[i]), i))
+    for i in order[: max(0, rest)]:
+        floors[i] += 1
+    return floors
+
+
+def combine(measurements: dict[str, Measurement], model: Model, credit_code: str, as_of: str,
+            network_enabled: bool = True) -> Score:
+    """Turn measured indicator values into a Score (steps 1-5 of the module docstring)."""
+    cfg = model.config
+    ids = sorted(i for i in cfg.indicators if cfg.indicators[i].enabled)
+    dim_pts: dict[str, float] = {}
+    by_dim: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    for iid in ids:
+        spec = cfg.indicators[iid]
+        if spec.dimension == "network" and not network_enabled:
+            dim_pts[iid] = 0.0
+        else:
+            m = measurements.get(iid)
+            dim_pts[iid] = model.points(iid, m.value) if m else 0.0
+        by_dim[spec.dimension].append(iid)
+    dims: dict[str, float] = {}
+    share: dict[str, float] = {}  # indicator -> its part of the dimension score
+    for d, members in by_dim.items():
+        total = sum(dim_pts[i] for i in members)
+        dims[d] = min(100.0, total)
+        k = dims[d] / total if total > 0 else 0.0
+        for i in members:
+            share[i] = dim_pts[i] * k
+    raw = sum(model.weight(d) * dims[d] for d in DIMENSIONS)
+    index = min(100.0, raw)
+    scale = index / raw if raw > 0 else 0.0
+    points = {i: model.weight(cfg.indicators[i].dimension) * share[i] * scale for i in ids}
+
+    hard: list[str] = []
+    extra: list[tuple[str, str, float, str]] = []  # (id, dimension, points, label)
+    for rid in sorted(cfg.hard_rules):
+        rule = cfg.hard_rules[rid]
+        m = measurements.get(rule.indicator)
+        if m and m.value > 0:
+            hard.append(rid)
+            if index < rule.min_index:
+                extra.append((f"hard_rule.{rid}", cfg.indicators[rule.indicator].dimension, rule.min_index - index, rule.label))
+                index = rule.min_index
+
+    index_cents = int(round(index * 100))
+    all_ids = ids + [e[0] for e in extra]
+    raw_points = [points[i] for i in ids] + [e[2] for e in extra]
+    cents = _largest_remainder(raw_points, index_cents)
+    results: list[IndicatorResult] = []
+    for iid, c in zip(ids, cents[: len(ids)], strict=True):
+        spec = cfg.indicators[iid]
+        m = measurements.get(iid)
+        results.append(IndicatorResult(
+            id=iid, dimension=spec.dimension, value=float(m.value) if m else 0.0, points=c / 100,
+            dimension_score=round(share[iid], 2), label=spec.label, evidence=list(m.evidence) if m else [],
+        ))
+    for (iid, dim, _, label), c in zip(extra, cents[len(ids):], strict=True):
+        src = measurements[cfg.hard_rules[iid.split(".", 1)[1]].indicator]
+        results.append(IndicatorResult(id=iid, dimension=dim, value=1.0, points=c / 100, dimension_score=0.0,
+                                       label=label, evidence=list(src.evidence)))
+    results.sort(key=lambda r: (-r.points, r.id))
+    smoke_index = index_cents / 100
+    return Score(
+        credit_code=credit_code, as_of=as_of, smoke_index=smoke_index, level=level_for(smoke_index),
+        dimensions={d: round(dims[d], 2) for d in DIMENSIONS}, indicators=results,
+        model_version=model.version, hard_rules=hard,
+    )
+
+
+def score_company(company: Company, documents: list[Document], context: ScoringContext, model: Model,
+                  as_of: str, *, network_enabled: bool = True) -> Score:
+    """The company's Score as of ``as_of`` from its documents (only those published by then)."""
+    facts = gather(company, documents, context, model, as_of)
+    return combine(measure_all(facts), model, company.credit_code, as_of, network_enabled)
+
+
+def score_store(store, as_of: str, model: Model | None = None, progress: bool = False) -> list[Score]:
+    """Score every company in ``store`` as of ``as_of``; the caller saves the scores.
+
+    Two passes: the first without the network dimension finds the high-risk and
+    punished companies that seed the network; the second scores with it.
+    """
+    from scoring.network import build_base_context, build_network_context
+
+    model = model or load_model()
+    context = ScoringContext(as_of=as_of)
+    companies = sorted(store.iter_companies(), key=lambda c: c.credit_code)
+    docs: dict[str, list[Document]] = {}
+    n = len(companies)
+    build_base_context(context, companies, list(store.iter_documents("court")))
+
+    def tick(stage: str, i: int) -> None:
+        if progress and (i % 200 == 0 or i == n):
+            print(f"\r{stage}: {i}/{n} companies", end="" if i < n else "\n", file=sys.stderr, flush=True)
+
+    first: dict[str, Score] = {}
+    for i, c in enumerate(companies, 1):
+        docs[c.credit_code] = store.documents_for(c.credit_code)
+        first[c.credit_code] = score_company(c, docs[c.credit_code], context, model, as_of, network_enabled=False)
+        tick("scoring (pass 1)", i)
+    build_network_context(context, companies, docs, first, model, as_of, store=store)
+    scores = []
+    for i, c in enumerate(companies, 1):
+        scores.append(score_company(c, docs[c.credit_code], context, model, as_of))
+        tick("scoring (pass 2)", i)
+    return scores
