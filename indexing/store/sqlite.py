@@ -1,0 +1,836 @@
+"""The embedded store: one SQLite file, FTS5 over jieba tokens and CJK bigrams.
+
+Layout (``SCHEMA``): one row per company / document / score / alert / run with its
+full entity as JSON in ``data`` and the fields we filter or sort on as columns.
+Full-text search uses external-content FTS5 tables kept in sync by triggers, over
+columns holding ``indexing.tokenize`` output: jieba tokens (the same tokens the
+Elasticsearch backend indexes) and overlapping CJK bigrams (so a 2+ character
+substring is found even where jieba segments the text differently).
+
+Concurrency: one connection per ``SQLiteStore``, opened with
+``check_same_thread=False`` and guarded by a re-entrant lock, so a store object can
+be shared by threads (web server, scheduler). Several processes may open the same
+file: WAL mode lets readers run while one process writes (the crawler), writes
+take the write lock up front (``BEGIN IMMEDIATE``) and wait up to ``busy_timeout``.
+Iterators read in keyset pages and release the lock between pages, so the caller
+may use the store inside the loop.
+
+Every statement is parameterised; FTS5 query strings are built only from quoted
+tokens (``_fts_phrase``), never from raw user text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from indexing.highlight import highlight
+from indexing.models import Alert, Company, Document, Run, Score
+from indexing.normalize import normalize_domain, normalize_name
+from indexing.store.base import (
+    CompanyHit,
+    CompanyQuery,
+    DocumentHit,
+    DocumentQuery,
+    Page,
+    Store,
+    UpsertResult,
+)
+from indexing.tokenize import analyze, query_bigrams, query_tokens
+
+SCHEMA_VERSION = 1
+BATCH = 1000  # documents / companies per write transaction
+_ID_CHUNK = 500  # ids per "IN (...)" lookup (well under SQLite's variable limit)
+_PAGE = 1000  # rows per page of the iterators
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS companies (
+    rid INTEGER PRIMARY KEY,
+    credit_code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    region_code TEXT NOT NULL DEFAULT '',
+    industry TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL,
+    data TEXT NOT NULL,
+    name_tok TEXT NOT NULL DEFAULT '',
+    alias_tok TEXT NOT NULL DEFAULT '',
+    scope_tok TEXT NOT NULL DEFAULT '',
+    grams TEXT NOT NULL DEFAULT '',
+    smoke_index REAL,
+    level TEXT,
+    score_as_of TEXT,
+    rise REAL
+);
+CREATE INDEX IF NOT EXISTS companies_region ON companies(region_code);
+CREATE INDEX IF NOT EXISTS companies_industry ON companies(industry);
+CREATE INDEX IF NOT EXISTS companies_level ON companies(level);
+CREATE INDEX IF NOT EXISTS companies_score ON companies(COALESCE(smoke_index, -1.0) DESC, credit_code);
+CREATE INDEX IF NOT EXISTS companies_name ON companies(name, credit_code);
+
+CREATE TABLE IF NOT EXISTS company_names (
+    norm TEXT NOT NULL,
+    credit_code TEXT NOT NULL,
+    kind TEXT NOT NULL,  -- name | former_name | alias
+    PRIMARY KEY (norm, credit_code, kind)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS company_names_code ON company_names(credit_code);
+
+CREATE TABLE IF NOT EXISTS company_domains (
+    domain TEXT NOT NULL,
+    credit_code TEXT NOT NULL,
+    PRIMARY KEY (domain, credit_code)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS company_domains_code ON company_domains(credit_code);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS companies_fts USING fts5(
+    name_tok, alias_tok, scope_tok, grams, content='companies', content_rowid='rid');
+CREATE TRIGGER IF NOT EXISTS companies_ai AFTER INSERT ON companies BEGIN
+    INSERT INTO companies_fts(rowid, name_tok, alias_tok, scope_tok, grams)
+    VALUES (new.rid, new.name_tok, new.alias_tok, new.scope_tok, new.grams);
+END;
+CREATE TRIGGER IF NOT EXISTS companies_ad AFTER DELETE ON companies BEGIN
+    INSERT INTO companies_fts(companies_fts, rowid, name_tok, alias_tok, scope_tok, grams)
+    VALUES ('delete', old.rid, old.name_tok, old.alias_tok, old.scope_tok, old.grams);
+END;
+CREATE TRIGGER IF NOT EXISTS companies_au AFTER UPDATE OF name_tok, alias_tok, scope_tok, grams
+ON companies BEGIN
+    INSERT INTO companies_fts(companies_fts, rowid, name_tok, alias_tok, scope_tok, grams)
+    VALUES ('delete', old.rid, old.name_tok, old.alias_tok, old.scope_tok, old.grams);
+    INSERT INTO companies_fts(rowid, name_tok, alias_tok, scope_tok, grams)
+    VALUES (new.rid, new.name_tok, new.alias_tok, new.scope_tok, new.grams);
+END;
+
+CREATE TABLE IF NOT EXISTS documents (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    site TEXT NOT NULL DEFAULT '',
+    domain TEXT NOT NULL DEFAULT '',
+    day TEXT NOT NULL DEFAULT '',  -- published date, else the fetch date (ISO, 10 chars)
+    content_hash TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL,  -- every other field, JSON
+    title_tok TEXT NOT NULL DEFAULT '',
+    text_tok TEXT NOT NULL DEFAULT '',
+    grams TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS documents_kind_day ON documents(source_kind, day);
+CREATE INDEX IF NOT EXISTS documents_day ON documents(day, id);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+    title_tok, text_tok, grams, content='documents', content_rowid='rid');
+CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title_tok, text_tok, grams)
+    VALUES (new.rid, new.title_tok, new.text_tok, new.grams);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title_tok, text_tok, grams)
+    VALUES ('delete', old.rid, old.title_tok, old.text_tok, old.grams);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE OF title_tok, text_tok, grams ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title_tok, text_tok, grams)
+    VALUES ('delete', old.rid, old.title_tok, old.text_tok, old.grams);
+    INSERT INTO documents_fts(rowid, title_tok, text_tok, grams)
+    VALUES (new.rid, new.title_tok, new.text_tok, new.grams);
+END;
+
+CREATE TABLE IF NOT EXISTS mentions (
+    credit_code TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    role TEXT NOT NULL DEFAULT '',
+    method TEXT NOT NULL DEFAULT '',
+    confidence REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (credit_code, doc_id, role)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
+
+CREATE TABLE IF NOT EXISTS scores (
+    rid INTEGER PRIMARY KEY,  -- grows with every save: the tie-break for equal as_of
+    credit_code TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    smoke_index REAL NOT NULL,
+    level TEXT NOT NULL,
+    is_current INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL,
+    UNIQUE (credit_code, as_of, model_version)
+);
+CREATE INDEX IF NOT EXISTS scores_code ON scores(credit_code, as_of, rid);
+CREATE INDEX IF NOT EXISTS scores_current ON scores(is_current, smoke_index DESC, credit_code);
+
+CREATE TABLE IF NOT EXISTS alerts (
+    id TEXT PRIMARY KEY,
+    credit_code TEXT NOT NULL,
+    created TEXT NOT NULL,
+    acknowledged_at TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_created ON alerts(created);
+
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    started TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_started ON runs(started);
+
+CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+class StoreError(RuntimeError):
+    """Raised by SQLiteStore for a database it cannot use (e.g. a newer schema)."""
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _sha1(s: str) -> str:
+    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+
+
+def _fts_phrase(tokens: Sequence[str]) -> str:
+    """A quoted FTS5 phrase: the only way user text enters a MATCH expression."""
+    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+
+
+def _match_expr(words: Sequence[str], token_cols: str) -> str:
+    """Every query word must match, as a jieba token or (CJK words) as a bigram phrase."""
+    parts = []
+    for w in words:
+        alts = [f"{token_cols} : {_fts_phrase([w])}"]
+        grams = query_bigrams(w)
+        if grams:
+            alts.append(f"grams : {_fts_phrase(grams)}")
+        parts.append("(" + " OR ".join(alts) + ")")
+    return " AND ".join(parts)
+
+
+def _day(d: Document) -> str:
+    return (d.published or d.fetched or "")[:10]
+
+
+_CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
+_MAX_CURSOR_STR = 1000
+
+
+def _prefix_bounds(prefix: str) -> tuple[str, str]:
+    # [prefix, prefix + U+10FFFF) is every string starting with prefix, and it uses the index.
+    return prefix, prefix + "\U0010ffff"
+
+
+class SQLiteStore(Store):
+    """The embedded Store backend (see module docstring)."""
+
+    def __init__(self, path: Path | str, timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            str(self.path), timeout=timeout_s, isolation_level=None, check_same_thread=False
+        )
+        c = self._conn
+        c.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+        c.execute("PRAGMA journal_mode = WAL")
+        c.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses at most the last commits
+        c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA temp_store = MEMORY")
+        c.execute("PRAGMA cache_size = -65536")  # 64 MiB
+        self._migrate()
+
+    # --- plumbing ------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _migrate(self) -> None:
+        with self._write() as c:
+            for stmt in _statements(SCHEMA):
+                c.execute(stmt)
+            row = c.execute("SELECT version FROM schema_version").fetchone()
+            if row is None:
+                c.execute("INSERT INTO schema_version(version) VALUES (?)", (SCHEMA_VERSION,))
+            elif row[0] > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: schema version {row[0]} is newer than this program's "
+                    f"({SCHEMA_VERSION}); upgrade smokewatch"
+                )
+            elif row[0] < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
+                c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def schema_version(self) -> int:
+        return self._query("SELECT version FROM schema_version")[0][0]
+
+    def optimize(self) -> None:
+        """Merge FTS5 segments and refresh planner statistics (after big loads)."""
+        with self._write() as c:
+            c.execute("INSERT INTO companies_fts(companies_fts) VALUES ('optimize')")
+            c.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
+        with self._lock:
+            self._conn.execute("PRAGMA optimize")
+
+    # --- companies -----------------------------------------------------------
+    @staticmethod
+    def _company_fingerprint(d: dict[str, Any]) -> str:
+        # ``updated`` is when the crawler saw a change, not part of the content.
+        return _sha1(_json({k: v for k, v in d.items() if k != "updated"}))
+
+    def upsert_companies(self, companies: Iterable[Company]) -> UpsertResult:
+        result = UpsertResult()
+        batch: list[Company] = []
+        for co in companies:
+            batch.append(co)
+            if len(batch) >= BATCH:
+                self._upsert_company_batch(batch, result)
+                batch = []
+        if batch:
+            self._upsert_company_batch(batch, result)
+        return result
+
+    def _existing(self, table: str, key: str, ids: list[str], cols: str) -> dict[str, tuple]:
+        out: dict[str, tuple] = {}
+        for i in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[i : i + _ID_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            # table, key and cols are our constants, never user input.
+            for row in self._query(f"SELECT {key}, {cols} FROM {table} WHERE {key} IN ({marks})", chunk):
+                out[row[0]] = row[1:]
+        return out
+
+    def _upsert_company_batch(self, batch: list[Company], result: UpsertResult) -> None:
+        codes = [c.credit_code for c in batch]
+        existing = self._existing("companies", "credit_code", codes, "fingerprint")
+        rows, names, domains, touched = [], [], [], []
+        for co in batch:
+            try:
+                if not co.credit_code or not co.name:
+                    raise ValueError("credit_code and name are required")
+                d = co.to_dict()
+                fp = self._company_fingerprint(d)
+                old = existing.get(co.credit_code)
+                if old is not None and old[0] == fp:
+                    result.unchanged += 1
+                    continue
+                if old is None:
+                    result.new += 1
+                else:
+                    result.changed += 1
+                existing[co.credit_code] = (fp,)
+                other_names = " ".join(co.former_names + co.aliases)
+                name_tok, name_grams = analyze(co.name)
+                alias_tok, alias_grams = analyze(other_names) if other_names else ("", "")
+                scope_tok, scope_grams = analyze(co.business_scope) if co.business_scope else ("", "")
+                grams = " ".join(g for g in (name_grams, alias_grams, scope_grams) if g)
+                rows.append((co.credit_code, co.name, co.region_code, co.industry, fp, _json(d),
+                             name_tok, alias_tok, scope_tok, grams))
+                keyed = {(normalize_name(co.name), "name")}
+                keyed |= {(normalize_name(n), "former_name") for n in co.former_names}
+                keyed |= {(normalize_name(n), "alias") for n in co.aliases}
+                names.extend((n, co.credit_code, k) for n, k in keyed if n)
+                domains.extend((dm, co.credit_code) for dm in {normalize_domain(w) for w in co.websites} if dm)
+                touched.append(co.credit_code)
+            except (ValueError, TypeError) as e:  # a bad record is counted, never fatal
+                result.failed.append(f"{co.credit_code or '?'}: {e}")
+        if not rows:
+            return
+        with self._write() as c:
+            c.executemany(
+                """INSERT INTO companies(credit_code, name, region_code, industry, fingerprint, data,
+                                         name_tok, alias_tok, scope_tok, grams)
+                   VALUES (?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(credit_code) DO UPDATE SET
+                     name=excluded.name, region_code=excluded.region_code, industry=excluded.industry,
+                     fingerprint=excluded.fingerprint, data=excluded.data, name_tok=excluded.name_tok,
+                     alias_tok=excluded.alias_tok, scope_tok=excluded.scope_tok, grams=excluded.grams""",
+                rows,
+            )
+            params = [(code,) for code in touched]
+            c.executemany("DELETE FROM company_names WHERE credit_code = ?", params)
+            c.executemany("DELETE FROM company_domains WHERE credit_code = ?", params)
+            c.executemany("INSERT OR IGNORE INTO company_names(norm, credit_code, kind) VALUES (?,?,?)", names)
+            c.executemany("INSERT OR IGNORE INTO company_domains(domain, credit_code) VALUES (?,?)", domains)
+            # A company that arrives after its scores picks up its current score.
+            self._refresh_current(c, touched, scores_changed=False)
+
+    def get_company(self, credit_code: str) -> Company | None:
+        rows = self._query("SELECT data FROM companies WHERE credit_code = ?", (credit_code,))
+        return Company.from_dict(json.loads(rows[0][0])) if rows else None
+
+    def iter_companies(self) -> Iterator[Company]:
+        last = 0
+        while True:
+            rows = self._query(
+                "SELECT rid, data FROM companies WHERE rid > ? ORDER BY rid LIMIT ?", (last, _PAGE)
+            )
+            if not rows:
+                return
+            for _, data in rows:
+                yield Company.from_dict(json.loads(data))
+            last = rows[-1][0]
+
+    def count_companies(self) -> int:
+        return self._query("SELECT COUNT(*) FROM companies")[0][0]
+
+    def _companies_by_codes(self, codes: Iterable[str]) -> list[Company]:
+        uniq = sorted(set(codes))
+        found = self._existing("companies", "credit_code", uniq, "data")
+        return [Company.from_dict(json.loads(found[c][0])) for c in uniq if c in found]
+
+    def companies_by_name(self, name: str) -> list[Company]:
+        norm = normalize_name(name)
+        if not norm:
+            return []
+        rows = self._query("SELECT credit_code FROM company_names WHERE norm = ?", (norm,))
+        return self._companies_by_codes(r[0] for r in rows)
+
+    def companies_by_domain(self, domain: str) -> list[Company]:
+        dm = normalize_domain(domain)
+        if not dm:
+            return []
+        rows = self._query("SELECT credit_code FROM company_domains WHERE domain = ?", (dm,))
+        return self._companies_by_codes(r[0] for r in rows)
+
+    # --- documents -----------------------------------------------------------
+    def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:
+        result = UpsertResult()
+        batch: list[Document] = []
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= BATCH:
+                self._upsert_document_batch(batch, result)
+                batch = []
+        if batch:
+            self._upsert_document_batch(batch, result)
+        return result
+
+    def _upsert_document_batch(self, batch: list[Document], result: UpsertResult) -> None:
+        existing = self._existing("documents", "id", [d.id for d in batch], "content_hash, fingerprint")
+        rows, mentions, written = [], [], []
+        for doc in batch:
+            try:
+                if not doc.id or not doc.url or not doc.source_kind:
+                    raise ValueError("id, url and source_kind are required")
+                d = doc.to_dict()
+                rest = {k: v for k, v in d.items() if k not in ("title", "text")}
+                # ``fetched`` changes on every crawl; the content does not.
+                fp = _sha1(_json({k: v for k, v in d.items() if k != "fetched"}))
+                old = existing.get(doc.id)
+                if old is not None and old[1] == fp:
+                    result.unchanged += 1
+                    continue
+                if old is None:
+                    result.new += 1
+                elif old is not None and doc.content_hash and old[0] == doc.content_hash:
+                    result.unchanged += 1  # same content; metadata (mentions, fields) is refreshed
+                else:
+                    result.changed += 1
+                existing[doc.id] = (doc.content_hash, fp)
+                title_tok, title_grams = analyze(doc.title)
+                text_tok, text_grams = analyze(doc.text)
+                rows.append((doc.id, doc.url, doc.source_kind, doc.site, doc.domain, _day(doc),
+                             doc.content_hash, fp, doc.title, doc.text, _json(rest),
+                             title_tok, text_tok, f"{title_grams} {text_grams}".strip()))
+                mentions.extend((m.credit_code, doc.id, m.role, m.method, m.confidence)
+                                for m in doc.mentions if m.credit_code)
+                written.append((doc.id,))
+            except (ValueError, TypeError, AttributeError) as e:
+                result.failed.append(f"{doc.id or '?'}: {e}")
+        if not rows:
+            return
+        with self._write() as c:
+            c.executemany(
+                """INSERT INTO documents(id, url, source_kind, site, domain, day, content_hash,
+                                         fingerprint, title, text, data, title_tok, text_tok, grams)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET
+                     url=excluded.url, source_kind=excluded.source_kind, site=excluded.site,
+                     domain=excluded.domain, day=excluded.day, content_hash=excluded.content_hash,
+                     fingerprint=excluded.fingerprint, title=excluded.title, text=excluded.text,
+                     data=excluded.data, title_tok=excluded.title_tok, text_tok=excluded.text_tok,
+                     grams=excluded.grams""",
+                rows,
+            )
+            c.executemany("DELETE FROM mentions WHERE doc_id = ?", written)
+            c.executemany(
+                """INSERT INTO mentions(credit_code, doc_id, role, method, confidence) VALUES (?,?,?,?,?)
+                   ON CONFLICT DO UPDATE SET method=excluded.method, confidence=excluded.confidence
+                   WHERE excluded.confidence > mentions.confidence""",
+                mentions,
+            )
+
+    _DOC_COLS = "d.title, d.text, d.data"
+
+    @staticmethod
+    def _doc(row: Sequence[Any]) -> Document:
+        title, text, data = row[0], row[1], row[2]
+        d = json.loads(data)
+        d["title"] = title
+        d["text"] = text
+        return Document.from_dict(d)
+
+    def get_document(self, doc_id: str) -> Document | None:
+        rows = self._query(f"SELECT {self._DOC_COLS} FROM documents d WHERE d.id = ?", (doc_id,))
+        return self._doc(rows[0]) if rows else None
+
+    def documents_for(self, credit_code: str, source_kind: str = "") -> list[Document]:
+        sql = (f"SELECT {self._DOC_COLS} FROM documents d "
+               "WHERE d.id IN (SELECT doc_id FROM mentions WHERE credit_code = ?)")
+        params: list[Any] = [credit_code]
+        if source_kind:
+            sql += " AND d.source_kind = ?"
+            params.append(source_kind)
+        sql += " ORDER BY d.day, d.id"
+        return [self._doc(r) for r in self._query(sql, params)]
+
+    def iter_documents(self, source_kind: str = "") -> Iterator[Document]:
+        last = 0
+        kind_sql = " AND d.source_kind = ?" if source_kind else ""
+        while True:
+            params: list[Any] = [last] + ([source_kind] if source_kind else []) + [_PAGE]
+            rows = self._query(
+                f"SELECT d.rid, {self._DOC_COLS} FROM documents d WHERE d.rid > ?{kind_sql} "
+                "ORDER BY d.rid LIMIT ?",
+                params,
+            )
+            if not rows:
+                return
+            for r in rows:
+                yield self._doc(r[1:])
+            last = rows[-1][0]
+
+    def count_documents(self, source_kind: str = "") -> int:
+        if source_kind:
+            return self._query("SELECT COUNT(*) FROM documents WHERE source_kind = ?", (source_kind,))[0][0]
+        return self._query("SELECT COUNT(*) FROM documents")[0][0]
+
+    def document_ids_with_hash(self, content_hash: str) -> list[str]:
+        if not content_hash:
+            return []
+        return [r[0] for r in self._query(
+            "SELECT id FROM documents WHERE content_hash = ? ORDER BY id", (content_hash,))]
+
+    # --- search --------------------------------------------------------------
+    def _company_filters(self, q: CompanyQuery) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
+        """WHERE parts and params, the FTS join (or ''), its params, and the query words."""
+        where: list[str] = []
+        params: list[Any] = []
+        join, join_params = "", []
+        words: list[str] = []
+        text = (q.text or "").strip()
+        if text:
+            words = query_tokens(text)
+            code = text.upper()
+            code_sql, code_params = "0", []
+            if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
+                code_sql, code_params = "(c.credit_code >= ? AND c.credit_code < ?)", list(_prefix_bounds(code))
+            if words:
+                join = ("LEFT JOIN (SELECT rowid AS rid, bm25(companies_fts, 10.0, 5.0, 1.0, 0.5) AS rank "
+                        "FROM companies_fts WHERE companies_fts MATCH ?) m ON m.rid = c.rid")
+                join_params = [_match_expr(words, "{name_tok alias_tok scope_tok}")]
+                where.append(f"(m.rid IS NOT NULL OR {code_sql})")
+            else:
+                where.append(code_sql)
+            params.extend(code_params)
+        if q.region:
+            where.append("c.region_code >= ? AND c.region_code < ?")
+            params.extend(_prefix_bounds(q.region))
+        if q.industry:
+            where.append("c.industry = ?")
+            params.append(q.industry)
+        if q.level:
+            where.append("c.level = ?")
+            params.append(q.level)
+        if q.min_score is not None:
+            where.append("c.smoke_index >= ?")
+            params.append(float(q.min_score))
+        if q.max_score is not None:
+            where.append("c.smoke_index <= ?")
+            params.append(float(q.max_score))
+        return where, params, join, join_params, words
+
+    def search_companies(self, query: CompanyQuery) -> Page:
+        where, params, join, join_params, words = self._company_filters(query)
+        sort = query.sort if query.sort in ("score", "name", "relevance", "rise") else "score"
+        if sort == "relevance" and not join:
+            sort = "score"
+        # (sort key expression, direction); ties always broken by credit_code ascending.
+        key, desc = {
+            "score": ("COALESCE(c.smoke_index, -1.0)", True),
+            "name": ("c.name", False),
+            # An exact credit-code hit outranks every text match.
+            "relevance": ("COALESCE(m.rank, -1e9)", False),
+            "rise": ("COALESCE(c.rise, -1e18)", True),
+        }[sort]
+        base_where = " AND ".join(where) or "1"
+        total = self._query(f"SELECT COUNT(*) FROM companies c {join} WHERE {base_where}",
+                            join_params + params)[0][0]
+        cur_sql, cur_params = _cursor_sql(key, desc, "c.credit_code", query.search_after)
+        sql = (f"SELECT {key} AS k, c.credit_code, c.data, c.smoke_index, c.level FROM companies c {join} "
+               f"WHERE {base_where}{cur_sql} ORDER BY k {'DESC' if desc else 'ASC'}, c.credit_code "
+               "LIMIT ? OFFSET ?")
+        limit = max(0, int(query.limit))
+        offset = 0 if query.search_after else max(0, int(query.offset))
+        rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        hits = []
+        for _k, _code, data, idx, level in rows:
+            co = Company.from_dict(json.loads(data))
+            hl = ""
+            if words:
+                hl = highlight(co.name, words)
+                if "<mark>" not in hl:
+                    others = " / ".join(co.former_names + co.aliases)
+                    alt = highlight(others, words) if others else ""
+                    hl = alt if "<mark>" in alt else hl
+            hits.append(CompanyHit(company=co, smoke_index=idx, level=level or "", highlight=hl))
+        nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
+        return Page(hits=hits, total=total, next_cursor=nxt)
+
+    def search_documents(self, query: DocumentQuery) -> Page:
+        where: list[str] = []
+        params: list[Any] = []
+        join, join_params = "", []
+        words: list[str] = []
+        if (query.text or "").strip():
+            words = query_tokens(query.text)
+            if not words:
+                return Page(hits=[], total=0)
+            join = ("JOIN (SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
+                    "FROM documents_fts WHERE documents_fts MATCH ?) m ON m.rid = d.rid")
+            join_params = [_match_expr(words, "{title_tok text_tok}")]
+        if query.source_kind:
+            where.append("d.source_kind = ?")
+            params.append(query.source_kind)
+        if query.credit_code:
+            where.append("d.id IN (SELECT doc_id FROM mentions WHERE credit_code = ?)")
+            params.append(query.credit_code)
+        if query.date_from:
+            where.append("d.day >= ?")
+            params.append(query.date_from[:10])
+        if query.date_to:
+            where.append("d.day <= ?")
+            params.append(query.date_to[:10])
+        sort = "relevance" if query.sort == "relevance" and join else "date"
+        key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
+        base_where = " AND ".join(where) or "1"
+        total = self._query(f"SELECT COUNT(*) FROM documents d {join} WHERE {base_where}",
+                            join_params + params)[0][0]
+        cur_sql, cur_params = _cursor_sql(key, desc, "d.id", query.search_after)
+        sql = (f"SELECT {key} AS k, d.id, {self._DOC_COLS}, {'m.rank' if join else '0.0'} FROM documents d "
+               f"{join} WHERE {base_where}{cur_sql} ORDER BY k {'DESC' if desc else 'ASC'}, d.id "
+               "LIMIT ? OFFSET ?")
+        limit = max(0, int(query.limit))
+        offset = 0 if query.search_after else max(0, int(query.offset))
+        rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        hits = []
+        for row in rows:
+            doc = self._doc(row[2:5])
+            hl = highlight(doc.text, words) if words else highlight(doc.text, [])
+            if words and "<mark>" not in hl and doc.title:
+                t = highlight(doc.title, words)
+                hl = t if "<mark>" in t else hl
+            # bm25 is lower-is-better; relevance is reported higher-is-better.
+            hits.append(DocumentHit(document=doc, relevance=-float(row[5]), highlight=hl))
+        nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
+        return Page(hits=hits, total=total, next_cursor=nxt)
+
+    _AGG = {
+        "level": "c.level",
+        "region": "substr(c.region_code, 1, 2)",
+        "industry": "c.industry",
+    }
+
+    def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:
+        expr = self._AGG.get(field_name)
+        if expr is None:
+            raise ValueError(f"aggregate_companies: field must be one of {sorted(self._AGG)}, got {field_name!r}")
+        where, params, join, join_params, _ = self._company_filters(query or CompanyQuery())
+        where.append(f"COALESCE({expr}, '') != ''")
+        rows = self._query(
+            f"SELECT {expr} AS v, COUNT(*) FROM companies c {join} WHERE {' AND '.join(where)} "
+            "GROUP BY v ORDER BY COUNT(*) DESC, v",
+            join_params + params,
+        )
+        return {v: n for v, n in rows}
+
+    # --- scores --------------------------------------------------------------
+    def save_scores(self, scores: Iterable[Score]) -> int:
+        n = 0
+        batch: list[tuple] = []
+        for s in scores:
+            batch.append((s.credit_code, s.as_of, s.model_version, float(s.smoke_index), s.level,
+                          _json(s.to_dict())))
+            if len(batch) >= BATCH:
+                n += self._save_score_batch(batch)
+                batch = []
+        if batch:
+            n += self._save_score_batch(batch)
+        return n
+
+    def _save_score_batch(self, batch: list[tuple]) -> int:
+        with self._write() as c:
+            # REPLACE gives the row a new rid: among equal as_of, the last saved is current.
+            c.executemany(
+                """INSERT OR REPLACE INTO scores(credit_code, as_of, model_version, smoke_index, level, data)
+                   VALUES (?,?,?,?,?,?)""",
+                batch,
+            )
+            self._refresh_current(c, sorted({b[0] for b in batch}), scores_changed=True)
+        return len(batch)
+
+    @staticmethod
+    def _refresh_current(c: sqlite3.Connection, codes: list[str], scores_changed: bool) -> None:
+        params = [(code,) for code in codes]
+        if scores_changed:
+            c.executemany(
+                """UPDATE scores SET is_current = (rid = (SELECT s2.rid FROM scores s2 WHERE s2.credit_code = ?1
+                                                           ORDER BY s2.as_of DESC, s2.rid DESC LIMIT 1))
+                   WHERE credit_code = ?1""",
+                params,
+            )
+        c.executemany(
+            """UPDATE companies SET (smoke_index, level, score_as_of, rise) = (
+                 SELECT s.smoke_index, s.level, s.as_of,
+                        s.smoke_index - (SELECT p.smoke_index FROM scores p
+                                         WHERE p.credit_code = s.credit_code AND p.as_of < s.as_of
+                                         ORDER BY p.as_of DESC, p.rid DESC LIMIT 1)
+                 FROM scores s WHERE s.credit_code = ?1 AND s.is_current = 1)
+               WHERE credit_code = ?1""",
+            params,
+        )
+
+    def latest_score(self, credit_code: str) -> Score | None:
+        rows = self._query(
+            "SELECT data FROM scores WHERE credit_code = ? ORDER BY as_of DESC, rid DESC LIMIT 1",
+            (credit_code,),
+        )
+        return Score.from_dict(json.loads(rows[0][0])) if rows else None
+
+    def score_history(self, credit_code: str) -> list[tuple[str, float, str]]:
+        rows = self._query(
+            "SELECT as_of, smoke_index, model_version FROM scores WHERE credit_code = ? ORDER BY as_of, rid",
+            (credit_code,),
+        )
+        return [(a, float(i), m) for a, i, m in rows]
+
+    def iter_latest_scores(self, min_score: float | None = None) -> Iterator[Score]:
+        floor = float(min_score) if min_score is not None else float("-inf")
+        cursor: tuple[float, str] | None = None
+        while True:
+            sql = "SELECT smoke_index, credit_code, data FROM scores WHERE is_current = 1 AND smoke_index >= ?"
+            params: list[Any] = [floor]
+            if cursor is not None:
+                sql += " AND (smoke_index < ? OR (smoke_index = ? AND credit_code > ?))"
+                params += [cursor[0], cursor[0], cursor[1]]
+            sql += " ORDER BY smoke_index DESC, credit_code LIMIT ?"
+            rows = self._query(sql, params + [_PAGE])
+            if not rows:
+                return
+            for _, _, data in rows:
+                yield Score.from_dict(json.loads(data))
+            cursor = (rows[-1][0], rows[-1][1])
+
+    # --- alerts --------------------------------------------------------------
+    def save_alert(self, alert: Alert) -> bool:
+        with self._write() as c:
+            cur = c.execute(
+                "INSERT OR IGNORE INTO alerts(id, credit_code, created, acknowledged_at, data) VALUES (?,?,?,?,?)",
+                (alert.id, alert.credit_code, alert.created, alert.acknowledged_at, _json(alert.to_dict())),
+            )
+            return cur.rowcount == 1
+
+    def update_alert(self, alert: Alert) -> None:
+        with self._write() as c:
+            c.execute(
+                """INSERT INTO alerts(id, credit_code, created, acknowledged_at, data) VALUES (?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET credit_code=excluded.credit_code, created=excluded.created,
+                     acknowledged_at=excluded.acknowledged_at, data=excluded.data""",
+                (alert.id, alert.credit_code, alert.created, alert.acknowledged_at, _json(alert.to_dict())),
+            )
+
+    def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]:
+        sql = "SELECT data FROM alerts WHERE created >= ?"
+        if unacknowledged_only:
+            sql += " AND acknowledged_at = ''"
+        sql += " ORDER BY created DESC, id LIMIT ?"
+        return [Alert(**json.loads(r[0])) for r in self._query(sql, (since, max(0, int(limit))))]
+
+    # --- runs and state ------------------------------------------------------
+    def save_run(self, run: Run) -> None:
+        with self._write() as c:
+            c.execute(
+                """INSERT INTO runs(id, started, data) VALUES (?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET started=excluded.started, data=excluded.data""",
+                (run.id, run.started, _json(run.to_dict())),
+            )
+
+    def list_runs(self, limit: int = 20) -> list[Run]:
+        rows = self._query("SELECT data FROM runs ORDER BY started DESC, id DESC LIMIT ?", (max(0, int(limit)),))
+        return [Run.from_dict(json.loads(r[0])) for r in rows]
+
+    def get_state(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM state WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._write() as c:
+            c.execute(
+                "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+
+
+def _cursor_sql(key: str, desc: bool, tiebreak: str, after: list[Any] | None) -> tuple[str, list[Any]]:
+    """Keyset condition for rows after the cursor ``[key value, tie-break id]``."""
+    if not after:
+        return "", []
+    if len(after) != 2 or not isinstance(after[1], str) or len(after[1]) > _MAX_CURSOR_STR:
+        raise ValueError(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}")
+    op = "<" if desc else ">"
+    return f" AND ({key} {op} ? OR ({key} = ? AND {tiebreak} > ?))", [after[0], after[0], after[1]]
+
+
+def _statements(script: str) -> list[str]:
+    """Split SCHEMA into statements (triggers contain ';' inside BEGIN ... END)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    return out

@@ -1,0 +1,687 @@
+"""The Store contract: one suite, run against every backend.
+
+SQLite always; Elasticsearch whenever SMOKE_ES_URL points at a server (each test in
+its own index prefix, destroyed afterwards). There is no fake Elasticsearch: the
+contract is only worth something when it runs against the real thing.
+
+Tests use only the public Store interface, so a backend passes by behaving alike,
+not by sharing code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from indexing.creditcode import check_digit
+from indexing.models import (
+    Alert,
+    Company,
+    Document,
+    Evidence,
+    IndicatorResult,
+    Mention,
+    Person,
+    RegistryEntry,
+    Run,
+    Score,
+    SourceStats,
+    level_for,
+)
+from indexing.store.base import CompanyQuery, DocumentQuery, Store
+
+BACKENDS = ["sqlite", "elasticsearch"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        from indexing.store.sqlite import SQLiteStore
+
+        s = SQLiteStore(tmp_path / "store.db")
+        try:
+            yield s
+        finally:
+            s.close()
+        return
+    url = os.environ.get("SMOKE_ES_URL", "")
+    if not url:
+        pytest.skip("elasticsearch: set SMOKE_ES_URL to run the contract against a real cluster")
+    from indexing.store.elastic import ElasticStore
+
+    es = ElasticStore.for_tests(url=url, prefix=f"smoketest-{uuid4().hex[:8]}")
+    try:
+        yield es
+    finally:
+        es.destroy()
+        es.close()
+
+
+# --- builders -------------------------------------------------------------------
+
+
+def code(n: int, region: str = "440300") -> str:
+    """A valid credit code: type 91 (enterprise), region, a 9-char body, check char."""
+    body = f"91{region}{n:09d}"
+    return body + check_digit(body)
+
+
+def company(n: int, name: str, **kw) -> Company:
+    kw.setdefault("region_code", "440300")
+    kw.setdefault("industry", "金融业")
+    return Company(credit_code=code(n, kw["region_code"]), name=name, **kw)
+
+
+def doc(doc_id: str, text: str, kind: str = "promo", title: str = "", published: str = "2024-03-01",
+        mentions: list[Mention] | None = None, content_hash: str = "", **kw) -> Document:
+    return Document(
+        id=doc_id,
+        url=f"http://example.test/{doc_id}",
+        source_kind=kind,
+        site=f"{kind}_site",
+        title=title or f"标题 {doc_id}",
+        text=text,
+        fetched="2024-03-05T10:00:00",
+        published=published,
+        content_hash=content_hash or f"h-{doc_id}-{len(text)}-{hash(text) & 0xFFFF}",
+        mentions=mentions or [],
+        **kw,
+    )
+
+
+def score(credit_code: str, as_of: str, index: float, version: str = "m1") -> Score:
+    return Score(
+        credit_code=credit_code,
+        as_of=as_of,
+        smoke_index=index,
+        level=level_for(index),
+        dimensions={"compliance": index, "complaints": 0.0, "yield": 10.0, "feature_words": 5.0, "spread": 1.0},
+        indicators=[
+            IndicatorResult(
+                id="compliance.abnormal",
+                dimension="compliance",
+                value=1.0,
+                points=index,
+                label="经营异常",
+                evidence=[Evidence(url="http://example.test/r", snippet="列入经营异常名录", date=as_of)],
+            )
+        ],
+        model_version=version,
+    )
+
+
+def codes(page_hits) -> list[str]:
+    return [h.company.credit_code for h in page_hits]
+
+
+def ids(page_hits) -> list[str]:
+    return [h.document.id for h in page_hits]
+
+
+# --- companies ------------------------------------------------------------------
+
+
+def test_company_roundtrip_keeps_every_field(store: Store) -> None:
+    co = company(
+        1,
+        "深圳市前海鑫利财富投资管理有限公司",
+        former_names=["深圳市鑫利投资咨询有限公司"],
+        legal_rep="张三",
+        people=[Person("张三", "legal_rep"), Person("李四", "shareholder", 0.4)],
+        registered_capital=5000.0,
+        founded="2016-05-01",
+        status="存续",
+        address="深圳市前海深港合作区前湾一路1号A栋201室",
+        business_scope="投资管理；资产管理；企业管理咨询",
+        phones=["0755-12345678"],
+        websites=["xinli-caifu.test"],
+        aliases=["鑫利财富"],
+        entries=[RegistryEntry("abnormal", "2023-01-02", "通过登记的住所或者经营场所无法联系")],
+        amac_registered=False,
+        source_url="http://registry.test/c/1",
+    )
+    assert store.upsert_companies([co]).new == 1
+    got = store.get_company(co.credit_code)
+    assert got == co
+    assert store.get_company(code(999)) is None
+
+
+def test_upsert_companies_is_idempotent(store: Store) -> None:
+    cos = [company(i, f"测试{i}号科技有限公司") for i in range(1, 4)]
+    r1 = store.upsert_companies(cos)
+    assert (r1.new, r1.changed, r1.unchanged, r1.failed) == (3, 0, 0, [])
+    r2 = store.upsert_companies(cos)
+    assert (r2.new, r2.changed, r2.unchanged) == (0, 0, 3)
+    assert store.count_companies() == 3
+
+    cos[1].address = "北京市朝阳区某路2号"
+    r3 = store.upsert_companies(cos)
+    assert (r3.new, r3.changed, r3.unchanged) == (0, 1, 2)
+    assert store.get_company(cos[1].credit_code).address == "北京市朝阳区某路2号"
+    assert store.count_companies() == 3
+    assert sorted(c.credit_code for c in store.iter_companies()) == sorted(c.credit_code for c in cos)
+
+
+def test_iter_companies_yields_each_once_and_allows_store_use_inside_the_loop(store: Store) -> None:
+    cos = [company(i, f"遍历{i}号有限公司") for i in range(1, 2501)]
+    store.upsert_companies(cos)
+    seen = []
+    for co in store.iter_companies():
+        seen.append(co.credit_code)
+        if len(seen) % 1000 == 0:  # re-entrant use while iterating
+            assert store.get_company(co.credit_code) is not None
+    assert len(seen) == 2500 and len(set(seen)) == 2500
+
+
+def test_companies_by_name_matches_names_former_names_and_aliases_normalised(store: Store) -> None:
+    a = company(1, "深圳市鑫利财富投资管理有限公司", former_names=["深圳市鑫利投资咨询有限公司"],
+                aliases=["鑫利财富"])
+    b = company(2, "广州聚宝盆电子商务有限公司", aliases=["聚宝盆商城"])
+    store.upsert_companies([a, b])
+
+    def by(name: str) -> list[str]:
+        return [c.credit_code for c in store.companies_by_name(name)]
+
+    assert by("深圳市鑫利财富投资管理有限公司") == [a.credit_code]
+    assert by("深圳市鑫利投资咨询有限公司") == [a.credit_code]  # former name
+    assert by("鑫利财富") == [a.credit_code]  # alias
+    assert by("深圳市鑫利財富投資管理有限公司") == [a.credit_code]  # traditional
+    assert by("深圳市 鑫利财富投资管理 （有限公司）") == [a.credit_code]  # spaces, brackets
+    assert by("ＸＸ") == []
+    assert by("聚寶盆商城") == [b.credit_code]
+    assert by("") == []
+    # Renaming drops the old key: the current name is the only 'name' entry.
+    a.name = "深圳市鑫利新能源有限公司"
+    store.upsert_companies([a])
+    assert by("深圳市鑫利新能源有限公司") == [a.credit_code]
+    assert by("深圳市鑫利财富投资管理有限公司") == []
+
+
+def test_companies_by_name_returns_every_company_sharing_a_name(store: Store) -> None:
+    a = company(1, "华信投资有限公司", region_code="110101")
+    b = company(2, "华信投资有限公司", region_code="310101")
+    store.upsert_companies([a, b])
+    assert sorted(c.credit_code for c in store.companies_by_name("华信投资有限公司")) == sorted(
+        [a.credit_code, b.credit_code]
+    )
+
+
+def test_companies_by_domain(store: Store) -> None:
+    a = company(1, "甲公司", websites=["jia-invest.test", "www.jia-app.test"])
+    b = company(2, "乙公司", websites=["yi.test"])
+    store.upsert_companies([a, b])
+    assert [c.credit_code for c in store.companies_by_domain("jia-invest.test")] == [a.credit_code]
+    assert [c.credit_code for c in store.companies_by_domain("JIA-APP.test")] == [a.credit_code]
+    assert [c.credit_code for c in store.companies_by_domain("www.jia-app.test")] == [a.credit_code]
+    assert store.companies_by_domain("other.test") == []
+
+
+# --- documents ------------------------------------------------------------------
+
+
+def test_upsert_documents_is_idempotent_and_detects_changes(store: Store) -> None:
+    docs = [doc(f"d{i}", f"第{i}篇：投资理财项目介绍，年化收益{i}%") for i in range(5)]
+    r1 = store.upsert_documents(docs)
+    assert (r1.new, r1.changed, r1.unchanged, r1.failed) == (5, 0, 0, [])
+    r2 = store.upsert_documents(docs)
+    assert (r2.new, r2.changed, r2.unchanged) == (0, 0, 5)
+    assert store.count_documents() == 5
+
+    docs[2].text = "内容已更新：保本保息，月息3分"
+    docs[2].content_hash = "h-new"
+    r3 = store.upsert_documents(docs)
+    assert (r3.new, r3.changed, r3.unchanged) == (0, 1, 4)
+    assert store.get_document("d2").text == "内容已更新：保本保息，月息3分"
+    assert store.count_documents() == 5
+    assert sorted(d.id for d in store.iter_documents()) == [f"d{i}" for i in range(5)]
+    # the old text is no longer searchable, the new one is
+    assert store.search_documents(DocumentQuery(text="保本保息")).total == 1
+    assert "d2" not in ids(store.search_documents(DocumentQuery(text="年化收益")).hits)
+
+
+def test_refetch_with_same_content_is_unchanged(store: Store) -> None:
+    d = doc("r1", "同样的内容")
+    store.upsert_documents([d])
+    d.fetched = "2024-04-01T00:00:00"
+    r = store.upsert_documents([d])
+    assert (r.new, r.changed, r.unchanged) == (0, 0, 1)
+
+
+def test_document_roundtrip_keeps_every_field(store: Store) -> None:
+    d = doc(
+        "court-1",
+        "被告人组织、领导传销活动，判处有期徒刑五年。",
+        kind="court",
+        title="刑事判决书",
+        raw_text="被告人組織、領導傳銷活動",
+        encoding="gb18030",
+        domain="court.test",
+        mentions=[Mention(code(1), "party", 1.0, "defendant")],
+        fields={"case_no": "(2023)粤0304刑初123号", "cause": "组织、领导传销活动罪",
+                "parties": [{"name": "某公司", "role": "defendant"}], "amount": 1200000.5},
+    )
+    store.upsert_documents([d])
+    assert store.get_document("court-1") == d
+    assert store.get_document("missing") is None
+
+
+def test_counts_and_iteration_by_source_kind(store: Store) -> None:
+    store.upsert_documents(
+        [doc("p1", "推广一"), doc("p2", "推广二"), doc("c1", "判决", kind="court"), doc("k1", "投诉", kind="complaint")]
+    )
+    assert store.count_documents() == 4
+    assert store.count_documents("promo") == 2
+    assert store.count_documents("court") == 1
+    assert store.count_documents("amac") == 0
+    assert sorted(d.id for d in store.iter_documents("promo")) == ["p1", "p2"]
+    assert [d.id for d in store.iter_documents("complaint")] == ["k1"]
+
+
+def test_document_ids_with_hash(store: Store) -> None:
+    store.upsert_documents([doc("a", "x", content_hash="same"), doc("b", "y", content_hash="same"),
+                            doc("c", "z", content_hash="other")])
+    assert sorted(store.document_ids_with_hash("same")) == ["a", "b"]
+    assert store.document_ids_with_hash("other") == ["c"]
+    assert store.document_ids_with_hash("none") == []
+
+
+def test_documents_for_orders_oldest_first_and_filters_kind(store: Store) -> None:
+    c1, c2 = code(1), code(2)
+    store.upsert_documents([
+        doc("late", "后来的推广", published="2024-05-01", mentions=[Mention(c1, "name", 0.9)]),
+        doc("early", "最早的判决", kind="court", published="2023-01-10",
+            mentions=[Mention(c1, "party", 1.0, "defendant"), Mention(c1, "party", 1.0, "dishonest")]),
+        doc("mid", "中间的投诉", kind="complaint", published="2023-08-01",
+            mentions=[Mention(c1, "name", 0.8), Mention(c2, "name", 0.8)]),
+        doc("other", "无关", published="2023-02-01", mentions=[Mention(c2, "domain", 0.7)]),
+    ])
+    assert [d.id for d in store.documents_for(c1)] == ["early", "mid", "late"]  # each once
+    assert [d.id for d in store.documents_for(c1, "court")] == ["early"]
+    assert [d.id for d in store.documents_for(c2)] == ["other", "mid"]
+    assert store.documents_for(code(3)) == []
+
+
+def test_relinking_a_document_moves_its_mentions(store: Store) -> None:
+    c1, c2 = code(1), code(2)
+    d = doc("x", "某平台推广", mentions=[Mention(c1, "name", 0.6)])
+    store.upsert_documents([d])
+    d.mentions = [Mention(c2, "credit_code", 1.0)]
+    store.upsert_documents([d])
+    assert store.documents_for(c1) == []
+    assert [x.id for x in store.documents_for(c2)] == ["x"]
+    assert store.get_document("x").mentions == [Mention(c2, "credit_code", 1.0)]
+
+
+# --- search: companies ----------------------------------------------------------
+
+
+@pytest.fixture
+def world(store: Store) -> dict[str, Company]:
+    cos = {
+        "xinli": company(1, "深圳市前海鑫利财富投资管理有限公司", region_code="440305", industry="租赁和商务服务业",
+                         aliases=["鑫利财富"], business_scope="投资管理；资产管理；股权投资"),
+        "jubao": company(2, "广州聚宝盆电子商务有限公司", region_code="440106", industry="批发和零售业",
+                         aliases=["聚宝盆商城"], business_scope="网上销售日用品；会员管理服务"),
+        "huaxin": company(3, "北京华信财富投资有限公司", region_code="110105", industry="租赁和商务服务业",
+                          business_scope="投资咨询；资产管理"),
+        "bakery": company(4, "上海甜蜜烘焙食品有限公司", region_code="310104", industry="制造业",
+                          business_scope="糕点制造；食品销售"),
+        "tech": company(5, "深圳市云帆信息技术有限公司", region_code="440304", industry="信息传输、软件和信息技术服务业",
+                        former_names=["深圳市云帆财富投资有限公司"], business_scope="软件开发"),
+    }
+    store.upsert_companies(cos.values())
+    store.save_scores([
+        score(cos["xinli"].credit_code, "2024-06-01", 86.0),
+        score(cos["jubao"].credit_code, "2024-06-01", 72.5),
+        score(cos["huaxin"].credit_code, "2024-06-01", 45.0),
+        score(cos["bakery"].credit_code, "2024-06-01", 5.0),
+        # tech: never scored
+    ])
+    return cos
+
+
+def test_search_companies_by_keyword_inside_name(store: Store, world) -> None:
+    page = store.search_companies(CompanyQuery(text="财富"))
+    assert set(codes(page.hits)) == {world["xinli"].credit_code, world["huaxin"].credit_code,
+                                     world["tech"].credit_code}  # tech via its former name
+    assert page.total == 3
+    page = store.search_companies(CompanyQuery(text="聚宝盆"))
+    assert codes(page.hits) == [world["jubao"].credit_code]
+    assert "<mark>" in page.hits[0].highlight
+
+
+def test_search_companies_by_alias_scope_and_traditional_query(store: Store, world) -> None:
+    assert codes(store.search_companies(CompanyQuery(text="聚宝盆商城")).hits) == [world["jubao"].credit_code]
+    assert codes(store.search_companies(CompanyQuery(text="糕点")).hits) == [world["bakery"].credit_code]
+    assert set(codes(store.search_companies(CompanyQuery(text="資產管理")).hits)) == {
+        world["xinli"].credit_code, world["huaxin"].credit_code}
+    assert store.search_companies(CompanyQuery(text="完全不存在的词语组合")).total == 0
+
+
+def test_search_companies_by_credit_code(store: Store, world) -> None:
+    target = world["huaxin"].credit_code
+    page = store.search_companies(CompanyQuery(text=target))
+    assert codes(page.hits) == [target]
+    assert codes(store.search_companies(CompanyQuery(text=target.lower())).hits) == [target]
+
+
+def test_search_companies_filters(store: Store, world) -> None:
+    def q(**kw) -> set[str]:
+        return set(codes(store.search_companies(CompanyQuery(limit=100, **kw)).hits))
+
+    w = {k: v.credit_code for k, v in world.items()}
+    assert q() == set(w.values())
+    assert q(region="44") == {w["xinli"], w["jubao"], w["tech"]}
+    assert q(region="4403") == {w["xinli"], w["tech"]}
+    assert q(region="440305") == {w["xinli"]}
+    assert q(industry="租赁和商务服务业") == {w["xinli"], w["huaxin"]}
+    assert q(level="red") == {w["xinli"]}
+    assert q(level="orange") == {w["jubao"]}
+    assert q(min_score=60) == {w["xinli"], w["jubao"]}
+    assert q(min_score=40, max_score=80) == {w["jubao"], w["huaxin"]}
+    assert q(max_score=10) == {w["bakery"]}
+    assert q(text="财富", region="44") == {w["xinli"], w["tech"]}
+    assert q(text="财富", min_score=60) == {w["xinli"]}
+
+
+def test_search_companies_sorting(store: Store, world) -> None:
+    w = {k: v.credit_code for k, v in world.items()}
+    by_score = codes(store.search_companies(CompanyQuery(sort="score")).hits)
+    assert by_score == [w["xinli"], w["jubao"], w["huaxin"], w["bakery"], w["tech"]]  # unscored last
+    page = store.search_companies(CompanyQuery(sort="score"))
+    assert [h.smoke_index for h in page.hits] == [86.0, 72.5, 45.0, 5.0, None]
+    assert [h.level for h in page.hits][:4] == ["red", "orange", "yellow", "green"]
+    by_name = [h.company.name for h in store.search_companies(CompanyQuery(sort="name")).hits]
+    assert by_name == sorted(by_name)
+    # relevance: the company whose own name is the query outranks one that only lists it in scope
+    rel = codes(store.search_companies(CompanyQuery(text="资产管理", sort="relevance")).hits)
+    assert set(rel) == {w["xinli"], w["huaxin"]}
+
+
+def test_search_companies_relevance_prefers_name_matches(store: Store) -> None:
+    a = company(1, "远航资本管理有限公司", business_scope="资本运作咨询")
+    b = company(2, "星辰科技有限公司", business_scope="远航 软件开发 技术服务 系统集成 数据处理")
+    store.upsert_companies([a, b])
+    rel = codes(store.search_companies(CompanyQuery(text="远航", sort="relevance")).hits)
+    assert rel == [a.credit_code, b.credit_code]
+
+
+def test_search_companies_pagination_offset_and_search_after(store: Store) -> None:
+    cos = [company(i, f"分页测试{i:03d}号投资有限公司") for i in range(1, 48)]
+    store.upsert_companies(cos)
+    # equal scores force the tie-break to do its job
+    store.save_scores([score(c.credit_code, "2024-01-01", float(i % 5) * 10) for i, c in enumerate(cos)])
+    everyone = {c.credit_code for c in cos}
+    for sort in ("score", "name", "relevance"):
+        q = CompanyQuery(text="投资", sort=sort, limit=10)
+        first = store.search_companies(q)
+        assert first.total == 47
+        # offset pages
+        by_offset: list[str] = []
+        for off in range(0, 50, 10):
+            by_offset += codes(store.search_companies(CompanyQuery(text="投资", sort=sort, limit=10, offset=off)).hits)
+        assert len(by_offset) == 47 and set(by_offset) == everyone
+        # cursor pages
+        by_cursor: list[str] = codes(first.hits)
+        cursor = first.next_cursor
+        pages = 1
+        while cursor is not None:
+            page = store.search_companies(CompanyQuery(text="投资", sort=sort, limit=10, search_after=cursor))
+            by_cursor += codes(page.hits)
+            cursor = page.next_cursor
+            pages += 1
+            assert pages < 10
+        assert len(by_cursor) == 47 and set(by_cursor) == everyone, sort
+        assert by_cursor == by_offset, sort
+    last = store.search_companies(CompanyQuery(sort="score", limit=50))
+    assert last.next_cursor is None and len(last.hits) == 47
+
+
+def test_search_with_hostile_query_text_does_not_break(store: Store, world) -> None:
+    for text in ['"', "传销 OR *", "NEAR(a b)", "a:b", "'; DROP TABLE companies; --", "()", "^^^", "财富\"", "-财富"]:
+        store.search_companies(CompanyQuery(text=text))
+        store.search_documents(DocumentQuery(text=text))
+    assert store.count_companies() == 5
+
+
+def test_company_highlight_is_escaped(store: Store) -> None:
+    co = company(1, "<b>邪恶</b>传销科技有限公司")
+    store.upsert_companies([co])
+    hl = store.search_companies(CompanyQuery(text="传销")).hits[0].highlight
+    assert "<b>" not in hl and "&lt;b&gt;" in hl
+    assert "<mark>传销</mark>" in hl
+
+
+# --- search: documents ----------------------------------------------------------
+
+
+@pytest.fixture
+def corpus(store: Store) -> dict[str, Document]:
+    c1, c2 = code(1), code(2)
+    docs = {
+        "judgment": doc("judgment", "被告人王某以高额返利为诱饵，组织领导传销活动，发展下线三千余人。", kind="court",
+                        title="王某组织、领导传销活动罪一审刑事判决书", published="2023-06-01",
+                        mentions=[Mention(c1, "party", 1.0, "defendant")]),
+        "promo": doc("promo", "加入我们，每天签到返利，推荐好友拉新奖励，日赚三百，<script>alert('x')</script> 保本保息。",
+                     title="鑫利财富 新人福利", published="2024-01-15", mentions=[Mention(c1, "alias", 0.8)]),
+        "evasive": doc("evasive", "这 不 是 传-销，是国家支持的扶贫项目，資金盤模式，躺赚。", title="扶贫项目介绍",
+                       published="2024-02-20", mentions=[Mention(c2, "name", 0.9)]),
+        "warning": doc("warning", "警惕以消费返利为名的非法集资和传销陷阱，保本保息的承诺不可信。", kind="complaint",
+                       title="防范非法集资风险提示", published="2024-03-10"),
+        "news": doc("news", "烘焙行业年度报告：市场稳步增长。", kind="registry", title="行业新闻", published="2022-12-01"),
+    }
+    store.upsert_documents(docs.values())
+    return docs
+
+
+def test_search_documents_two_char_word_inside_longer_text(store: Store, corpus) -> None:
+    page = store.search_documents(DocumentQuery(text="传销"))
+    assert set(ids(page.hits)) == {"judgment", "evasive", "warning"}  # evasive: 传-销 after squeeze
+    assert page.total == 3
+
+
+def test_search_documents_normalises_the_query(store: Store, corpus) -> None:
+    assert set(ids(store.search_documents(DocumentQuery(text="傳銷")).hits)) == {"judgment", "evasive", "warning"}
+    assert ids(store.search_documents(DocumentQuery(text="资金盘")).hits) == ["evasive"]  # doc was traditional
+    assert ids(store.search_documents(DocumentQuery(text="资 金 盘")).hits) == ["evasive"]
+    assert set(ids(store.search_documents(DocumentQuery(text="保本保息")).hits)) == {"promo", "warning"}
+    assert ids(store.search_documents(DocumentQuery(text="烘焙")).hits) == ["news"]
+    assert ids(store.search_documents(DocumentQuery(text="刑事判决书")).hits) == ["judgment"]  # title
+
+
+def test_search_documents_all_words_must_match(store: Store, corpus) -> None:
+    assert ids(store.search_documents(DocumentQuery(text="传销 下线")).hits) == ["judgment"]
+    assert store.search_documents(DocumentQuery(text="传销 烘焙")).total == 0
+
+
+def test_search_documents_filters(store: Store, corpus) -> None:
+    def q(**kw) -> set[str]:
+        return set(ids(store.search_documents(DocumentQuery(limit=100, **kw)).hits))
+
+    assert q() == set(corpus)
+    assert q(text="传销", source_kind="court") == {"judgment"}
+    assert q(source_kind="complaint") == {"warning"}
+    assert q(credit_code=code(1)) == {"judgment", "promo"}
+    assert q(text="传销", credit_code=code(2)) == {"evasive"}
+    assert q(date_from="2024-01-01") == {"promo", "evasive", "warning"}
+    assert q(date_to="2023-06-01") == {"judgment", "news"}
+    assert q(date_from="2024-01-15", date_to="2024-02-20") == {"promo", "evasive"}
+    assert q(text="传销", date_from="2024-01-01", source_kind="promo") == {"evasive"}
+
+
+def test_search_documents_sort_by_date(store: Store, corpus) -> None:
+    got = ids(store.search_documents(DocumentQuery(sort="date", limit=10)).hits)
+    assert got == ["warning", "evasive", "promo", "judgment", "news"]  # newest first
+    got = ids(store.search_documents(DocumentQuery(text="传销", sort="date")).hits)
+    assert got == ["warning", "evasive", "judgment"]
+
+
+def test_search_documents_relevance(store: Store, corpus) -> None:
+    page = store.search_documents(DocumentQuery(text="传销", sort="relevance"))
+    rel = [h.relevance for h in page.hits]
+    assert rel == sorted(rel, reverse=True)
+    assert page.hits[0].document.id == "judgment"  # in title and text
+
+
+def test_search_documents_highlight_escapes_and_marks(store: Store, corpus) -> None:
+    hit = store.search_documents(DocumentQuery(text="保本保息", source_kind="promo")).hits[0]
+    assert "<script>" not in hit.highlight
+    assert "&lt;script&gt;" in hit.highlight
+    assert "<mark>保本保息</mark>" in hit.highlight
+    hit = store.search_documents(DocumentQuery(text="传销", source_kind="court")).hits[0]
+    assert "<mark>传销</mark>" in hit.highlight
+    # only <mark> tags survive unescaped
+    stripped = hit.highlight.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped and ">" not in stripped
+
+
+def test_search_documents_pagination(store: Store) -> None:
+    docs = [doc(f"p{i:03d}", f"第{i}号推广：拉人头返利项目", published=f"2024-01-{1 + i % 28:02d}") for i in range(35)]
+    store.upsert_documents(docs)
+    everyone = {d.id for d in docs}
+    for sort in ("relevance", "date"):
+        first = store.search_documents(DocumentQuery(text="返利", sort=sort, limit=8))
+        assert first.total == 35
+        by_offset: list[str] = []
+        for off in range(0, 40, 8):
+            by_offset += ids(store.search_documents(DocumentQuery(text="返利", sort=sort, limit=8, offset=off)).hits)
+        got = ids(first.hits)
+        cursor = first.next_cursor
+        while cursor is not None:
+            page = store.search_documents(DocumentQuery(text="返利", sort=sort, limit=8, search_after=cursor))
+            got += ids(page.hits)
+            cursor = page.next_cursor
+        assert len(got) == 35 and set(got) == everyone, sort
+        assert got == by_offset, sort
+
+
+# --- aggregations -----------------------------------------------------------------
+
+
+def test_aggregate_companies(store: Store, world) -> None:
+    assert store.aggregate_companies("level") == {"red": 1, "orange": 1, "yellow": 1, "green": 1}
+    assert store.aggregate_companies("region") == {"44": 3, "11": 1, "31": 1}
+    assert store.aggregate_companies("industry") == {
+        "租赁和商务服务业": 2, "批发和零售业": 1, "制造业": 1, "信息传输、软件和信息技术服务业": 1}
+    assert store.aggregate_companies("region", CompanyQuery(min_score=60)) == {"44": 2}
+    assert store.aggregate_companies("level", CompanyQuery(text="财富")) == {"red": 1, "yellow": 1}
+    with pytest.raises(ValueError):
+        store.aggregate_companies("nonsense")
+
+
+# --- scores -----------------------------------------------------------------------
+
+
+def test_scores_history_latest_and_current(store: Store) -> None:
+    co = company(1, "评分测试有限公司")
+    store.upsert_companies([co])
+    c = co.credit_code
+    assert store.latest_score(c) is None and store.score_history(c) == []
+    store.save_scores([score(c, "2024-02-01", 30.0), score(c, "2024-01-01", 10.0)])
+    store.save_scores([score(c, "2024-03-01", 65.0)])
+    assert store.score_history(c) == [("2024-01-01", 10.0, "m1"), ("2024-02-01", 30.0, "m1"),
+                                      ("2024-03-01", 65.0, "m1")]
+    latest = store.latest_score(c)
+    assert latest == score(c, "2024-03-01", 65.0)  # full round trip, evidence included
+    hit = store.search_companies(CompanyQuery(text=c)).hits[0]
+    assert (hit.smoke_index, hit.level) == (65.0, "orange")
+    # a late-arriving older score does not become current
+    store.save_scores([score(c, "2023-12-01", 99.0)])
+    assert store.latest_score(c).smoke_index == 65.0
+    assert store.search_companies(CompanyQuery(min_score=90)).total == 0
+
+
+def test_save_scores_upserts_by_company_date_and_model(store: Store) -> None:
+    c = code(1)
+    store.upsert_companies([company(1, "版本测试有限公司")])
+    assert store.save_scores([score(c, "2024-01-01", 50.0)]) == 1
+    store.save_scores([score(c, "2024-01-01", 55.0)])  # same key: replaced
+    assert store.score_history(c) == [("2024-01-01", 55.0, "m1")]
+    store.save_scores([score(c, "2024-01-01", 20.0, version="m2")])  # new model version: kept apart
+    assert sorted(store.score_history(c)) == [("2024-01-01", 20.0, "m2"), ("2024-01-01", 55.0, "m1")]
+    assert store.latest_score(c).model_version == "m2"  # the last saved wins a tie on as_of
+
+
+def test_scores_saved_before_the_company_apply_when_it_arrives(store: Store) -> None:
+    co = company(1, "后到公司有限公司")
+    store.save_scores([score(co.credit_code, "2024-01-01", 70.0)])
+    store.upsert_companies([co])
+    hit = store.search_companies(CompanyQuery(min_score=60)).hits[0]
+    assert hit.company.credit_code == co.credit_code and hit.smoke_index == 70.0
+
+
+def test_iter_latest_scores_orders_by_index_and_filters(store: Store) -> None:
+    cos = [company(i, f"排名{i}有限公司") for i in range(1, 7)]
+    store.upsert_companies(cos)
+    values = [12.0, 88.0, 61.0, 60.0, 75.0, 59.9]
+    store.save_scores([score(c.credit_code, "2024-01-01", 1.0) for c in cos])  # older, superseded
+    store.save_scores([score(c.credit_code, "2024-02-01", v) for c, v in zip(cos, values, strict=True)])
+    got = [(s.credit_code, s.smoke_index) for s in store.iter_latest_scores()]
+    assert [v for _, v in got] == sorted(values, reverse=True)
+    assert len({c for c, _ in got}) == 6
+    high = [s.smoke_index for s in store.iter_latest_scores(min_score=60)]
+    assert high == [88.0, 75.0, 61.0, 60.0]
+    assert all(s.as_of == "2024-02-01" for s in store.iter_latest_scores())
+
+
+# --- alerts -----------------------------------------------------------------------
+
+
+def alert(aid: str, created: str, **kw) -> Alert:
+    return Alert(id=aid, credit_code=code(1), created=created, rule="cross_60", score=72.0,
+                 previous_score=55.0, message="冒烟指数升至72", **kw)
+
+
+def test_alerts_new_existing_and_delivery_state(store: Store) -> None:
+    a = alert("a1", "2024-05-01T08:00:00", delivery={"email": "pending"})
+    assert store.save_alert(a) is True
+    a.delivery = {"email": "sent"}
+    store.update_alert(a)
+    again = alert("a1", "2024-05-01T08:00:00", delivery={"email": "pending"})
+    assert store.save_alert(again) is False  # not new, and delivery state kept
+    [got] = store.list_alerts()
+    assert got.delivery == {"email": "sent"}
+    a.acknowledged_by, a.acknowledged_at = "analyst1", "2024-05-02T09:00:00"
+    store.update_alert(a)
+    [got] = store.list_alerts()
+    assert got == a
+
+
+def test_list_alerts_since_unacknowledged_and_limit(store: Store) -> None:
+    store.save_alert(alert("old", "2024-04-01T00:00:00"))
+    store.save_alert(alert("mid", "2024-05-01T00:00:00", acknowledged_by="x", acknowledged_at="2024-05-02T00:00:00"))
+    store.save_alert(alert("new", "2024-06-01T00:00:00"))
+    assert [a.id for a in store.list_alerts()] == ["new", "mid", "old"]  # newest first
+    assert [a.id for a in store.list_alerts(since="2024-05-01")] == ["new", "mid"]
+    assert [a.id for a in store.list_alerts(unacknowledged_only=True)] == ["new", "old"]
+    assert [a.id for a in store.list_alerts(limit=1)] == ["new"]
+
+
+# --- runs and state -----------------------------------------------------------------
+
+
+def test_runs(store: Store) -> None:
+    r1 = Run(id="run1", started="2024-06-01T02:00:00")
+    store.save_run(r1)
+    r1.finished, r1.status = "2024-06-01T02:30:00", "ok"
+    r1.sources = {"court": SourceStats(pages=10, items=9, bytes=1000, errors={"http_500": 1}, duration_s=3.5)}
+    store.save_run(r1)  # same id: updated, not duplicated
+    r2 = Run(id="run2", started="2024-06-02T02:00:00", status="partial", message="promo blocked")
+    store.save_run(r2)
+    runs = store.list_runs()
+    assert [r.id for r in runs] == ["run2", "run1"]  # newest first
+    assert runs[1] == r1
+    assert [r.id for r in store.list_runs(limit=1)] == ["run2"]
+
+
+def test_state(store: Store) -> None:
+    assert store.get_state("watermark:court") is None
+    store.set_state("watermark:court", "2024-06-01")
+    store.set_state("watermark:court", "2024-06-02")
+    store.set_state("etag:http://x", '"abc"')
+    assert store.get_state("watermark:court") == "2024-06-02"
+    assert store.get_state("etag:http://x") == '"abc"'
