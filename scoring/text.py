@@ -210,7 +210,10 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     reported_weight = 0.0
     severity = 0.0
     labels = 0
-    for o in lex.find(mt):
+    occurrences = lex.find(mt)
+    if doc_type == "other" and sum(o.term.weight for o in occurrences if o.term.promise) >= 6:
+        doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
+    for o in occurrences:
         status = _status(o, folded, doc_type)
         t = o.term
         h = hits.get(t.term)
