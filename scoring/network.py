@@ -13,6 +13,7 @@ variant characters) of a seed's is likely the seed reborn under a new name (ๆข้
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from indexing.models import Company, Document, Evidence, Score
@@ -124,7 +125,9 @@ def near_copies(context: ScoringContext, companies: list[Company], docs: dict[st
     if not seed_docs or len(promo) < 2:
         return {}
     dictionary = corpora.Dictionary(_bigrams(d.text) for _, d in promo)
-    tfidf = models.TfidfModel(dictionary=dictionary)
+    # smoothed idf: with few promotional pages plain log(N/df) lets the handful of bigrams a
+    # reborn scheme changed (its new name) outweigh everything it copied
+    tfidf = models.TfidfModel(dictionary=dictionary, wglobal=lambda df, n: math.log2(1.0 + n / df))
     index = similarities.SparseMatrixSimilarity(
         [tfidf[dictionary.doc2bow(_bigrams(d.text))] for _, d in seed_docs], num_features=len(dictionary)
     )
