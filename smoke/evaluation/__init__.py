@@ -1,0 +1,1 @@
+"""Measuring quality: ranking and lead-time metrics against a world's ground truth."""
