@@ -25,7 +25,7 @@ from collections.abc import Callable
 from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Score, level_for
 from scoring.context import ScoringContext
 from scoring.facts import CompanyFacts, gather
-from scoring.indicators import Measurement, compliance, complaints, features, network, spread, yields
+from scoring.indicators import Measurement, complaints, compliance, features, network, spread, yields
 from scoring.model import Model, load_model
 
 MEASURES: tuple[Callable[[CompanyFacts], dict[str, Measurement]], ...] = (
@@ -89,7 +89,6 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
                 index = rule.min_index
 
     index_cents = int(round(index * 100))
-    all_ids = ids + [e[0] for e in extra]
     raw_points = [points[i] for i in ids] + [e[2] for e in extra]
     cents = _largest_remainder(raw_points, index_cents)
     results: list[IndicatorResult] = []

@@ -240,9 +240,8 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
             severity += t.weight
         elif t.category == "labels":
             labels += 1
-        if status != "descriptive" or t.category == "severity":
-            if len(snippets) < 40:
-                snippets.append(snip)
+        if (status != "descriptive" or t.category == "severity") and len(snippets) < 40:
+            snippets.append(snip)
 
     claims = parse_yields(folded)
     promise_rates = [y.annual_rate for y in claims if not y.historical]
