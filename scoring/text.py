@@ -55,7 +55,9 @@ _LEGIT = re.compile(
     r"持牌|依法合规|中国银行保险监督管理委员会|国家金融监督管理总局|证监会核准|基金合同")
 _CONVICTION = re.compile(r"判决如下|判处|有期徒刑|罪名成立|构成[^。]{0,12}罪|犯[^。]{0,12}罪|以[^。]{0,12}罪追究")
 _FUNDRAISING_CRIME = re.compile(r"非法吸收公众存款|集资诈骗|组织[、,]?领导传销|传销活动|非法经营")
-_EVASION_MARK = re.compile(r"[a-z]{2,5}")
+# A warning or report that names a suspect rather than describing schemes in general
+_SUSPECT = re.compile(r"涉嫌(?:非法集资|传销|集资诈骗|非法吸收公众存款|诈骗|非法经营)|列入[^。]{0,8}(?:黑名单|警示名单)|"
+                      r"未经[^。]{0,12}批准|被(?:立案|查处|取缔)|已被警方")
 
 PROMISE_TYPES = ("promo", "recruit", "other")
 CONTEXT_TYPES = ("warning", "news", "judgment")
@@ -280,7 +282,8 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         risk = comps["conviction"]
     else:  # warning, news: about schemes in general; modest unless a scheme is named as suspect
         comps["reported_scheme"] = min(30.0, 6.0 * labels + 2.0 * severity)
-        risk = comps["reported_scheme"]
+        comps["named_suspect"] = min(30.0, 15.0 * len(_SUSPECT.findall(folded)))
+        risk = _noisy_or([comps["reported_scheme"], comps["named_suspect"]])
 
     length = len(mt.base)
     effective_weight = sum(cat_scores.values())

@@ -57,7 +57,7 @@ _PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 365}
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # 年化 18%, 年收益率高达 24%-36%, 年化收益18个点, 年息 12%
-    (re.compile(r"(?:年化|年收益|年利率|年息|年回报|年化收益|预期收益率|年均收益|年均回报)" + _GAP + NUM + _PCT
+    (re.compile(r"(?:年化|年收益|年利率|年息|年回报|年化收益|预期收益率|年均收益|年均回报|每年(?:返还?|收益|回报|分红|利息|补贴))" + _GAP + NUM + _PCT
                 + r"(?:\s*[-~至到]\s*" + NUM + r"\s*%?)?"), "year"),
     (re.compile(r"(?:月息|月利率|月收益|月回报|月化|月返|每月(?:收益|回报|返还?|返利|分红|利息|拿|领)?)" + _GAP + NUM + _PCT
                 + r"(?:\s*[-~至到]\s*" + NUM + r"\s*%?)?"), "month"),
@@ -68,11 +68,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # 月息2分 / 月息八厘 / 年息一分五 (traditional lending talk: 分 = 1 %, 厘 = 0.1 % of the period)
 _FEN = re.compile(r"(月息|月利|年息|年利|日息)\s*" + NUM + r"\s*(分|厘)(?:([一二三四五六七八九\d])(?![元钱]))?")
 # 千分之三每天, 每天万分之五, 日息千分之一
-_PERMILLE = re.compile(r"(每天|每日|日息|日利率|日收益|一天|天天|日)?[^,。;!?\n\d]{0,3}?(千分之|万分之)" + NUM
-                       + r"(?:[^,。;!?\n\d]{0,3}?(每天|每日|/天|一天|/日|日))?")
+_PERMILLE = re.compile(r"(千分之|万分之)" + NUM)
+_DAY_BEFORE = re.compile(r"(?:每天|每日|日息|日利率?|日收益|日化|一天|天天|日返)[^,。;!?\n\d]{0,4}$")
+_DAY_AFTER = re.compile(r"^[^,。;!?\n\d]{0,3}?(?:每天|每日|/天|一天|/日|日)")
 # 投1万每月返800, 投资10万元，每天收益300元, 投入5000元月收益400
-_INVEST = re.compile(r"(?:投|投资|投入|入金|认购|购买)\s*" + NUM + r"\s*(万|千|元|块|w)?[^。;!?\n]{0,10}?"
-                     r"(每天|每日|天天|日|每周|周|每月|月|每年|年)\s*(?:可|能|就|都)?\s*(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息)"
+_INVEST = re.compile(r"(?:投|投资|投入|入金|认购|购买|每[头份单股套亩只棵个]\S{0,3}?)\s*" + NUM + r"\s*(万|千|元|块|w)?[^。;!?\n]{0,10}?"
+                     r"(每天|每日|天天|日|每周|周|每月|月|每年|年)\s*(?:可|能|就|都)?\s*(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息)[^\d零一二两三四五六七八九十。;!?\n]{0,6}?"
                      r"[^\d零一二两三四五六七八九十。;!?\n]{0,4}?" + NUM + r"\s*(万|千|元|块|w)?")
 # 一年翻倍, 三个月回本, 100天翻番
 _DOUBLE = re.compile(NUM + r"\s*(个月|个多月|年|天|周|个星期)\s*(?:内|左右)?\s*(?:就|即可|便|可|能)?\s*(?:能)?(翻倍|翻番|翻一番|回本|收回本金)")
@@ -123,12 +124,12 @@ def parse_yields(folded: str) -> list[YieldClaim]:
         else:
             add(m, pct * 12, "month")
     for m in _PERMILLE.finditer(folded):
-        if not (m.group(1) or m.group(4)):
+        if not (_DAY_BEFORE.search(folded[max(0, m.start() - 10) : m.start()]) or _DAY_AFTER.search(folded[m.end() : m.end() + 6])):
             continue  # 千分之三 with no "per day" is a fee or a share, not a yield
-        n = cn_number(m.group(3))
+        n = cn_number(m.group(2))
         if n is None:
             continue
-        frac = n / (1000 if m.group(2) == "千分之" else 10000)
+        frac = n / (1000 if m.group(1) == "千分之" else 10000)
         add(m, frac * 100 * 365, "day")
     for pattern, period in _PATTERNS:
         for m in pattern.finditer(folded):

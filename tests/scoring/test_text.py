@@ -165,3 +165,39 @@ def test_to_json_contract() -> None:
     assert {"risk", "doc_type", "yields", "hits"} <= set(j)
     assert all({"text", "annual_rate"} <= set(y) for y in j["yields"])
     assert all({"term", "category", "count"} <= set(h) for h in j["hits"])
+
+
+LEGIT = [
+    "平安福终身寿险：保障责任包括身故保险金、重大疾病保险金。投保年龄18-60周岁，缴费期间20年。保险产品的保单利益不确定，"
+    "投保前请仔细阅读保险条款，特别是责任免除部分。",
+    "本行三年期定期存款年利率2.35%，大额存单起存金额20万元，受存款保险制度保护。详询网点。",
+    "易方达蓝筹精选混合基金，成立以来累计收益率120%。基金管理人承诺以诚实信用、勤勉尽责的原则管理和运用基金资产，"
+    "但不保证基金一定盈利，也不保证最低收益。",
+    "安利（中国）日用品有限公司依法取得直销经营许可证，直销员不得以交纳费用或者购买商品作为成为直销员的条件，公司坚决反对传销行为。",
+    "本众筹项目为产品预售，支持者可获得首批产品。项目失败将全额退款。平台不承诺任何投资回报。",
+]
+SCHEMES = [
+    "【五行币】全球首款共识币，注册即送1000枚，直推拿20%，间推10%，团队奖无限代，静态每天千分之五释放，满3倍出局。"
+    "不是传销！国家支持区块链！还在犹豫什么？赶紧上车，私信我拿邀请码。",
+    "康乐养老公寓火热预售！一次性缴纳10万元会员费，即可锁定养老床位，每年返还12%的服务补贴，五年返还本金，不入住也可转让。"
+    "国家扶持养老产业，政府背书，百分百安全！",
+    "认养一头牛，每头牛1万元，由公司代养殖，每月返还养殖收益300元，三年后公司按原价回购。",
+]
+
+
+@pytest.mark.parametrize("text", LEGIT)
+def test_legitimate_finance_texts_score_low(text: str) -> None:
+    assert analyze(text).risk < 20
+
+
+@pytest.mark.parametrize("text", SCHEMES)
+def test_scheme_texts_in_other_styles_score_high(text: str) -> None:
+    assert analyze(text).risk >= 60
+
+
+def test_warning_naming_a_suspect_is_modest_evidence() -> None:
+    named = analyze("关于XX国际平台涉嫌非法集资的风险提示：经查，XX国际平台未经金融管理部门批准，以高额返利为诱饵向社会公众吸收资金，"
+                    "涉嫌非法集资。请广大群众切勿参与，已参与的请向公安机关报案。")
+    general = analyze(WARNING)
+    assert named.doc_type == "warning" and named.category_scores == {}
+    assert general.risk < named.risk < 60
