@@ -43,9 +43,10 @@ def measure_all(facts: CompanyFacts) -> dict[str, Measurement]:
 def _largest_remainder(values: list[float], total_cents: int) -> list[int]:
     floors = [int(v * 100) for v in values]
     rest = total_cents - sum(floors)
-    order = sorted(range(len(values)), key=lambda i: (-(values[i] * 100 - floors[i]), i))
-    for i in order[: max(0, rest)]:
-        floors[i] += 1
+    if rest > 0:
+        order = sorted((i for i, v in enumerate(values) if v), key=lambda i: (-(values[i] * 100 - floors[i]), i))
+        for i in order[:rest]:
+            floors[i] += 1
     return floors
 
 
@@ -53,29 +54,25 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
             network_enabled: bool = True) -> Score:
     """Turn measured indicator values into a Score (steps 1-5 of the module docstring)."""
     cfg = model.config
-    ids = sorted(i for i in cfg.indicators if cfg.indicators[i].enabled)
-    dim_pts: dict[str, float] = {}
-    by_dim: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
-    for iid in ids:
-        spec = cfg.indicators[iid]
-        if spec.dimension == "network" and not network_enabled:
-            dim_pts[iid] = 0.0
+    plan = model.plan
+    weights = model.weights
+    dim_pts: list[float] = []
+    totals: dict[str, float] = dict.fromkeys(DIMENSIONS, 0.0)
+    for ip in plan:
+        if ip.dimension == "network" and not network_enabled:
+            pts = 0.0
         else:
-            m = measurements.get(iid)
-            dim_pts[iid] = model.points(iid, m.value) if m else 0.0
-        by_dim[spec.dimension].append(iid)
-    dims: dict[str, float] = {}
-    share: dict[str, float] = {}  # indicator -> its part of the dimension score
-    for d, members in by_dim.items():
-        total = sum(dim_pts[i] for i in members)
-        dims[d] = min(100.0, total)
-        k = dims[d] / total if total > 0 else 0.0
-        for i in members:
-            share[i] = dim_pts[i] * k
-    raw = sum(model.weight(d) * dims[d] for d in DIMENSIONS)
+            m = measurements.get(ip.id)
+            pts = ip.points(m.value) if m else 0.0
+        dim_pts.append(pts)
+        totals[ip.dimension] += pts
+    dims = {d: min(100.0, t) for d, t in totals.items()}
+    raw = sum(weights[d] * dims[d] for d in DIMENSIONS)
     index = min(100.0, raw)
     scale = index / raw if raw > 0 else 0.0
-    points = {i: model.weight(cfg.indicators[i].dimension) * share[i] * scale for i in ids}
+    # an indicator's part of its dimension score (proportional when the dimension is capped)
+    share = [p * (dims[ip.dimension] / totals[ip.dimension]) if p else 0.0 for ip, p in zip(plan, dim_pts, strict=True)]
+    points = [weights[ip.dimension] * sh * scale for ip, sh in zip(plan, share, strict=True)]
 
     hard: list[str] = []
     extra: list[tuple[str, str, float, str]] = []  # (id, dimension, points, label)
@@ -89,17 +86,16 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
                 index = rule.min_index
 
     index_cents = int(round(index * 100))
-    raw_points = [points[i] for i in ids] + [e[2] for e in extra]
-    cents = _largest_remainder(raw_points, index_cents)
+    cents = _largest_remainder(points + [e[2] for e in extra], index_cents)
     results: list[IndicatorResult] = []
-    for iid, c in zip(ids, cents[: len(ids)], strict=True):
-        spec = cfg.indicators[iid]
-        m = measurements.get(iid)
+    n = len(plan)
+    for ip, c, sh in zip(plan, cents[:n], share, strict=True):
+        m = measurements.get(ip.id)
         results.append(IndicatorResult(
-            id=iid, dimension=spec.dimension, value=float(m.value) if m else 0.0, points=c / 100,
-            dimension_score=round(share[iid], 2), label=spec.label, evidence=list(m.evidence) if m else [],
+            id=ip.id, dimension=ip.dimension, value=float(m.value) if m else 0.0, points=c / 100,
+            dimension_score=round(sh, 2), label=ip.label, evidence=list(m.evidence) if m else [],
         ))
-    for (iid, dim, _, label), c in zip(extra, cents[len(ids):], strict=True):
+    for (iid, dim, _, label), c in zip(extra, cents[n:], strict=True):
         src = measurements[cfg.hard_rules[iid.split(".", 1)[1]].indicator]
         results.append(IndicatorResult(id=iid, dimension=dim, value=1.0, points=c / 100, dimension_score=0.0,
                                        label=label, evidence=list(src.evidence)))
