@@ -1,1 +1,0 @@
-"""Measuring quality: ranking and lead-time metrics against a world's ground truth."""
