@@ -1,0 +1,779 @@
+"""The Elasticsearch Store backend: the same contract as the embedded SQLite store,
+for when one machine is not enough.
+
+Each entity has its own index behind an alias (``es_admin``), mappings come from
+``es_mappings``, query bodies from ``es_query``. Behaviour follows
+``indexing/store/sqlite.py`` point for point, so the one contract suite
+(tests/test_store_contract.py) runs against both:
+
+* writes are idempotent upserts by stable id; upserts report new / changed /
+  unchanged with the same fingerprints (``updated`` and ``fetched`` are not content),
+  and every record the cluster refused is listed in ``UpsertResult.failed`` as
+  ``"<id>: <reason>"``;
+* bulk writes go through ``helpers.streaming_bulk`` with retries and exponential
+  backoff on 429 / 503;
+* reads of single records use the real-time GET; searches see writes once the
+  write returned, because writes use ``refresh="wait_for"`` (``for_tests``: an
+  immediate refresh);
+* highlights come from ``indexing.highlight`` over the stored text, exactly as in
+  the embedded store: escaped, with ``<mark>`` around the query words;
+* a company's current score (index, level, as_of, rise) is copied onto its
+  company document so searches filter and sort on it; among scores with the same
+  ``as_of`` the last saved is current (``seq``, the embedded store's rowid).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import inspect
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import elastic_transport
+from elasticsearch import ApiError, ConflictError, Elasticsearch
+from elasticsearch.helpers import streaming_bulk
+
+from indexing.highlight import highlight
+from indexing.models import Alert, Company, Document, Run, Score, stable_id
+from indexing.normalize import normalize_name
+from indexing.store import es_admin, es_query
+from indexing.store.base import (
+    CompanyHit,
+    CompanyQuery,
+    DocumentHit,
+    DocumentQuery,
+    Page,
+    Store,
+    UpsertResult,
+)
+from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
+from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
+from indexing.tokenize import prepare, token_string
+
+__all__ = ["ElasticStore", "ElasticStoreError"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+BATCH = 500  # records per upsert batch (one mget + one bulk)
+PAGE = 1000  # hits per page when iterating
+RETRY_ON_STATUS = (429, 503)
+# ``retry_on_status`` reached streaming_bulk in 8.16; older 8.x clients retry 429 only.
+_BULK_HAS_RETRY_ON_STATUS = "retry_on_status" in inspect.signature(streaming_bulk).parameters
+_NO_TOKENS = ["*" + TOKENS_SUFFIX, "*" + CJK_SUFFIX]  # derived: never sent back
+_CURRENT_FIELDS = ("smoke_index", "level", "score_as_of", "rise")
+
+
+def _translated(doing: str) -> Callable[[F], F]:
+    """Client exceptions leave the store as ElasticStoreError naming what we were doing."""
+
+    def wrap(fn: F) -> F:
+        if inspect.isgeneratorfunction(fn):
+            # A generator runs when iterated, not when called: translate inside it.
+            @functools.wraps(fn)
+            def gen(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    yield from fn(*args, **kwargs)
+                except (ApiError, elastic_transport.TransportError) as exc:
+                    raise explain(exc, doing) from exc
+
+            return gen  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except (ApiError, elastic_transport.TransportError) as exc:
+                raise explain(exc, doing) from exc
+
+        return inner  # type: ignore[return-value]
+
+    return wrap
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _sha1(s: str) -> str:
+    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+
+
+def _domain(url_or_domain: str) -> str:
+    """Bare lower-case host: 'https://WWW.Example.com:8080/x' -> 'example.com' (as the embedded store)."""
+    s = (url_or_domain or "").strip().lower()
+    if "://" in s:
+        s = s.split("://", 1)[1]
+    s = s.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    s = s.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".")
+    return s[4:] if s.startswith("www.") else s
+
+
+def _reason(info: dict[str, Any]) -> str:
+    err = info.get("error", "")
+    if isinstance(err, dict):
+        err = f"{err.get('type', '')}: {err.get('reason', '')}"
+    return f"status {info.get('status', '?')}: {err}"[:300]
+
+
+def _fields_of(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+_ALERT_FIELDS = _fields_of(Alert)
+_RUN_FIELDS = _fields_of(Run)
+
+
+# --- document bodies (also used by rebuild and migrate) ----------------------------
+def company_fingerprint(d: dict[str, Any]) -> str:
+    # ``updated`` is when the crawler saw a change, not part of the content.
+    return _sha1(_json({k: v for k, v in d.items() if k != "updated"}))
+
+
+def document_fingerprint(d: dict[str, Any]) -> str:
+    # ``fetched`` changes on every crawl; the content does not.
+    return _sha1(_json({k: v for k, v in d.items() if k != "fetched"}))
+
+
+def _add_tokens(body: dict[str, Any], entity: str) -> None:
+    """The analysed siblings of each Chinese field (es_mappings._chinese); lists stay lists,
+    so a phrase never spans two names."""
+    for f in CHINESE_TEXT_FIELDS[entity]:
+        v = body.get(f)
+        texts = [t for t in v if t] if isinstance(v, list) else [v or ""]
+        body[f + TOKENS_SUFFIX] = [token_string(t) for t in texts] if isinstance(v, list) else token_string(texts[0])
+        body[f + CJK_SUFFIX] = [prepare(t) for t in texts] if isinstance(v, list) else prepare(texts[0])
+
+
+def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str, Any]:
+    d = co.to_dict()
+    body = dict(d)
+    _add_tokens(body, "companies")
+    body["name_norm"] = sorted({normalize_name(n) for n in [co.name, *co.former_names, *co.aliases]} - {""})
+    body["domains"] = sorted({_domain(w) for w in co.websites} - {""})
+    body["province"] = (co.region_code or "")[:2]
+    body["fingerprint"] = company_fingerprint(d)
+    for k in _CURRENT_FIELDS:
+        body[k] = (current or {}).get(k)
+    return body
+
+
+def document_body(doc: Document) -> dict[str, Any]:
+    d = doc.to_dict()
+    body = dict(d)
+    _add_tokens(body, "documents")
+    body["date"] = (doc.published or doc.fetched or "")[:10]
+    body["fingerprint"] = document_fingerprint(d)
+    return body
+
+
+def score_id(s: Score) -> str:
+    return stable_id(s.credit_code, s.as_of, s.model_version)
+
+
+def score_body(s: Score, seq: int, is_current: bool = False, rise: float | None = None) -> dict[str, Any]:
+    body = s.to_dict()
+    body.update(score_id=score_id(s), seq=seq, is_current=is_current, rise=rise)
+    return body
+
+
+def state_id(key: str) -> str:
+    # _id is limited to 512 bytes; long keys are addressed by their hash.
+    return key if len(key.encode("utf-8")) <= 256 else "sha1:" + _sha1(key)
+
+
+def company_from(src: dict[str, Any]) -> Company:
+    return Company.from_dict(src)
+
+
+def document_from(src: dict[str, Any]) -> Document:
+    return Document.from_dict(src)
+
+
+def alert_from(src: dict[str, Any]) -> Alert:
+    return Alert(**{k: v for k, v in src.items() if k in _ALERT_FIELDS})
+
+
+def run_from(src: dict[str, Any]) -> Run:
+    return Run.from_dict({k: v for k, v in src.items() if k in _RUN_FIELDS})
+
+
+def rebody(entity: str, src: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(id, body) for a stored _source under the current mappings: derived fields are
+    recomputed, stored state (current score, save order) is kept. Used by rebuild."""
+    if entity == "companies":
+        co = company_from(src)
+        return co.credit_code, company_body(co, {k: src.get(k) for k in _CURRENT_FIELDS})
+    if entity == "documents":
+        doc = document_from(src)
+        return doc.id, document_body(doc)
+    if entity == "scores":
+        s = Score.from_dict(src)
+        return score_id(s), score_body(s, int(src.get("seq") or 0), bool(src.get("is_current")), src.get("rise"))
+    if entity == "alerts":
+        a = alert_from(src)
+        return a.id, a.to_dict()
+    if entity == "runs":
+        r = run_from(src)
+        return r.id, r.to_dict()
+    if entity == "state":
+        return state_id(src["key"]), {"key": src["key"], "value": src["value"]}
+    raise ValueError(f"unknown entity {entity!r}")
+
+
+class ElasticStore(Store):
+    """The Elasticsearch Store backend (see module docstring)."""
+
+    def __init__(
+        self,
+        client: Elasticsearch,
+        prefix: str,
+        *,
+        refresh: bool | str = "wait_for",
+        check_schema: bool = True,
+        shards: int = 1,
+        replicas: int = 1,
+        max_retries: int = 5,
+        initial_backoff: float = 1.0,
+        server: ServerInfo | None = None,
+    ) -> None:
+        self.client = client
+        self.prefix = check_prefix(prefix)
+        self.refresh = refresh
+        self.shards = shards
+        self.replicas = replicas
+        self.max_retries = max_retries
+        self.initial_backoff = initial_backoff
+        self.server = server
+        self.indices = es_admin.ensure_indices(
+            client, self.prefix, shards=shards, replicas=replicas, check_schema=check_schema
+        )
+
+    # --- construction ----------------------------------------------------------
+    @classmethod
+    def from_settings(cls, settings: Any, **kwargs: Any) -> ElasticStore:
+        """The store ``open_store`` returns for SMOKE_STORE=elasticsearch."""
+        client, info = connect(
+            settings.es_url,
+            api_key=settings.es_api_key,
+            user=settings.es_user,
+            password=settings.es_password,
+            ca_certs=settings.es_ca_certs,
+        )
+        return cls(client, settings.es_prefix, server=info, **kwargs)
+
+    @classmethod
+    def for_tests(cls, url: str, prefix: str) -> ElasticStore:
+        """A store in its own prefix on a test cluster: no replicas, immediate refresh.
+        Call ``destroy()`` afterwards."""
+        from config.settings import get_settings
+
+        s = get_settings()  # a secured test cluster: the same credential variables
+        client, info = connect(url, api_key=s.es_api_key, user=s.es_user, password=s.es_password,
+                               ca_certs=s.es_ca_certs)
+        return cls(client, prefix, refresh=True, replicas=0, server=info)
+
+    def destroy(self) -> None:
+        """Delete every index (and so every alias) of this prefix."""
+        es_admin.destroy(self.client, self.prefix)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def alias(self, entity: str) -> str:
+        return es_admin.alias_name(self.prefix, entity)
+
+    # --- plumbing --------------------------------------------------------------
+    def bulk(
+        self, actions: Iterable[dict[str, Any]], *, refresh: bool | str | None = None,
+        ignore_missing: bool = False, chunk_size: int = BATCH,
+    ) -> list[tuple[str, str]]:
+        """Send actions with streaming_bulk; [(id, reason)] for every action the cluster refused.
+
+        429 / 503 (for one record or a whole request) are retried ``max_retries`` times with
+        exponential backoff from ``initial_backoff`` seconds; what still fails is returned,
+        never dropped. ``ignore_missing``: a 404 (update of a missing record) is not a failure.
+        """
+        kwargs: dict[str, Any] = {}
+        if _BULK_HAS_RETRY_ON_STATUS:
+            kwargs["retry_on_status"] = RETRY_ON_STATUS
+        refresh = self.refresh if refresh is None else refresh
+        if refresh:
+            kwargs["refresh"] = refresh
+        failures: list[tuple[str, str]] = []
+        for ok, item in streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=chunk_size,
+            max_chunk_bytes=50 * 1024 * 1024,
+            raise_on_error=False,
+            raise_on_exception=False,
+            max_retries=self.max_retries,
+            initial_backoff=self.initial_backoff,
+            max_backoff=60,
+            yield_ok=False,
+            **kwargs,
+        ):
+            if ok:
+                continue
+            _op, info = next(iter(item.items()))
+            if ignore_missing and info.get("status") == 404:
+                continue
+            failures.append((str(info.get("_id", "?")), _reason(info)))
+        return failures
+
+    def scan(
+        self, entity: str, query: dict[str, Any], sort: list[Any], *, limit: int | None = None,
+        source: Any = None, page: int = PAGE,
+    ) -> Iterator[dict[str, Any]]:
+        """Every hit's _source in ``sort`` order (which must end in a unique field), by search_after."""
+        after: list[Any] | None = None
+        seen = 0
+        while limit is None or seen < limit:
+            size = page if limit is None else min(page, limit - seen)
+            kwargs: dict[str, Any] = {}
+            if source is not None:
+                kwargs["source_includes"] = source
+            else:
+                kwargs["source_excludes"] = _NO_TOKENS
+            resp = self.client.search(
+                index=self.alias(entity), query=query, sort=sort, size=size, search_after=after,
+                track_total_hits=False, **kwargs,
+            )
+            hits = resp["hits"]["hits"]
+            for h in hits:
+                yield h["_source"]
+            seen += len(hits)
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
+
+    def _get(self, entity: str, doc_id: str) -> dict[str, Any] | None:
+        resp = self.client.options(ignore_status=404).get(
+            index=self.alias(entity), id=doc_id, source_excludes=_NO_TOKENS
+        )
+        return resp.body["_source"] if resp.body.get("found") else None
+
+    def _mget(self, entity: str, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        resp = self.client.mget(index=self.alias(entity), ids=sorted(set(ids)), source_includes=fields)
+        return {d["_id"]: d.get("_source", {}) for d in resp["docs"] if d.get("found")}
+
+    def _count(self, entity: str, query: dict[str, Any] | None = None) -> int:
+        return int(self.client.count(index=self.alias(entity), query=query or {"match_all": {}})["count"])
+
+    # --- companies -------------------------------------------------------------
+    @_translated("upserting companies")
+    def upsert_companies(self, companies: Iterable[Company]) -> UpsertResult:
+        result = UpsertResult()
+        for batch in _batches(companies, BATCH):
+            self._upsert_company_batch(batch, result)
+        return result
+
+    def _upsert_company_batch(self, batch: list[Company], result: UpsertResult) -> None:
+        existing = {k: v.get("fingerprint") for k, v in
+                    self._mget("companies", [c.credit_code for c in batch if c.credit_code],
+                               ["fingerprint"]).items()}
+        kinds: dict[str, str] = {}
+        todo: list[Company] = []
+        for co in batch:
+            try:
+                if not co.credit_code or not co.name:
+                    raise ValueError("credit_code and name are required")
+                fp = company_fingerprint(co.to_dict())
+            except (ValueError, TypeError) as e:  # a bad record is counted, never fatal
+                result.failed.append(f"{co.credit_code or '?'}: {e}")
+                continue
+            old = existing.get(co.credit_code, "absent")
+            if old == fp:
+                result.unchanged += 1
+                continue
+            kind = "new" if old == "absent" else "changed"
+            setattr(result, kind, getattr(result, kind) + 1)
+            kinds[co.credit_code] = kind
+            existing[co.credit_code] = fp
+            todo.append(co)
+        if not todo:
+            return
+        # A company that arrives after its scores picks up its current score.
+        current = self._current_scores([c.credit_code for c in todo])
+        actions = (
+            {"_op_type": "index", "_index": self.alias("companies"), "_id": co.credit_code,
+             "_source": company_body(co, current.get(co.credit_code))}
+            for co in todo
+        )
+        self._count_failures(self.bulk(actions), kinds, result)
+
+    @staticmethod
+    def _count_failures(failures: list[tuple[str, str]], kinds: dict[str, str], result: UpsertResult) -> None:
+        for doc_id, reason in failures:
+            kind = kinds.pop(doc_id, "")
+            if kind:
+                setattr(result, kind, getattr(result, kind) - 1)
+            result.failed.append(f"{doc_id}: {reason}")
+
+    def _current_scores(self, codes: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(codes)), BATCH):
+            query = {"bool": {"filter": [{"terms": {"credit_code": chunk}}, {"term": {"is_current": True}}]}}
+            for src in self.scan("scores", query, [{"credit_code": "asc"}, {"seq": "desc"}, {"score_id": "asc"}],
+                                 source=["credit_code", "smoke_index", "level", "as_of", "rise"]):
+                out.setdefault(src["credit_code"], {
+                    "smoke_index": src.get("smoke_index"), "level": src.get("level"),
+                    "score_as_of": src.get("as_of"), "rise": src.get("rise"),
+                })
+        return out
+
+    @_translated("reading a company")
+    def get_company(self, credit_code: str) -> Company | None:
+        if not credit_code:
+            return None
+        src = self._get("companies", credit_code)
+        return company_from(src) if src else None
+
+    @_translated("reading companies")
+    def iter_companies(self) -> Iterator[Company]:
+        for src in self.scan("companies", {"match_all": {}}, [{"credit_code": "asc"}]):
+            yield company_from(src)
+
+    @_translated("counting companies")
+    def count_companies(self) -> int:
+        return self._count("companies")
+
+    def _companies_where(self, field: str, value: str) -> list[Company]:
+        return [company_from(s) for s in
+                self.scan("companies", {"term": {field: value}}, [{"credit_code": "asc"}])]
+
+    @_translated("looking up companies by name")
+    def companies_by_name(self, name: str) -> list[Company]:
+        norm = normalize_name(name)
+        return self._companies_where("name_norm", norm) if norm else []
+
+    @_translated("looking up companies by domain")
+    def companies_by_domain(self, domain: str) -> list[Company]:
+        dm = _domain(domain)
+        return self._companies_where("domains", dm) if dm else []
+
+    # --- documents -------------------------------------------------------------
+    @_translated("upserting documents")
+    def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:
+        result = UpsertResult()
+        for batch in _batches(documents, BATCH):
+            self._upsert_document_batch(batch, result)
+        return result
+
+    def _upsert_document_batch(self, batch: list[Document], result: UpsertResult) -> None:
+        existing = {k: (v.get("content_hash", ""), v.get("fingerprint")) for k, v in
+                    self._mget("documents", [d.id for d in batch if d.id],
+                               ["content_hash", "fingerprint"]).items()}
+        kinds: dict[str, str] = {}
+        bodies: list[tuple[str, dict[str, Any]]] = []
+        for doc in batch:
+            try:
+                if not doc.id or not doc.url or not doc.source_kind:
+                    raise ValueError("id, url and source_kind are required")
+                body = document_body(doc)
+            except (ValueError, TypeError, AttributeError) as e:
+                result.failed.append(f"{doc.id or '?'}: {e}")
+                continue
+            fp = body["fingerprint"]
+            old = existing.get(doc.id)
+            if old is not None and old[1] == fp:
+                result.unchanged += 1
+                continue
+            if old is None:
+                kind = "new"
+            elif doc.content_hash and old[0] == doc.content_hash:
+                kind = "unchanged"  # same content; metadata (mentions, fields) is refreshed
+            else:
+                kind = "changed"
+            setattr(result, kind, getattr(result, kind) + 1)
+            kinds[doc.id] = kind
+            existing[doc.id] = (doc.content_hash, fp)
+            bodies.append((doc.id, body))
+        if not bodies:
+            return
+        actions = ({"_op_type": "index", "_index": self.alias("documents"), "_id": i, "_source": b}
+                   for i, b in bodies)
+        self._count_failures(self.bulk(actions), kinds, result)
+
+    @_translated("reading a document")
+    def get_document(self, doc_id: str) -> Document | None:
+        if not doc_id:
+            return None
+        src = self._get("documents", doc_id)
+        return document_from(src) if src else None
+
+    @staticmethod
+    def _kind_filter(credit_code: str = "", source_kind: str = "") -> dict[str, Any]:
+        f: list[dict[str, Any]] = []
+        if credit_code:
+            f.append({"term": {"mentions.credit_code": credit_code}})
+        if source_kind:
+            f.append({"term": {"source_kind": source_kind}})
+        return {"bool": {"filter": f}} if f else {"match_all": {}}
+
+    @_translated("reading a company's documents")
+    def documents_for(self, credit_code: str, source_kind: str = "") -> list[Document]:
+        if not credit_code:
+            return []
+        q = self._kind_filter(credit_code, source_kind)
+        return [document_from(s) for s in self.scan("documents", q, [{"date": "asc"}, {"id": "asc"}])]
+
+    @_translated("reading documents")
+    def iter_documents(self, source_kind: str = "") -> Iterator[Document]:
+        for src in self.scan("documents", self._kind_filter(source_kind=source_kind), [{"id": "asc"}]):
+            yield document_from(src)
+
+    @_translated("counting documents")
+    def count_documents(self, source_kind: str = "") -> int:
+        return self._count("documents", self._kind_filter(source_kind=source_kind))
+
+    @_translated("looking up documents by content hash")
+    def document_ids_with_hash(self, content_hash: str) -> list[str]:
+        if not content_hash:
+            return []
+        return [s["id"] for s in self.scan("documents", {"term": {"content_hash": content_hash}},
+                                           [{"id": "asc"}], source=["id"])]
+
+    # --- search ----------------------------------------------------------------
+    def _page(self, entity: str, query: dict[str, Any], sort: list[Any], limit: int, offset: int,
+              after: list[Any] | None) -> tuple[list[dict[str, Any]], int, list[Any] | None]:
+        limit = max(0, int(limit))
+        kwargs: dict[str, Any] = {}
+        if after:
+            kwargs["search_after"] = after
+        else:
+            kwargs["from_"] = max(0, int(offset))
+        resp = self.client.search(
+            index=self.alias(entity), query=query, sort=sort, size=limit + 1,
+            track_total_hits=True, track_scores=True, source_excludes=_NO_TOKENS, **kwargs,
+        )
+        hits = resp["hits"]["hits"]
+        more = len(hits) > limit
+        hits = hits[:limit]
+        total = int(resp["hits"]["total"]["value"])
+        nxt = list(hits[-1]["sort"]) if more and hits else None
+        return hits, total, nxt
+
+    @_translated("searching companies")
+    def search_companies(self, query: CompanyQuery) -> Page:
+        after = es_query.check_cursor(query.search_after)
+        q, words, has_text = es_query.company_query(query)
+        sort = es_query.company_sort(query.sort, has_text)
+        hits, total, nxt = self._page("companies", q, sort, query.limit, query.offset, after)
+        out = []
+        for h in hits:
+            src = h["_source"]
+            co = company_from(src)
+            hl = ""
+            if words:
+                hl = highlight(co.name, words)
+                if "<mark>" not in hl:
+                    others = " / ".join(co.former_names + co.aliases)
+                    alt = highlight(others, words) if others else ""
+                    hl = alt if "<mark>" in alt else hl
+            idx = src.get("smoke_index")
+            out.append(CompanyHit(company=co, smoke_index=idx, level=src.get("level") or "", highlight=hl))
+        return Page(hits=out, total=total, next_cursor=nxt)
+
+    @_translated("searching documents")
+    def search_documents(self, query: DocumentQuery) -> Page:
+        after = es_query.check_cursor(query.search_after)
+        q, words = es_query.document_query(query)
+        if q is None:
+            return Page(hits=[], total=0)
+        sort = es_query.document_sort(query.sort, bool(words))
+        hits, total, nxt = self._page("documents", q, sort, query.limit, query.offset, after)
+        out = []
+        for h in hits:
+            doc = document_from(h["_source"])
+            hl = highlight(doc.text, words) if words else highlight(doc.text, [])
+            if words and "<mark>" not in hl and doc.title:
+                t = highlight(doc.title, words)
+                hl = t if "<mark>" in t else hl
+            rel = float(h.get("_score") or 0.0) if words else 0.0
+            out.append(DocumentHit(document=doc, relevance=rel, highlight=hl))
+        return Page(hits=out, total=total, next_cursor=nxt)
+
+    @_translated("aggregating companies")
+    def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:
+        agg = es_query.terms_agg(field_name)
+        q, _, _ = es_query.company_query(query or CompanyQuery())
+        resp = self.client.search(index=self.alias("companies"), query=q, size=0, aggs={"v": agg})
+        buckets = resp["aggregations"]["v"]["buckets"]
+        return {str(b["key"]): int(b["doc_count"]) for b in buckets if str(b["key"])}
+
+    # --- scores ----------------------------------------------------------------
+    @_translated("saving scores")
+    def save_scores(self, scores: Iterable[Score]) -> int:
+        n = 0
+        for batch in _batches(scores, BATCH):
+            n += self._save_score_batch(batch)
+        return n
+
+    def _save_score_batch(self, batch: list[Score]) -> int:
+        base = time.time_ns()
+        actions = [
+            {"_op_type": "index", "_index": self.alias("scores"), "_id": score_id(s),
+             "_source": score_body(s, base + i)}
+            for i, s in enumerate(batch)
+        ]
+        failures = self.bulk(actions, refresh=False)
+        # The current score is found by searching: make the new scores visible first.
+        self.client.indices.refresh(index=self.alias("scores"))
+        self.refresh_current(sorted({s.credit_code for s in batch}))
+        if failures:
+            raise ElasticStoreError(
+                f"saving scores: {len(failures)} of {len(batch)} were refused: "
+                + "; ".join(f"{i}: {r}" for i, r in failures[:10])
+            )
+        return len(batch)
+
+    def refresh_current(self, codes: list[str]) -> None:
+        """Recompute which score is current for each company, its rise, and the copy on the company."""
+        alias = self.alias("scores")
+        order = [{"as_of": "desc"}, {"seq": "desc"}, {"score_id": "asc"}]
+        latest = self._first_each(
+            {c: {"term": {"credit_code": c}} for c in codes}, order)
+        prev = self._first_each(
+            {c: {"bool": {"filter": [{"term": {"credit_code": c}}, {"range": {"as_of": {"lt": h["as_of"]}}}]}}
+             for c, h in latest.items()}, order)
+        was_current = [
+            s["score_id"] for s in self.scan(
+                "scores",
+                {"bool": {"filter": [{"terms": {"credit_code": codes}}, {"term": {"is_current": True}}]}},
+                [{"score_id": "asc"}], source=["score_id"])
+        ]
+        now_current = {h["score_id"] for h in latest.values()}
+        actions: list[dict[str, Any]] = [
+            {"_op_type": "update", "_index": alias, "_id": sid, "doc": {"is_current": False, "rise": None}}
+            for sid in was_current if sid not in now_current
+        ]
+        for code, h in latest.items():
+            p = prev.get(code)
+            rise = float(h["smoke_index"]) - float(p["smoke_index"]) if p else None
+            actions.append({"_op_type": "update", "_index": alias, "_id": h["score_id"],
+                            "doc": {"is_current": True, "rise": rise}})
+            actions.append({"_op_type": "update", "_index": self.alias("companies"), "_id": code,
+                            "doc": {"smoke_index": h["smoke_index"], "level": h["level"],
+                                    "score_as_of": h["as_of"], "rise": rise}})
+        # 404: a score for a company not (yet) in the store; it picks the score up on upsert.
+        failures = self.bulk(actions, ignore_missing=True)
+        if failures:
+            raise ElasticStoreError(
+                "updating current scores: " + "; ".join(f"{i}: {r}" for i, r in failures[:10])
+            )
+
+    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any]) -> dict[str, dict[str, Any]]:
+        """For each key, the first hit of its query (one msearch per 200 queries)."""
+        out: dict[str, dict[str, Any]] = {}
+        keys = list(queries)
+        for chunk in _chunks(keys, 200):
+            searches: list[dict[str, Any]] = []
+            for k in chunk:
+                searches.append({"index": self.alias("scores")})
+                searches.append({"query": queries[k], "sort": sort, "size": 1,
+                                 "_source": ["score_id", "smoke_index", "level", "as_of"]})
+            resp = self.client.msearch(searches=searches)
+            for k, r in zip(chunk, resp["responses"], strict=True):
+                if "error" in r:
+                    raise ElasticStoreError(f"finding the current score of {k}: {r['error']}")
+                hits = r["hits"]["hits"]
+                if hits:
+                    out[k] = hits[0]["_source"]
+        return out
+
+    _SCORE_ORDER = [{"as_of": "desc"}, {"seq": "desc"}, {"score_id": "asc"}]
+
+    @_translated("reading the latest score")
+    def latest_score(self, credit_code: str) -> Score | None:
+        for src in self.scan("scores", {"term": {"credit_code": credit_code}}, self._SCORE_ORDER, limit=1):
+            return Score.from_dict(src)
+        return None
+
+    @_translated("reading score history")
+    def score_history(self, credit_code: str) -> list[tuple[str, float, str]]:
+        return [
+            (s["as_of"], float(s["smoke_index"]), s["model_version"])
+            for s in self.scan("scores", {"term": {"credit_code": credit_code}},
+                               [{"as_of": "asc"}, {"seq": "asc"}, {"score_id": "asc"}],
+                               source=["as_of", "smoke_index", "model_version"])
+        ]
+
+    @_translated("reading current scores")
+    def iter_latest_scores(self, min_score: float | None = None) -> Iterator[Score]:
+        f: list[dict[str, Any]] = [{"term": {"is_current": True}}]
+        if min_score is not None:
+            f.append({"range": {"smoke_index": {"gte": float(min_score)}}})
+        sort = [{"smoke_index": "desc"}, {"credit_code": "asc"}, {"score_id": "asc"}]
+        for src in self.scan("scores", {"bool": {"filter": f}}, sort):
+            yield Score.from_dict(src)
+
+    # --- alerts ----------------------------------------------------------------
+    @_translated("saving an alert")
+    def save_alert(self, alert: Alert) -> bool:
+        try:
+            # op_type=create: an alert seen again never overwrites its delivery state.
+            self.client.index(index=self.alias("alerts"), id=alert.id, document=alert.to_dict(),
+                              op_type="create", refresh=self.refresh)
+        except ConflictError:
+            return False
+        return True
+
+    @_translated("updating an alert")
+    def update_alert(self, alert: Alert) -> None:
+        self.client.index(index=self.alias("alerts"), id=alert.id, document=alert.to_dict(),
+                          refresh=self.refresh)
+
+    @_translated("listing alerts")
+    def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]:
+        f: list[dict[str, Any]] = []
+        if since:
+            f.append({"range": {"created": {"gte": since}}})
+        if unacknowledged_only:
+            f.append({"term": {"acknowledged_at": ""}})
+        q = {"bool": {"filter": f}} if f else {"match_all": {}}
+        return [alert_from(s) for s in self.scan("alerts", q, [{"created": "desc"}, {"id": "asc"}],
+                                                 limit=max(0, int(limit)))]
+
+    # --- runs and state ----------------------------------------------------------
+    @_translated("saving a run")
+    def save_run(self, run: Run) -> None:
+        self.client.index(index=self.alias("runs"), id=run.id, document=run.to_dict(), refresh=self.refresh)
+
+    @_translated("listing runs")
+    def list_runs(self, limit: int = 20) -> list[Run]:
+        return [run_from(s) for s in self.scan("runs", {"match_all": {}}, [{"started": "desc"}, {"id": "desc"}],
+                                               limit=max(0, int(limit)))]
+
+    @_translated("reading state")
+    def get_state(self, key: str) -> str | None:
+        src = self._get("state", state_id(key))
+        return src["value"] if src and src.get("key") == key else None
+
+    @_translated("saving state")
+    def set_state(self, key: str, value: str) -> None:
+        self.client.index(index=self.alias("state"), id=state_id(key), document={"key": key, "value": value},
+                          refresh=self.refresh)
+
+
+def _batches(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+

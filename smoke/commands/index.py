@@ -1,0 +1,176 @@
+"""`smoke index ...`: the Elasticsearch indices (rebuild, migrate from the embedded store,
+print the mappings, show status)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from config.settings import get_settings
+
+
+def _progress(msg: str) -> None:
+    click.echo(f"  {msg}", err=True)
+
+
+def _open(check_schema: bool = True):
+    from indexing.store.elastic import ElasticStore
+
+    settings = get_settings()
+    return ElasticStore.from_settings(settings, check_schema=check_schema)
+
+
+def _fail(exc: Exception) -> None:
+    raise click.ClickException(str(exc)) from exc
+
+
+@click.group("index")
+def index_group() -> None:
+    """Elasticsearch indices: rebuild, migrate the embedded store, print mappings.
+
+    Uses SMOKE_ES_URL, SMOKE_ES_API_KEY or SMOKE_ES_USER / SMOKE_ES_PASSWORD,
+    SMOKE_ES_CA_CERTS and SMOKE_ES_PREFIX from the environment.
+    """
+
+
+@index_group.command("templates")
+@click.option("--print", "print_", is_flag=True, required=True, help="Print every index's settings and mappings.")
+@click.option("--shards", type=click.IntRange(1, 1024), default=1, show_default=True, help="Primary shards per index.")
+@click.option("--replicas", type=click.IntRange(0, 16), default=1, show_default=True, help="Replicas per shard.")
+def templates(print_: bool, shards: int, replicas: int) -> None:
+    """Print the settings and mappings of every index as JSON (no cluster needed)."""
+    from indexing.store.es_mappings import all_templates
+
+    click.echo(json.dumps(all_templates(shards, replicas), ensure_ascii=False, indent=2))
+
+
+def _shards(values: tuple[str, ...]) -> dict[str, int]:
+    from indexing.store.es_mappings import ENTITIES
+
+    out: dict[str, int] = {}
+    for v in values:
+        entity, _, n = v.partition("=")
+        if entity not in ENTITIES or not n.isdigit() or not 1 <= int(n) <= 1024:
+            raise click.BadParameter(f"expected ENTITY=N with ENTITY one of {', '.join(ENTITIES)} "
+                                     f"and N 1..1024, got {v!r}", param_hint="--shards")
+        out[entity] = int(n)
+    return out
+
+
+@index_group.command("rebuild")
+@click.option("--from-sqlite", "from_sqlite", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fill the new indices from this embedded store file instead of the current indices.")
+@click.option("--shards", "shards", multiple=True, metavar="ENTITY=N",
+              help="Primary shards of an entity's new index, e.g. --shards documents=30 (default 1 each).")
+@click.option("--replicas", type=click.IntRange(0, 16), default=None,
+              help="Replicas per shard of the new indices (default: 1).")
+def rebuild(from_sqlite: Path | None, shards: tuple[str, ...], replicas: int | None) -> None:
+    """Build new versioned indices, load them, and switch every alias in one atomic call.
+
+    The source is the current indices (default) or an embedded store file. The old
+    indices serve searches until the switch; stop writers (the scheduler, crawlers)
+    first, or what they write meanwhile stays in the old indices. A failed rebuild
+    deletes what it half-built; indices no alias points at are deleted afterwards.
+    Run it after upgrading smokewatch when the store refuses to open because of a
+    schema version change.
+    """
+    from indexing.store import es_admin, es_migrate
+    from indexing.store.es_client import ElasticStoreError
+
+    t0 = time.monotonic()
+    source = None
+    per_entity = _shards(shards)
+    try:
+        store = _open(check_schema=False)
+        try:
+            if from_sqlite:
+                source = es_migrate.SqliteSource(from_sqlite)
+                load = es_migrate.load_from_sqlite(store, source, _progress)
+            else:
+                load = es_migrate.load_from_alias(store, _progress)
+            detail = es_admin.rebuild(store.client, store.prefix, load, shards=per_entity,
+                                      replicas=store.replicas if replicas is None else replicas,
+                                      progress=_progress)
+        finally:
+            store.close()
+            if source:
+                source.close()
+    except ElasticStoreError as exc:
+        _fail(exc)
+    click.echo(f"rebuilt schema v{detail['schema_version']} in {time.monotonic() - t0:.1f}s")
+    for entity, n in detail["counts"].items():
+        click.echo(f"  {entity:<10} {n:>10}  {detail['new'][entity]}")
+    if detail.get("deleted"):
+        click.echo(f"deleted old indices: {', '.join(detail['deleted'])}")
+
+
+@index_group.command("migrate")
+@click.option("--to", "target", type=click.Choice(["elasticsearch"]), required=True, help="Where to copy to.")
+@click.option("--from-sqlite", "from_sqlite", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The embedded store file (default: SMOKE_HOME/smoke.db).")
+@click.option("--batch", type=click.IntRange(1, 10000), default=1000, show_default=True,
+              help="Records per bulk request (and per checkpoint).")
+@click.option("--restart", is_flag=True, help="Ignore checkpoints of an earlier run and copy everything again.")
+def migrate(target: str, from_sqlite: Path | None, batch: int, restart: bool) -> None:
+    """Copy the embedded store into the Elasticsearch cluster, resumably.
+
+    Interrupt it at any time: the next run continues after the last batch that
+    was written (checkpoints are kept in the cluster's state index). At the end
+    the record counts of both sides are compared; a mismatch exits with status 1.
+    Then set SMOKE_STORE=elasticsearch.
+    """
+    from indexing.store import es_migrate
+    from indexing.store.es_client import ElasticStoreError
+
+    path = from_sqlite or get_settings().sqlite_path
+    t0 = time.monotonic()
+    try:
+        source = es_migrate.SqliteSource(path)
+        try:
+            store = _open()
+            try:
+                click.echo(f"migrating {path} -> {target} (prefix {store.prefix})", err=True)
+                report = es_migrate.migrate(source, store, batch=batch, restart=restart, progress=_progress)
+            finally:
+                store.close()
+        finally:
+            source.close()
+    except ElasticStoreError as exc:
+        _fail(exc)
+    click.echo(f"migrated in {time.monotonic() - t0:.1f}s")
+    click.echo(f"  {'entity':<10} {'source':>10} {'target':>10} {'copied now':>11}")
+    for entity, n in report.source.items():
+        mark = "" if report.target.get(entity) == n else "  MISMATCH"
+        click.echo(f"  {entity:<10} {n:>10} {report.target.get(entity, 0):>10} {report.copied.get(entity, 0):>11}{mark}")
+    if not report.ok:
+        raise click.ClickException("counts differ between the embedded store and the cluster (see above)")
+    click.echo("counts match")
+
+
+@index_group.command("status")
+def status() -> None:
+    """Show the aliases, the index each points at, record counts and the last rebuilds."""
+    from indexing.store import es_admin
+    from indexing.store.es_client import ElasticStoreError
+    from indexing.store.es_mappings import ENTITIES, SCHEMA_VERSION
+
+    try:
+        store = _open(check_schema=False)
+        try:
+            v = store.server.version if store.server else "?"
+            click.echo(f"cluster version {v}, prefix {store.prefix}, program schema v{SCHEMA_VERSION}")
+            for entity in ENTITIES:
+                n = store.client.count(index=store.alias(entity))["count"]
+                click.echo(f"  {store.alias(entity):<30} -> {store.indices[entity]:<45} {n:>10}")
+            for rec in es_admin.audit_log(store.client, store.prefix, limit=5):
+                click.echo(f"  {rec['created']}  {rec['kind']:<8} {rec['status']:<8} {rec['owner']}")
+        finally:
+            store.close()
+    except ElasticStoreError as exc:
+        _fail(exc)
+
+
+COMMANDS = [index_group]

@@ -1,0 +1,145 @@
+"""The query bodies es_query builds: the same rules as the embedded store's SQL, and every
+field they name exists in the mappings (a typo would otherwise only show on a cluster)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indexing.store.base import CompanyQuery, DocumentQuery
+from indexing.store.es_mappings import mappings
+from indexing.store.es_query import (
+    check_cursor,
+    company_query,
+    company_sort,
+    document_query,
+    document_sort,
+    terms_agg,
+)
+
+LEAF_QUERIES = ("match", "match_phrase", "term", "terms", "prefix", "range")
+
+
+def _fields_in(node: Any) -> set[str]:
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in LEAF_QUERIES and isinstance(v, dict):
+                out |= set(v)
+            else:
+                out |= _fields_in(v)
+    elif isinstance(node, list):
+        for v in node:
+            out |= _fields_in(v)
+    return out
+
+
+def _mapped(entity: str) -> set[str]:
+    names: set[str] = set()
+
+    def walk(props: dict[str, Any], prefix: str) -> None:
+        for name, spec in props.items():
+            names.add(prefix + name)
+            for sub in spec.get("fields", {}):
+                names.add(f"{prefix}{name}.{sub}")
+            walk(spec.get("properties", {}), f"{prefix}{name}.")
+
+    walk(mappings(entity)["properties"], "")
+    return names
+
+
+def _sort_fields(sort: list[dict[str, Any]]) -> set[str]:
+    return {k for s in sort for k in s if k != "_score"}
+
+
+def test_company_query_fields_and_sorts_exist_in_the_mapping() -> None:
+    q, _, _ = company_query(CompanyQuery(text="鑫利财富 91440300", region="44", industry="金融业", level="red",
+                                         min_score=10, max_score=90))
+    assert _fields_in(q) <= _mapped("companies")
+    for sort in ("score", "name", "relevance", "rise"):
+        assert _sort_fields(company_sort(sort, True)) <= _mapped("companies")
+
+
+def test_document_query_fields_and_sorts_exist_in_the_mapping() -> None:
+    q, _ = document_query(DocumentQuery(text="传销 返利", source_kind="promo", credit_code="X",
+                                        date_from="2024-01-01", date_to="2024-12-31T10:00"))
+    assert _fields_in(q) <= _mapped("documents")
+    for sort in ("relevance", "date"):
+        assert _sort_fields(document_sort(sort, True)) <= _mapped("documents")
+
+
+def test_every_word_must_match_as_token_or_cjk_bigram_phrase() -> None:
+    q, words = document_query(DocumentQuery(text="传销 下线 app"))
+    assert words == ["传销", "下线", "app"]
+    clauses = q["bool"]["must"][0]["bool"]["must"]
+    assert len(clauses) == 3
+    first = clauses[0]["bool"]
+    assert first["minimum_should_match"] == 1
+    assert {"title_tokens", "text_tokens", "title_cjk", "text_cjk"} == _fields_in(first)
+    phrase = [c for c in first["should"] if "match_phrase" in c]
+    assert phrase[0]["match_phrase"]["title_cjk"]["query"] == "传销"
+    # an ASCII word has no bigram phrase
+    assert _fields_in(clauses[2]) == {"title_tokens", "text_tokens"}
+
+
+def test_query_is_normalised_like_the_index() -> None:
+    _, words = document_query(DocumentQuery(text="傳 銷"))
+    assert words == ["传销"]
+
+
+def test_hostile_text_without_words_matches_nothing() -> None:
+    q, words = document_query(DocumentQuery(text="()^^^"))
+    assert q is None and words == []
+    q, words, has_text = company_query(CompanyQuery(text="()"))
+    assert has_text is False
+    assert q["bool"]["must"][0]["bool"]["should"] == [{"match_none": {}}]
+
+
+def test_credit_code_text_matches_by_prefix_and_outranks_text() -> None:
+    q, _, _ = company_query(CompanyQuery(text="91110105mA00000001"))
+    should = q["bool"]["must"][0]["bool"]["should"]
+    code = [c for c in should if "constant_score" in c][0]["constant_score"]
+    assert code["filter"] == {"prefix": {"credit_code": "91110105MA00000001"}}
+    assert code["boost"] >= 1e6
+    q, _, _ = company_query(CompanyQuery(text="财富"))
+    assert not any("constant_score" in c for c in q["bool"]["must"][0]["bool"]["should"])
+
+
+def test_filters() -> None:
+    q, _, _ = company_query(CompanyQuery(region="4403", industry="制造业", level="red", min_score=60))
+    assert q["bool"]["filter"] == [
+        {"prefix": {"region_code": "4403"}},
+        {"term": {"industry": "制造业"}},
+        {"term": {"level": "red"}},
+        {"range": {"smoke_index": {"gte": 60.0}}},
+    ]
+    q, _ = document_query(DocumentQuery(date_from="2024-01-01T08:00", date_to="2024-02-01"))
+    assert q["bool"]["filter"] == [{"range": {"date": {"gte": "2024-01-01", "lte": "2024-02-01"}}}]
+
+
+def test_sorts_end_in_a_unique_tiebreak_and_fall_back_like_sqlite() -> None:
+    assert company_sort("relevance", has_text=False)[0] == {"smoke_index": {"order": "desc", "missing": -1.0}}
+    assert company_sort("nonsense", has_text=True)[0] == company_sort("score", True)[0]
+    assert all(s[-1] == {"credit_code": {"order": "asc"}} for s in
+               (company_sort(x, True) for x in ("score", "name", "relevance", "rise")))
+    assert document_sort("relevance", has_text=False)[0] == {"date": {"order": "desc"}}
+    assert document_sort("relevance", has_text=True)[-1] == {"id": {"order": "asc"}}
+
+
+@pytest.mark.parametrize("bad", [[1], [1, 2], "x", [1, "a" * 2000], [{"a": 1}, "id"]])
+def test_cursor_must_come_from_a_page(bad) -> None:
+    with pytest.raises(ValueError, match="search_after"):
+        check_cursor(bad)
+
+
+def test_cursor_round_trip() -> None:
+    assert check_cursor([86.0, "91440300MA5F00000X"]) == [86.0, "91440300MA5F00000X"]
+    assert check_cursor(None) is None
+
+
+def test_aggregation_fields() -> None:
+    assert terms_agg("region")["terms"]["field"] == "province"
+    assert terms_agg("level")["terms"]["order"] == [{"_count": "desc"}, {"_key": "asc"}]
+    with pytest.raises(ValueError):
+        terms_agg("nonsense")
