@@ -126,7 +126,6 @@ def score_store(store, as_of: str, model: Model | None = None, progress: bool = 
     model = model or load_model()
     context = ScoringContext(as_of=as_of)
     companies = sorted(store.iter_companies(), key=lambda c: c.credit_code)
-    docs: dict[str, list[Document]] = {}
     n = len(companies)
     build_base_context(context, companies, list(store.iter_documents("court")))
 
@@ -135,13 +134,16 @@ def score_store(store, as_of: str, model: Model | None = None, progress: bool = 
             print(f"\r{stage}: {i}/{n} companies", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
     first: dict[str, Score] = {}
+    promo: dict[str, list[Document]] = {}  # only promotional pages are kept between passes (near-copies)
     for i, c in enumerate(companies, 1):
-        docs[c.credit_code] = store.documents_for(c.credit_code)
-        first[c.credit_code] = score_company(c, docs[c.credit_code], context, model, as_of, network_enabled=False)
+        docs = store.documents_for(c.credit_code)
+        promo[c.credit_code] = [d for d in docs if d.source_kind == "promo"]
+        first[c.credit_code] = score_company(c, docs, context, model, as_of, network_enabled=False)
         tick("scoring (pass 1)", i)
-    build_network_context(context, companies, docs, first, model, as_of, store=store)
+    build_network_context(context, companies, promo, first, model, as_of, store=store)
+    del promo
     scores = []
     for i, c in enumerate(companies, 1):
-        scores.append(score_company(c, docs[c.credit_code], context, model, as_of))
+        scores.append(score_company(c, store.documents_for(c.credit_code), context, model, as_of))
         tick("scoring (pass 2)", i)
     return scores

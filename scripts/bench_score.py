@@ -6,7 +6,9 @@ companies are generated, scored with ``score_company`` (all ~48 indicators, evid
 point allocation) and dropped; only a histogram of levels is kept. Documents come
 from a small pool of promotional, complaint and court texts, as real companies share
 templates; their analyses are cached like ``score_store`` caches them within a run.
-Prints time, companies/s and peak RSS per size, and the growth factor per 10x.
+Prints time, companies/s and peak RSS per size, and the growth factor per 10x; the last
+line is ``score_ratio=<seconds per company at the smallest size / at the largest>``
+(1.0 = perfectly linear; below 1 means the large run was slower per company).
 
     PYTHONPATH=. python scripts/bench_score.py [--sizes 10000,100000,1000000]
 """
@@ -81,8 +83,9 @@ def main() -> None:
               flush=True)
     for a, b in zip(results, results[1:], strict=False):
         print(f"time x{b['seconds'] / a['seconds']:.1f} for companies x{b['n'] / a['n']:.0f}")
-    last = results[-1]
-    print(f"score_rate={last['per_s']} peak_mib={last['peak_mib']}")
+    first, last = results[0], results[-1]
+    # linearity: time per company at the smallest size / at the largest (1.0 = perfectly linear)
+    print(f"score_ratio={(first['seconds'] / first['n']) / (last['seconds'] / last['n']):.2f}")
 
 
 if __name__ == "__main__":

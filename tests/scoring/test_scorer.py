@@ -147,3 +147,15 @@ def test_model_version_changes_are_recorded(model, tmp_path: Path) -> None:
     c = company()
     s = score_company(c, scheme_docs(c.credit_code), ScoringContext(as_of=AS_OF), m2, AS_OF)
     assert s.model_version == "9.9.9-test"
+
+
+def test_evasive_promotion_scores_like_plain_at_company_level(model) -> None:
+    plain = "保本保息，稳赚不赔，年化收益36%，直推奖10%，见点奖，对碰奖日封顶，静态收益加动态收益，这不是传销。"
+    evasive = "保 本 保 息，穩賺不賠，年化收益36％，直-推-奖10%，見點獎，對碰獎日封頂，静*态*收*益加动态收益，这鈈是傳銷。"
+    c = company()
+    a = score_company(c, [doc(plain, code=c.credit_code, url="http://a.test/")], ScoringContext(as_of=AS_OF), model, AS_OF)
+    b = score_company(c, [doc(evasive, code=c.credit_code, url="http://a.test/")], ScoringContext(as_of=AS_OF), model, AS_OF)
+    assert a.dimensions["feature_words"] > 30
+    for dim in ("feature_words", "yield", "spread"):
+        assert b.dimensions[dim] == pytest.approx(a.dimensions[dim], abs=3), dim
+    assert b.smoke_index == pytest.approx(a.smoke_index, abs=3)
