@@ -38,7 +38,7 @@ LPR_1Y = 3.1  # default benchmark (one-year LPR, %); the scorer passes the model
 _CLAUSE_END = re.compile(r"[,。;!?\n]")
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 # A promoter's own denial of a label: "这不是传销", "绝非资金盘", "怎么可能是骗局"
-_DENIAL_BEFORE = re.compile(r"(?:不是|并非|绝非|决非|绝不是|决不是|根本不是|并不是|哪是|哪里是|不属于|不算|算不上|谈不上|"
+_DENIAL_BEFORE = re.compile(r"(?:非|不是|并非|绝非|决非|绝不是|决不是|根本不是|并不是|哪是|哪里是|不属于|不算|算不上|谈不上|"
                             r"不涉及|不存在|怎么(?:会|可能|就)是|难道是|这(?:也|就|都)?(?:叫|算|是))[^,。;!?]{0,3}$")
 _DENIAL_AFTER = re.compile(r"^[^,。;!?]{0,3}(?:吗|嘛|呢|\?|!)")
 # A plain negation of a promise: "不保本", "不承诺保本保息", "无法保证本金"
@@ -55,6 +55,8 @@ _LEGIT = re.compile(
     r"持牌|依法合规|中国银行保险监督管理委员会|国家金融监督管理总局|证监会核准|基金合同")
 _CONVICTION = re.compile(r"判决如下|判处|有期徒刑|罪名成立|构成[^。]{0,12}罪|犯[^。]{0,12}罪|以[^。]{0,12}罪追究")
 _FUNDRAISING_CRIME = re.compile(r"非法吸收公众存款|集资诈骗|组织[、,]?领导传销|传销活动|非法经营")
+_SALES_CALL = re.compile(r"邀请码|推荐码|扫码|加微信|加v|加vx|\+v|微信号|私信|联系我|找我|立即注册|注册链接|点击注册|下载app|"
+                         r"客服微信|咨询热线|入群|进群|报名")
 # A warning or report that names a suspect rather than describing schemes in general
 _SUSPECT = re.compile(r"涉嫌(?:非法集资|传销|集资诈骗|非法吸收公众存款|诈骗|非法经营)|列入[^。]{0,8}(?:黑名单|警示名单)|"
                       r"未经[^。]{0,12}批准|被(?:立案|查处|取缔)|已被警方")
@@ -213,8 +215,13 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     severity = 0.0
     labels = 0
     occurrences = lex.find(mt)
-    if doc_type == "other" and sum(o.term.weight for o in occurrences if o.term.promise) >= 6:
+    promise_weight = sum(o.term.weight for o in occurrences if o.term.promise)
+    if doc_type == "other" and promise_weight >= 6:
         doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
+    elif doc_type in ("warning", "news") and promise_weight >= 6 and len(_SALES_CALL.findall(folded)) >= 2:
+        # a scheme's page that borrows a 风险提示 or a news-style opening to look legitimate:
+        # regulators and reporters never ask readers to add a WeChat or use an invite code
+        doc_type = "recruit" if votes.get("recruit", 0) > votes.get("promo", 0) else "promo"
     for o in occurrences:
         status = _status(o, folded, doc_type)
         t = o.term
@@ -246,10 +253,10 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
             snippets.append(snip)
 
     claims = parse_yields(folded)
-    promise_rates = [y.annual_rate for y in claims if not y.historical]
+    promise_rates = [y.annual_rate for y in claims if y.promised]
     max_rate = max(promise_rates) if promise_rates else None
     freq = payout_frequency(folded)
-    if freq is None and any(y.period == "day" and not y.historical for y in claims):
+    if freq is None and any(y.period == "day" and y.promised for y in claims):
         freq = "day"
     legit = len(_LEGIT.findall(folded))
 

@@ -47,10 +47,15 @@ class YieldClaim:
     start: int
     end: int
     historical: bool = False  # quoted as past performance, not promised
+    borrowing: bool = False  # a cost of borrowing (贷款年利率, 分期费率), not a return promised to investors
+
+    @property
+    def promised(self) -> bool:
+        return not (self.historical or self.borrowing)
 
     def to_json(self) -> dict:
         return {"text": self.text, "annual_rate": round(self.annual_rate, 2), "period": self.period,
-                "start": self.start, "end": self.end, "historical": self.historical}
+                "start": self.start, "end": self.end, "historical": self.historical, "borrowing": self.borrowing}
 
 
 _PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 365}
@@ -78,6 +83,7 @@ _INVEST = re.compile(r"(?:投|投资|投入|入金|认购|购买|每[头份单�
 # 一年翻倍, 三个月回本, 100天翻番
 _DOUBLE = re.compile(NUM + r"\s*(个月|个多月|年|天|周|个星期)\s*(?:内|左右)?\s*(?:就|即可|便|可|能)?\s*(?:能)?(翻倍|翻番|翻一番|回本|收回本金)")
 _HIST = re.compile(r"(近一年|近三年|近两年|近半年|过去|历史|过往|去年|上年|成立以来|今年以来|业绩(?!比较基准)|净值增长)")
+_BORROW = re.compile(r"贷款|借款利率|借款年|授信|分期|费率|手续费|罚息|违约金|逾期利息|利率上限|信用卡|房贷|车贷|按揭|判令|诉讼请求")
 _UNIT = {None: 1.0, "": 1.0, "元": 1.0, "块": 1.0, "千": 1000.0, "万": 10000.0, "w": 10000.0}
 _PERIOD_WORD = {"每天": "day", "每日": "day", "天天": "day", "日": "day", "每周": "week", "周": "week",
                 "每月": "month", "月": "month", "每年": "year", "年": "year"}
@@ -97,7 +103,8 @@ def parse_yields(folded: str) -> list[YieldClaim]:
             return
         taken.append((s, e))
         hist = bool(_HIST.search(folded[max(0, s - 8) : s + 4]))
-        claims.append(YieldClaim(folded[s:e].strip(), rate, period, s, e, hist))
+        borrow = bool(_BORROW.search(folded[max(0, s - 10) : s + 4]))
+        claims.append(YieldClaim(folded[s:e].strip(), rate, period, s, e, hist, borrow))
 
     for m in _INVEST.finditer(folded):
         principal = cn_number(m.group(1))

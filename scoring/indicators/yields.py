@@ -16,7 +16,7 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
     for d in facts.promo:
         a = d.analysis
         if a.max_annual_rate is not None:
-            claim = max((y for y in a.yields if not y.historical), key=lambda y: y.annual_rate)
+            claim = max((y for y in a.yields if y.promised), key=lambda y: y.annual_rate)
             ev = evidence_for(d.doc, f"{claim.text}（折合年化约{claim.annual_rate:.1f}%）")
             if a.max_annual_rate > best_rate:
                 best_rate, best_ev = a.max_annual_rate, [ev] + best_ev

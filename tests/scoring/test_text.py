@@ -201,3 +201,39 @@ def test_warning_naming_a_suspect_is_modest_evidence() -> None:
     general = analyze(WARNING)
     assert named.doc_type == "warning" and named.category_scores == {}
     assert general.risk < named.risk < 60
+
+
+def test_scheme_page_dressed_as_a_warning_is_still_a_promotion() -> None:
+    a = analyze("风险提示：投资有风险，入市需谨慎。本平台年化收益36%，保本保息，直推奖10%，见点奖。"
+                "立即注册，邀请码AB12，扫码加微信咨询。")
+    assert a.doc_type in ("promo", "recruit")
+    assert a.risk >= 60 and "保本保息" in a.guarantees
+
+
+def test_borrowing_costs_are_not_promised_yields() -> None:
+    a = analyze("XX银行信用贷，贷款年利率（单利）低至3.6%起，最高可贷30万，随借随还。")
+    assert a.yields and a.yields[0].borrowing
+    assert a.max_annual_rate is None and a.risk < 20
+
+
+@pytest.mark.parametrize("text", [
+    "我们是非传销的合法直销，零风险，推荐一人奖励500元，团队计酬。",
+    "1040工程是国家暗中扶持的纯资本运作项目，投入69800元，三到五年后回报1040万，国家秘密扶持，不是传销！",
+])
+def test_denials_in_other_words(text: str) -> None:
+    a = analyze(text)
+    assert a.denials and a.risk >= 60
+
+
+@pytest.mark.parametrize("text", [
+    "MMM金融互助社区，每月30%收益，提供帮助后15天即可得到帮助，推荐新人可获得10%奖金，这是穷人帮助穷人的社区。",
+    "e租宝：1元起投，随时赎回，年化收益9%-14.6%，高收益低风险，融资租赁债权转让，央企背景，安全有保障。",
+])
+def test_well_known_scheme_pitches(text: str) -> None:
+    assert analyze(text).risk >= 60
+
+
+def test_complaint_platform_format() -> None:
+    a = analyze("【投诉对象】XX财富 【投诉问题】无法提现，返利不兑现 【投诉要求】退还本金 【涉诉金额】52000元。"
+                "去年在朋友推荐下投资了5万，说好月息3分，现在平台关闭，人去楼空。")
+    assert a.doc_type == "complaint" and a.risk >= 60 and a.category_scores == {}
