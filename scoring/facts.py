@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexing.models import Company, Document, Evidence
+from indexing.normalize import normalize_domain
 from scoring.context import ScoringContext
 from scoring.model import Model
 from scoring.text import PROMISE_TYPES, TextAnalysis, analyze
@@ -38,17 +39,18 @@ class CompanyFacts:
     context: ScoringContext
     promo: list[AnalysedDoc] = field(default_factory=list)  # promo-source docs of promise types
     warnings: list[AnalysedDoc] = field(default_factory=list)  # warnings naming the company
+    news: list[AnalysedDoc] = field(default_factory=list)  # news reports naming the company
     complaints: list[AnalysedDoc] = field(default_factory=list)
     court: list[AnalysedDoc] = field(default_factory=list)  # judgments
     dishonest: list[AnalysedDoc] = field(default_factory=list)  # 失信被执行人 entries
     criminal: list[AnalysedDoc] = field(default_factory=list)
 
 
-def _analysis(doc: Document, context: ScoringContext, lpr: float) -> TextAnalysis:
-    key = f"{doc.id}:{doc.content_hash or len(doc.text)}:{lpr}"
+def _analysis(doc: Document, context: ScoringContext, lpr: float, doc_type: str | None = None) -> TextAnalysis:
+    key = f"{doc.id}:{doc.content_hash or len(doc.text)}:{lpr}:{doc_type or ''}"
     cached = context.analysis_cache.get(key)
     if cached is None:
-        cached = analyze(doc.text, doc.title, doc.url, lpr=lpr, normalized=True)
+        cached = analyze(doc.text, doc.title, doc.url, lpr=lpr, normalized=True, doc_type=doc_type)
         context.analysis_cache[key] = cached
     return cached  # type: ignore[return-value]
 
@@ -63,6 +65,13 @@ def _role(doc: Document, code: str) -> str:
     return ""
 
 
+def _own_site(doc: Document, own: set[str]) -> bool:
+    if not own:
+        return False
+    host = normalize_domain(doc.url or doc.domain)
+    return any(host == w or host.endswith("." + w) for w in own)
+
+
 def _is_dishonest(doc: Document) -> bool:
     f = doc.fields
     return bool(f.get("dishonest")) or ("duty" in f and "performance" in f)
@@ -72,6 +81,7 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
     """Sort the company's documents (published on or before ``as_of`` only) by what they are."""
     facts = CompanyFacts(company, as_of, model, context)
     lpr = model.config.lpr_1y
+    own = {normalize_domain(w) for w in company.websites if w}
     for doc in sorted(documents, key=lambda d: (doc_date(d), d.id)):
         date = doc_date(doc)
         if not date or date > as_of:
@@ -84,6 +94,9 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
             facts.dishonest.append(AnalysedDoc(doc, _analysis(doc, context, lpr), date, role))
             continue
         a = _analysis(doc, context, lpr)
+        if kind == "promo" and a.doc_type in ("warning", "news") and _own_site(doc, own):
+            # the company's own site speaks for it, whatever genre the page imitates
+            a = _analysis(doc, context, lpr, doc_type="promo")
         ad = AnalysedDoc(doc, a, date, role)
         if kind == "complaint":
             facts.complaints.append(ad)
@@ -97,6 +110,8 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
                 facts.court.append(ad)
         elif a.doc_type == "warning":
             facts.warnings.append(ad)
+        elif a.doc_type == "news":
+            facts.news.append(ad)
         elif a.doc_type in PROMISE_TYPES:
             facts.promo.append(ad)
         elif a.doc_type == "complaint":

@@ -197,13 +197,18 @@ def _noisy_or(parts: list[float]) -> float:
 
 
 def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, lexicon: Lexicon | None = None,
-            normalized: bool = False) -> TextAnalysis:
-    """Analyse one text (see module docstring). ``normalized``: ``text`` is already normalize_text output."""
+            normalized: bool = False, doc_type: str | None = None) -> TextAnalysis:
+    """Analyse one text (see module docstring). ``normalized``: ``text`` is already normalize_text
+    output. ``doc_type``: force the type instead of classifying (a page on a company's own
+    site speaks for the company whatever genre it imitates)."""
+    forced = doc_type
     lex = lexicon or load_lexicon()
     mt = make_match_text(text or "", lex.table, already_normalized=normalized)
     folded = mt.folded
     folded_title = make_match_text(title, lex.table).folded if title else ""
     doc_type, votes = classify(folded, folded_title)
+    if forced:
+        doc_type = forced
 
     hits: dict[str, Hit] = {}
     snippets: list[Snippet] = []
@@ -216,7 +221,9 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     labels = 0
     occurrences = lex.find(mt)
     promise_weight = sum(o.term.weight for o in occurrences if o.term.promise)
-    if doc_type == "other" and promise_weight >= 6:
+    if forced:
+        pass
+    elif doc_type == "other" and promise_weight >= 6:
         doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
     elif doc_type in ("warning", "news") and promise_weight >= 6 and len(_SALES_CALL.findall(folded)) >= 2:
         # a scheme's page that borrows a 风险提示 or a news-style opening to look legitimate:

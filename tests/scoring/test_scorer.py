@@ -159,3 +159,22 @@ def test_evasive_promotion_scores_like_plain_at_company_level(model) -> None:
     for dim in ("feature_words", "yield", "spread"):
         assert b.dimensions[dim] == pytest.approx(a.dimensions[dim], abs=3), dim
     assert b.smoke_index == pytest.approx(a.smoke_index, abs=3)
+
+
+def test_own_site_page_imitating_news_still_speaks_for_the_company(model) -> None:
+    text = ("（本报讯）记者近日获悉，鑫聚财富推出新一期项目，年化收益高达36%，保本保息，稳赚不赔，"
+            "直推奖10%，见点奖五代。据了解，名额有限。责任编辑：小王")
+    c = company(websites=["xinju.test"])
+    own = score_company(c, [doc(text, code=c.credit_code, url="http://www.xinju.test/news/1")],
+                        ScoringContext(as_of=AS_OF), model, AS_OF)
+    third = score_company(c, [doc(text, code=c.credit_code, url="http://news.test/a/1")], ScoringContext(as_of=AS_OF), model, AS_OF)
+    assert own.dimensions["yield"] > 50 and own.dimensions["feature_words"] > 20
+    assert third.dimensions["feature_words"] == 0
+
+
+def test_news_naming_the_company_as_suspect_counts_in_compliance(model) -> None:
+    text = "（记者李某）据报道，上海鑫聚财富投资管理有限公司涉嫌非法集资，已被警方立案侦查。责任编辑：王某"
+    c = company(founded="2010-01-01", paid_in_capital=10000.0)
+    s = score_company(c, [doc(text, code=c.credit_code, url="http://news.test/a/2")], ScoringContext(as_of=AS_OF), model, AS_OF)
+    ind = {i.id: i for i in s.indicators}
+    assert ind["compliance.reported_suspect"].value == 1 and ind["compliance.reported_suspect"].points > 0
