@@ -54,8 +54,10 @@ class MatchText:
 
 
 def make_match_text(raw: str, table: dict[int, int], already_normalized: bool = False) -> MatchText:
-    # variants first too: OpenCC turns some of them into other characters (鈈 -> 钚)
-    base = raw.translate(table) if already_normalized else normalize_text(raw.translate(table))
+    # variants first too: OpenCC turns some of them into other characters (鈈 -> 钚); ASCII case
+    # is folded only in the matching form, so evidence keeps the page's own spelling
+    pre = {k: v for k, v in table.items() if k > 127}
+    base = raw.translate(pre) if already_normalized else normalize_text(raw.translate(pre))
     folded = base.translate(table)
     starts: list[int] = []
     shifts: list[int] = []
