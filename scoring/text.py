@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from scoring.doctype import classify
 from scoring.lexicon import Lexicon, Occurrence, load_lexicon
@@ -319,9 +318,3 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         length=length,
         lexicon_version=lex.version,
     )
-
-
-@lru_cache(maxsize=4096)
-def analyze_cached(text: str, title: str = "", lpr: float = LPR_1Y) -> TextAnalysis:
-    """``analyze`` memoised on the text, for the scorer (a document is analysed once per run)."""
-    return analyze(text, title, lpr=lpr)
