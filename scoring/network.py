@@ -20,6 +20,7 @@ from indexing.models import Company, Document, Evidence, Score
 from scoring.context import NearCopy, ScoringContext, Tie
 from scoring.facts import doc_date, evidence_for
 from scoring.indicators.compliance import normalize_address
+from scoring.matchtext import make_match_text
 from scoring.model import Model
 
 PUNISHING = ("compliance.criminal_case", "compliance.penalty_fundraising_recent", "compliance.serious_violation")
@@ -64,7 +65,11 @@ def _keys(c: Company) -> list[tuple[str, str]]:
 
 
 def _bigrams(text: str) -> list[str]:
-    t = "".join(ch for ch in text if not ch.isspace())
+    """Character bigrams of the matching form (variants folded, filler removed), so a copy with
+    spaces or symbols inserted between characters still shares its bigrams with the original."""
+    from scoring.lexicon import load_lexicon
+
+    t = make_match_text(text, load_lexicon().table, already_normalized=True).squeezed
     return [t[i : i + 2] for i in range(len(t) - 1)]
 
 

@@ -27,7 +27,9 @@ def test_score_store_builds_network_and_scores_everyone(tmp_path, model) -> None
                     business_scope="餐饮服务", registered_capital=50.0, paid_in_capital=50.0, founded="2016-01-01",
                     address="上海市徐汇区某路8号")
     store.upsert_companies([old, new, bank, plain])
-    reborn = SCHEME_PROMO.replace("鑫聚财富", "汇聚天下").replace("XJ8866", "HJ2024")
+    # reborn under a new name, with spaces and traditional characters to dodge copy detection
+    reborn = " ".join(SCHEME_PROMO.replace("鑫聚财富", "汇聚天下").replace("XJ8866", "HJ2024"))
+    reborn = reborn.replace("国 家", "國 家").replace("传 销", "傳 銷")
     store.upsert_documents([
         doc(SCHEME_PROMO, code=OLD, url="http://oldxinju.test/", site="oldxinju", date="2023-06-01"),
         doc(reborn, code=NEW, url="http://huiju.test/", site="huiju", date="2024-05-20"),
