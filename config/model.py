@@ -62,7 +62,10 @@ class Network(BaseModel):
 
     seed_min_index: float = Field(60, description="A company scoring at least this (without network) seeds risk.")
     similarity_threshold: float = Field(0.6, ge=0, le=1, description="Below this, promo texts are not near-copies.")
-    max_cluster: int = Field(200, description="Ties through an address or phone shared by more companies are ignored.")
+    max_cluster: int = Field(50, description="Values shared by more companies do not join clusters.")
+    max_tie_members: int = Field(
+        8, description="Values (a registered-agent address, a common name) shared by more companies carry no risk."
+    )
 
 
 class ModelConfig(BaseModel):

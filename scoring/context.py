@@ -18,6 +18,7 @@ class Tie:
     other_index: float  # the other company's index without network (first pass)
     punished: bool  # criminal case or fundraising penalty or serious violation
     url: str = ""  # where the other company's profile is
+    shared_by: int = 2  # how many companies share the value: the more, the less it says
 
 
 @dataclass(frozen=True, slots=True)

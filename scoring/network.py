@@ -2,8 +2,9 @@
 
 Nodes are companies; two companies are tied when they share a person (legal
 representative, shareholder, executive), a normalised address, a phone or a website.
-Values shared by more than ``network.max_cluster`` companies (a registered-agent
-address, a common name) are ignored: they tie everyone and mean nothing.
+A tie says less the more companies share the value: values shared by more than
+``network.max_tie_members`` companies (a registered-agent address, a common name) carry
+no risk, and those shared by more than ``network.max_cluster`` join no cluster.
 
 Seeds are companies the first pass scored high-risk, or that are punished (criminal
 case, fundraising penalty, 严重违法失信). A company whose promotional text is a
@@ -100,15 +101,19 @@ def build_network_context(context: ScoringContext, companies: list[Company], doc
     for (kind, via), codes in sorted(members.items()):
         if len(codes) < 2 or len(codes) > cfg.max_cluster:
             continue
-        for a in codes[1:]:
-            parent[find(a)] = find(codes[0])
+        if kind != "address":  # a shared address alone does not make a group of related companies
+            for a in codes[1:]:
+                parent[find(a)] = find(codes[0])
+        if len(codes) > cfg.max_tie_members:
+            continue
         for other in codes:
             if other not in seeds:
                 continue
             o = by_code[other]
             for code in codes:
                 if code != other:
-                    ties[code].append(Tie(kind, via, other, o.name, first[other].smoke_index, punished(other), o.source_url))
+                    ties[code].append(Tie(kind, via, other, o.name, first[other].smoke_index, punished(other),
+                                          o.source_url, len(codes)))
     context.ties = dict(ties)
     sizes: dict[str, int] = defaultdict(int)
     for code in parent:

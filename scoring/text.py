@@ -47,7 +47,8 @@ _NEGATION_BEFORE = re.compile(r"(?:不|非|没有|没|未|绝不|决不|并不|�
 _WARNING_SENTENCE = re.compile(
     r"警惕|谨防|防范|提防|当心|小心|切勿|不要(?:轻信|相信|参与|被)|勿信|骗局|陷阱|套路|诱饵|幌子|旗号|以[^。]{1,12}?为(?:名|幌子|诱饵|由)|"
     r"打着|所谓|声称|宣称|号称|鼓吹|涉嫌|诱骗|骗取|虚构|虚假宣传|揭秘|识破|举报|不受法律保护|往往是|都是骗|非法集资|传销组织|"
-    r"被告人|公诉机关|经审理|犯罪|立案|警方|民警|诈骗")
+    r"被告人|公诉机关|经审理|犯罪|立案|警方|民警|诈骗|不法分子|受害人|被害人|涉案|案件|辩护|量刑|司法解释|构成要件|认定|"
+    r"律师|常见手法|惯用|手段|伎俩|特征|表现为|一般是|通常|典型")
 _LEGIT = re.compile(
     r"理财非存款|产品有风险|投资(?:需|须)谨慎|市场有风险|基金有风险|不保证本金|不承诺保本|不保证最低收益|过往业绩不代表|"
     r"业绩比较基准|风险等级|风险揭示书|风险提示书|金融许可证|存款保险|不代表未来|净值型|请仔细阅读|适当性|风险承受能力|"
@@ -259,6 +260,10 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
             snippets.append(snip)
 
     claims = parse_yields(folded)
+    for c in claims:
+        sentence = _sentence(folded, c.start, c.end)
+        if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+            c.quoted = True  # "以年化30%为诱饵": a description of the promise, not the promise
     promise_rates = [y.annual_rate for y in claims if y.promised]
     max_rate = max(promise_rates) if promise_rates else None
     freq = payout_frequency(folded)

@@ -48,14 +48,15 @@ class YieldClaim:
     end: int
     historical: bool = False  # quoted as past performance, not promised
     borrowing: bool = False  # a cost of borrowing (贷款年利率, 分期费率), not a return promised to investors
+    quoted: bool = False  # in a sentence that warns about or reports the promise (set by scoring.text)
 
     @property
     def promised(self) -> bool:
-        return not (self.historical or self.borrowing)
+        return not (self.historical or self.borrowing or self.quoted)
 
     def to_json(self) -> dict:
         return {"text": self.text, "annual_rate": round(self.annual_rate, 2), "period": self.period,
-                "start": self.start, "end": self.end, "historical": self.historical, "borrowing": self.borrowing}
+                "start": self.start, "end": self.end, "historical": self.historical, "borrowing": self.borrowing, "quoted": self.quoted}
 
 
 _PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 365}

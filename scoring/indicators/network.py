@@ -22,12 +22,13 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
         if t.other_code == code:
             continue
         if t.other_index >= seed_min or t.punished:
-            w = TIE_WEIGHT.get(t.kind, 0.5)
+            # the more companies share the value, the less the tie says (2 sharing: full weight)
+            w = TIE_WEIGHT.get(t.kind, 0.5) * min(1.0, 2.0 / max(2, t.shared_by))
             per_company[t.other_code] = max(per_company.get(t.other_code, 0.0), w)
             e = Evidence(url=t.url, snippet=f"通过{_KIND_CN.get(t.kind, t.kind)}“{t.via}”关联{t.other_name}（指数{t.other_index:.0f}）",
                          source_kind="registry")
             ev.setdefault(t.other_code, e)
-            if t.punished:
+            if t.punished and (t.kind != "address" or t.shared_by <= 2):
                 punished.setdefault(t.other_code, e)
     near = ctx.near_copies.get(code)
     near_ev = [Evidence(url=near.url, snippet=f"与{near.other_name}的推广文本相似度{near.similarity:.2f}：{near.snippet}",

@@ -49,3 +49,23 @@ def test_score_store_builds_network_and_scores_everyone(tmp_path, model) -> None
     assert again == {k: v.to_dict() for k, v in scores.items()}
     assert store.save_scores(scores.values()) == 4
     store.close()
+
+
+def test_mass_registration_address_does_not_spread_risk(tmp_path, model) -> None:
+    store = SQLiteStore(tmp_path / "smoke.db")
+    addr = "深圳市前海深港合作区前湾一路1号A栋201室（入驻深圳市前海商务秘书有限公司）"
+    punished = company("91440300MA5F000001", "深圳前海某某资产管理有限公司", address=addr, legal_rep="周某",
+                       people=[Person("周某", "legal_rep")],
+                       entries=[RegistryEntry("penalty", "2024-02-01", "非法集资", detail="罚款")])
+    others = [company(f"91440300MA5F0001{i:02d}", f"深圳前海某科技{i}有限公司", address=addr, legal_rep=f"员工{i}号",
+                      people=[Person(f"员工{i}号", "legal_rep")], business_scope="软件开发", registered_capital=100.0,
+                      paid_in_capital=100.0, founded="2016-01-01") for i in range(12)]
+    partner = company("91440300MA5F000999", "深圳某某信息咨询有限公司", address="深圳市南山区某路9号", legal_rep="周某",
+                      people=[Person("周某", "legal_rep")], business_scope="信息咨询", registered_capital=100.0,
+                      paid_in_capital=100.0, founded="2016-01-01")
+    store.upsert_companies([punished, *others, partner])
+    scores = {s.credit_code: s for s in score_store(store, AS_OF, model)}
+    assert all(scores[c.credit_code].dimensions["network"] == 0 for c in others)
+    assert all(scores[c.credit_code].smoke_index < 20 for c in others)
+    assert scores[partner.credit_code].dimensions["network"] > 0  # same legal representative: a real tie
+    store.close()

@@ -237,3 +237,19 @@ def test_complaint_platform_format() -> None:
     a = analyze("【投诉对象】XX财富 【投诉问题】无法提现，返利不兑现 【投诉要求】退还本金 【涉诉金额】52000元。"
                 "去年在朋友推荐下投资了5万，说好月息3分，现在平台关闭，人去楼空。")
     assert a.doc_type == "complaint" and a.risk >= 60 and a.category_scores == {}
+
+
+def test_legal_commentary_describes_schemes_without_promising() -> None:
+    a = analyze("某律师事务所刑事辩护团队：非法集资案件的常见手法。在我们代理的案件中，犯罪分子往往以保本保息、年化收益30%为诱饵，"
+                "设置直推奖、见点奖发展下线。律师提醒，是否构成非法吸收公众存款罪，要看是否符合司法解释规定的构成要件。"
+                "如您或家人涉案，欢迎法律咨询。")
+    assert a.doc_type in ("news", "warning")
+    assert a.category_scores == {} and a.max_annual_rate is None
+    assert a.risk < 40
+
+
+def test_yield_quoted_in_a_warning_sentence_is_not_promised() -> None:
+    a = analyze("我们的产品年化收益8%。提醒：凡是以年化收益30%为诱饵的都是骗局。")
+    rates = {y.annual_rate: y.promised for y in a.yields}
+    assert rates == {8.0: True, 30.0: False}
+    assert a.max_annual_rate == 8.0
