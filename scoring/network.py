@@ -101,11 +101,11 @@ def build_network_context(context: ScoringContext, companies: list[Company], doc
     for (kind, via), codes in sorted(members.items()):
         if len(codes) < 2 or len(codes) > cfg.max_cluster:
             continue
+        if len(codes) > cfg.max_tie_members:
+            continue
         if kind != "address":  # a shared address alone does not make a group of related companies
             for a in codes[1:]:
                 parent[find(a)] = find(codes[0])
-        if len(codes) > cfg.max_tie_members:
-            continue
         for other in codes:
             if other not in seeds:
                 continue

@@ -48,7 +48,7 @@ _WARNING_SENTENCE = re.compile(
     r"警惕|谨防|防范|提防|当心|小心|切勿|不要(?:轻信|相信|参与|被)|勿信|骗局|陷阱|套路|诱饵|幌子|旗号|以[^。]{1,12}?为(?:名|幌子|诱饵|由)|"
     r"打着|所谓|声称|宣称|号称|鼓吹|涉嫌|诱骗|骗取|虚构|虚假宣传|揭秘|识破|举报|不受法律保护|往往是|都是骗|非法集资|传销组织|"
     r"被告人|公诉机关|经审理|犯罪|立案|警方|民警|诈骗|不法分子|受害人|被害人|涉案|案件|辩护|量刑|司法解释|构成要件|认定|"
-    r"律师|常见手法|惯用|手段|伎俩|特征|表现为|一般是|通常|典型")
+    r"律师|常见手法|惯用|手段|伎俩|特征|表现为|一般是|通常|典型|实践中|判断|包装|规定|属于|构成|《|区别|区分|识别")
 _LEGIT = re.compile(
     r"理财非存款|产品有风险|投资(?:需|须)谨慎|市场有风险|基金有风险|不保证本金|不承诺保本|不保证最低收益|过往业绩不代表|"
     r"业绩比较基准|风险等级|风险揭示书|风险提示书|金融许可证|存款保险|不代表未来|净值型|请仔细阅读|适当性|风险承受能力|"
@@ -174,6 +174,10 @@ def _status(o: Occurrence, folded: str, doc_type: str) -> str:
     return "promise"
 
 
+def _any_denial(occurrences: list[Occurrence], folded: str) -> bool:
+    return any(o.term.category == "labels" and _status(o, folded, "promo") == "denial" for o in occurrences)
+
+
 def _saturate(x: float, scale: float) -> float:
     return 100.0 * (1.0 - math.exp(-max(0.0, x) / scale))
 
@@ -221,11 +225,17 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     labels = 0
     occurrences = lex.find(mt)
     promise_weight = sum(o.term.weight for o in occurrences if o.term.promise)
+    sales_calls = len(_SALES_CALL.findall(folded))
     if forced:
         pass
     elif doc_type == "other" and promise_weight >= 6:
         doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
-    elif doc_type in ("warning", "news") and promise_weight >= 6 and len(_SALES_CALL.findall(folded)) >= 2:
+    elif (doc_type in PROMISE_TYPES and sales_calls < 2
+          and sum(1 for o in occurrences if o.term.category == "labels") >= 3 and not _any_denial(occurrences, folded)):
+        # a text that keeps naming 传销 / 非法集资 without denying them is about schemes
+        # (commentary, education, reporting); promoters avoid those words except to deny them
+        doc_type = "news"
+    elif doc_type in ("warning", "news") and promise_weight >= 6 and sales_calls >= 2:
         # a scheme's page that borrows a 风险提示 or a news-style opening to look legitimate:
         # regulators and reporters never ask readers to add a WeChat or use an invite code
         doc_type = "recruit" if votes.get("recruit", 0) > votes.get("promo", 0) else "promo"

@@ -28,7 +28,8 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
             e = Evidence(url=t.url, snippet=f"通过{_KIND_CN.get(t.kind, t.kind)}“{t.via}”关联{t.other_name}（指数{t.other_index:.0f}）",
                          source_kind="registry")
             ev.setdefault(t.other_code, e)
-            if t.punished and (t.kind != "address" or t.shared_by <= 2):
+            # names are not identities: a name or address shared by several companies is weak
+            if t.punished and (t.kind in ("phone", "website") or t.shared_by <= 2):
                 punished.setdefault(t.other_code, e)
     near = ctx.near_copies.get(code)
     near_ev = [Evidence(url=near.url, snippet=f"与{near.other_name}的推广文本相似度{near.similarity:.2f}：{near.snippet}",

@@ -253,3 +253,10 @@ def test_yield_quoted_in_a_warning_sentence_is_not_promised() -> None:
     rates = {y.annual_rate: y.promised for y in a.yields}
     assert rates == {8.0: True, 30.0: False}
     assert a.max_annual_rate == 8.0
+
+
+def test_commentary_that_keeps_naming_schemes_is_not_a_promotion() -> None:
+    a = analyze("合法直销与传销怎么区分？根据《禁止传销条例》，以发展人员数量作为计酬依据的属于传销。司法实践中，入门费、"
+                "拉人头、团队计酬是认定传销的三大特征；而保本保息、高额回报只是包装。传销组织往往还会宣称国家支持。")
+    assert a.doc_type in ("news", "warning")
+    assert a.category_scores == {} and a.risk < 40
