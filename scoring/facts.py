@@ -65,6 +65,24 @@ def _role(doc: Document, code: str) -> str:
     return ""
 
 
+MIN_MENTION_CONFIDENCE = 0.5
+_CONFIDENCE_MARGIN = 0.1
+
+
+def _belongs(doc: Document, code: str) -> bool:
+    """Whether the document is evidence about this company. Entity linking is fallible (many
+    unrelated 某某投资 / 某某财富 names): when a document is linked to several companies, it
+    counts only for the best-linked ones (within a small margin, or confidently linked)."""
+    mine = [m.confidence for m in doc.mentions if m.credit_code == code]
+    if not mine:
+        return True  # the store linked it by other means (e.g. a court party's credit code)
+    conf = max(mine)
+    if conf < MIN_MENTION_CONFIDENCE:
+        return False
+    best = max(m.confidence for m in doc.mentions)
+    return conf >= 0.9 or conf >= best - _CONFIDENCE_MARGIN
+
+
 def _own_site(doc: Document, own: set[str]) -> bool:
     if not own:
         return False
@@ -88,6 +106,8 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
             continue  # nothing from the future, nothing undated
         kind = doc.source_kind
         if kind == "registry" or kind == "amac":
+            continue
+        if not _belongs(doc, company.credit_code):
             continue
         role = _role(doc, company.credit_code)
         if kind == "court" and _is_dishonest(doc):

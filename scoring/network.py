@@ -148,8 +148,8 @@ def near_copies(context: ScoringContext, companies: list[Company], docs: dict[st
         sims = index[tfidf[dictionary.doc2bow(_bigrams(d.text))]]
         for j in sorted(range(len(sims)), key=lambda j: (-float(sims[j]), j)):
             other, od = seed_docs[j]
-            if other == code:
-                continue
+            if other == code or od.id == d.id:
+                continue  # the same page linked to two companies is not a copy
             s = round(float(sims[j]), 4)
             if s < threshold:
                 break

@@ -178,3 +178,16 @@ def test_news_naming_the_company_as_suspect_counts_in_compliance(model) -> None:
     s = score_company(c, [doc(text, code=c.credit_code, url="http://news.test/a/2")], ScoringContext(as_of=AS_OF), model, AS_OF)
     ind = {i.id: i for i in s.indicators}
     assert ind["compliance.reported_suspect"].value == 1 and ind["compliance.reported_suspect"].points > 0
+
+
+def test_weakly_linked_documents_count_only_for_the_best_linked_company(model) -> None:
+    from indexing.models import Mention
+
+    c = company(founded="2010-01-01", paid_in_capital=10000.0, business_scope="超市零售")
+    d = doc(SCHEME_PROMO, url="http://news.test/x")
+    d.mentions = [Mention("91310000MA1FL0009Y", "name", 0.95), Mention(c.credit_code, "name_core", 0.75)]
+    weak = score_company(c, [d], ScoringContext(as_of=AS_OF), model, AS_OF)
+    assert weak.dimensions["yield"] == 0 and weak.dimensions["feature_words"] == 0
+    d.mentions = [Mention("91310000MA1FL0009Y", "name", 0.8), Mention(c.credit_code, "name_core", 0.75)]
+    close = score_company(c, [d], ScoringContext(as_of=AS_OF), model, AS_OF)
+    assert close.dimensions["yield"] > 0  # as good a link as any: it counts
