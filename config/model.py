@@ -1,0 +1,95 @@
+"""Schema of ``config/model.yaml``: the smoke-index model (curves, weights, hard rules).
+
+A model file is versioned: scores record ``version``, and the same inputs with the same
+version always give the same score. ``smoke calibrate`` writes new versions next to it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DIMENSION_IDS = ("compliance", "complaints", "yield", "feature_words", "spread", "network")
+
+
+class Dimension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    weight: float = Field(ge=0, le=5, description="Index points per dimension point (see scoring/scorer.py).")
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: str
+    label: str
+    curve: list[tuple[float, float]] = Field(
+        description="Piecewise-linear curve [[value, dimension points], ...], values ascending; flat outside."
+    )
+    enabled: bool = True
+
+    @field_validator("dimension")
+    @classmethod
+    def _dim(cls, v: str) -> str:
+        if v not in DIMENSION_IDS:
+            raise ValueError(f"expected one of {', '.join(DIMENSION_IDS)}")
+        return v
+
+    @field_validator("curve")
+    @classmethod
+    def _curve(cls, v: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        if not v:
+            raise ValueError("a curve needs at least one point")
+        xs = [p[0] for p in v]
+        if xs != sorted(xs):
+            raise ValueError("curve values must be ascending")
+        for _, y in v:
+            if not 0 <= y <= 100:
+                raise ValueError(f"curve points must be within 0..100, got {y}")
+        return v
+
+
+class HardRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    indicator: str = Field(description="The indicator whose value > 0 triggers the rule.")
+    min_index: float = Field(ge=0, le=100, description="The smoke index is raised to at least this.")
+
+
+class Network(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed_min_index: float = Field(60, description="A company scoring at least this (without network) seeds risk.")
+    similarity_threshold: float = Field(0.6, ge=0, le=1, description="Below this, promo texts are not near-copies.")
+    max_cluster: int = Field(50, description="Values shared by more companies do not join clusters.")
+    max_tie_members: int = Field(
+        8, description="Values (a registered-agent address, a common name) shared by more companies carry no risk."
+    )
+
+
+class ModelConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    description: str = ""
+    lpr_1y: float = Field(3.1, gt=0, description="One-year loan prime rate, percent: the yield benchmark.")
+    judicial_multiple: float = Field(4.0, description="Private lending above this many times the LPR is not protected.")
+    complaint_half_life_days: float = Field(180, gt=0)
+    recent_days: int = Field(90, gt=0, description="Window for growth indicators.")
+    penalty_window_days: int = Field(730, gt=0, description="Administrative penalties for fundraising this recent weigh heavily.")
+    risky_page_min_risk: float = Field(30, description="Promo pages below this text risk do not count as spread.")
+    dimensions: dict[str, Dimension]
+    indicators: dict[str, Indicator]
+    hard_rules: dict[str, HardRule] = Field(default_factory=dict)
+    network: Network = Field(default_factory=Network)
+
+    @model_validator(mode="after")
+    def _complete(self) -> ModelConfig:
+        missing = [d for d in DIMENSION_IDS if d not in self.dimensions]
+        if missing:
+            raise ValueError(f"dimensions: missing {', '.join(missing)}")
+        for rid, rule in self.hard_rules.items():
+            if rule.indicator not in self.indicators:
+                raise ValueError(f"hard_rules.{rid}.indicator: unknown indicator {rule.indicator!r}")
+        return self

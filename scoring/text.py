@@ -1,0 +1,335 @@
+"""Text signals: what one text says about illegal fundraising or a pyramid scheme.
+
+``analyze(text, title, url)`` returns a ``TextAnalysis``: the document type, lexicon hits
+with the context each occurrence appears in, promised yields as annual rates, payout
+frequency, principal guarantees, denials, evidence snippets, and ``risk`` (0-100): how
+strongly the text itself is evidence of illegal fundraising or a pyramid scheme.
+
+How context is read (DESIGN.md, "Real promotional text is adversarial"):
+
+* a promise word (保本保息, 直推奖 ...) counts only where the text makes the promise: in a
+  regulator's warning, a news report or a judgment it is *context*; after a negation
+  (不承诺保本) it is *negated*; in a sentence that warns or reports (以高息为诱饵, 声称,
+  谨防) it is *warning*;
+* a label (传销, 资金盘, 非法集资) never counts by itself, but a promoter denying it
+  ("这不是传销", "不投资一分钱这叫传销?") is a *denial*, which raises the risk: honest
+  businesses rarely need to say it;
+* complaint severity words (无法提现, 跑路) make a complaint strong evidence.
+
+Risk combines independent components with a noisy-or, 100 * (1 - prod(1 - c/100)), so
+each kind of evidence adds without any one saturating the others; the components are in
+``TextAnalysis.components`` for explanation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from scoring.doctype import classify
+from scoring.lexicon import Lexicon, Occurrence, load_lexicon
+from scoring.matchtext import make_match_text
+from scoring.yields import YieldClaim, parse_yields, payout_frequency
+
+LPR_1Y = 3.1  # default benchmark (one-year LPR, %); the scorer passes the model's value
+
+_CLAUSE_END = re.compile(r"[,。;!?\n]")
+_SENTENCE_END = re.compile(r"[。;!?\n]")
+# A promoter's own denial of a label: "这不是传销", "绝非资金盘", "怎么可能是骗局"
+_DENIAL_BEFORE = re.compile(r"(?:非|不是|并非|绝非|决非|绝不是|决不是|根本不是|并不是|哪是|哪里是|不属于|不算|算不上|谈不上|"
+                            r"不涉及|不存在|怎么(?:会|可能|就)是|难道是|这(?:也|就|都)?(?:叫|算|是))[^,。;!?]{0,3}$")
+_DENIAL_AFTER = re.compile(r"^[^,。;!?]{0,3}(?:吗|嘛|呢|\?|!)")
+# A plain negation of a promise: "不保本", "不承诺保本保息", "无法保证本金"
+_NEGATION_BEFORE = re.compile(r"(?:不|非|没有|没|未|绝不|决不|并不|不会|不得|禁止|严禁|杜绝|拒绝|无法|不能|不可|而非)"
+                              r"(?:承诺|保证|提供|做|作|能|会|可以|确保|存在|是)?[^,。;!?]{0,2}$")
+# A sentence that warns about or reports a promise rather than making it
+_WARNING_SENTENCE = re.compile(
+    r"警惕|谨防|防范|提防|当心|小心|切勿|不要(?:轻信|相信|参与|被)|勿信|骗局|陷阱|套路|诱饵|幌子|旗号|以[^。]{1,12}?为(?:名|幌子|诱饵|由)|"
+    r"打着|所谓|声称|宣称|号称|鼓吹|涉嫌|诱骗|骗取|虚构|虚假宣传|揭秘|识破|举报|不受法律保护|往往是|都是骗|非法集资|传销组织|"
+    r"被告人|公诉机关|经审理|犯罪|立案|警方|民警|诈骗|不法分子|受害人|被害人|涉案|案件|辩护|量刑|司法解释|构成要件|认定|"
+    r"律师|常见手法|惯用|手段|伎俩|特征|表现为|一般是|通常|典型|实践中|判断|包装|规定|属于|构成|《|区别|区分|识别")
+_LEGIT = re.compile(
+    r"理财非存款|产品有风险|投资(?:需|须)谨慎|市场有风险|基金有风险|不保证本金|不承诺保本|不保证最低收益|过往业绩不代表|"
+    r"业绩比较基准|风险等级|风险揭示书|风险提示书|金融许可证|存款保险|不代表未来|净值型|请仔细阅读|适当性|风险承受能力|"
+    r"持牌|依法合规|中国银行保险监督管理委员会|国家金融监督管理总局|证监会核准|基金合同")
+_CONVICTION = re.compile(r"判决如下|判处|有期徒刑|罪名成立|构成[^。]{0,12}罪|犯[^。]{0,12}罪|以[^。]{0,12}罪追究")
+_FUNDRAISING_CRIME = re.compile(r"非法吸收公众存款|集资诈骗|组织[、,]?领导传销|传销活动|非法经营")
+_SALES_CALL = re.compile(r"邀请码|推荐码|扫码|加微信|加v|加vx|\+v|微信号|私信|联系我|找我|立即注册|注册链接|点击注册|下载app|"
+                         r"客服微信|咨询热线|入群|进群|报名")
+# A warning or report that names a suspect rather than describing schemes in general
+_SUSPECT = re.compile(r"涉嫌(?:非法集资|传销|集资诈骗|非法吸收公众存款|诈骗|非法经营)|列入[^。]{0,8}(?:黑名单|警示名单)|"
+                      r"未经[^。]{0,12}批准|被(?:立案|查处|取缔)|已被警方")
+
+PROMISE_TYPES = ("promo", "recruit", "other")
+CONTEXT_TYPES = ("warning", "news", "judgment")
+
+
+@dataclass(slots=True)
+class Hit:
+    term: str
+    category: str
+    count: int = 0  # every occurrence
+    effective: int = 0  # occurrences that make a promise (feature words) or deny a label
+    weight: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)  # promise|negated|warning|context|reported|denial|descriptive
+
+    def to_json(self) -> dict:
+        return {"term": self.term, "category": self.category, "count": self.count, "effective": self.effective,
+                "weight": self.weight, "statuses": dict(sorted(self.statuses.items()))}
+
+
+@dataclass(slots=True)
+class Snippet:
+    term: str
+    category: str
+    status: str
+    start: int  # offsets in the normalised text
+    end: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"term": self.term, "category": self.category, "status": self.status,
+                "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(slots=True)
+class TextAnalysis:
+    risk: float
+    doc_type: str
+    yields: list[YieldClaim]
+    hits: list[Hit]
+    doc_type_votes: dict[str, float] = field(default_factory=dict)
+    max_annual_rate: float | None = None  # highest promised (not historical) rate, promise contexts only
+    guarantees: list[str] = field(default_factory=list)  # guarantee terms promised (not negated / quoted)
+    payout_frequency: str | None = None  # day | week | month
+    denials: list[Snippet] = field(default_factory=list)
+    snippets: list[Snippet] = field(default_factory=list)
+    category_scores: dict[str, float] = field(default_factory=dict)  # effective weight per category
+    density: float = 0.0  # effective promise weight per 1,000 characters
+    legit_cues: int = 0
+    components: dict[str, float] = field(default_factory=dict)
+    length: int = 0
+    lexicon_version: str = ""
+
+    @property
+    def is_promotional(self) -> bool:
+        return self.doc_type in ("promo", "recruit")
+
+    def to_json(self) -> dict:
+        return {
+            "risk": self.risk,
+            "doc_type": self.doc_type,
+            "yields": [y.to_json() for y in self.yields],
+            "hits": [h.to_json() for h in self.hits],
+            "max_annual_rate": None if self.max_annual_rate is None else round(self.max_annual_rate, 2),
+            "guarantees": list(self.guarantees),
+            "payout_frequency": self.payout_frequency,
+            "denials": [d.to_json() for d in self.denials],
+            "category_scores": {k: round(v, 2) for k, v in sorted(self.category_scores.items())},
+            "density": round(self.density, 3),
+            "legit_cues": self.legit_cues,
+            "components": {k: round(v, 1) for k, v in sorted(self.components.items())},
+            "doc_type_votes": {k: round(v, 1) for k, v in sorted(self.doc_type_votes.items())},
+            "snippets": [s.to_json() for s in self.snippets],
+            "length": self.length,
+            "lexicon_version": self.lexicon_version,
+        }
+
+
+def _clause_before(folded: str, start: int, limit: int = 12) -> str:
+    window = folded[max(0, start - limit) : start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+    return window[cut:]
+
+
+def _sentence(folded: str, start: int, end: int) -> str:
+    lo = max(0, start - 80)
+    left = folded[lo:start]
+    cut = max((m.end() for m in _SENTENCE_END.finditer(left)), default=0)
+    right = folded[end : end + 80]
+    m = _SENTENCE_END.search(right)
+    return left[cut:] + folded[start:end] + (right[: m.start()] if m else right)
+
+
+def _status(o: Occurrence, folded: str, doc_type: str) -> str:
+    t = o.term
+    before = _clause_before(folded, o.start)
+    if not t.promise:
+        if doc_type in PROMISE_TYPES and (
+            _DENIAL_BEFORE.search(before)
+            or (_DENIAL_AFTER.search(folded[o.end : o.end + 4]) and re.search(r"(?:叫|算|是)[^,。;!?]{0,2}$", before))
+        ):
+            return "denial"
+        return "descriptive"
+    if doc_type in CONTEXT_TYPES:
+        return "context"
+    if _NEGATION_BEFORE.search(before):
+        return "negated"
+    if doc_type == "complaint":
+        return "reported"
+    sentence = _sentence(folded, o.start, o.end)
+    if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+        return "warning"
+    return "promise"
+
+
+def _any_denial(occurrences: list[Occurrence], folded: str) -> bool:
+    return any(o.term.category == "labels" and _status(o, folded, "promo") == "denial" for o in occurrences)
+
+
+def _saturate(x: float, scale: float) -> float:
+    return 100.0 * (1.0 - math.exp(-max(0.0, x) / scale))
+
+
+def _yield_component(rate: float | None, lpr: float) -> float:
+    if rate is None or rate <= 1.5 * lpr:
+        return 0.0
+    ceiling = 4 * lpr  # the judicial ceiling for private lending
+    if rate <= ceiling:
+        return 25.0 * (rate - 1.5 * lpr) / (ceiling - 1.5 * lpr)
+    if rate <= 36.0:
+        return 40.0 + 20.0 * (rate - ceiling) / max(1e-9, 36.0 - ceiling)
+    return min(75.0, 60.0 + 15.0 * math.log10(rate / 36.0) / math.log10(10))
+
+
+def _noisy_or(parts: list[float]) -> float:
+    p = 1.0
+    for c in parts:
+        p *= 1.0 - min(100.0, max(0.0, c)) / 100.0
+    return 100.0 * (1.0 - p)
+
+
+def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, lexicon: Lexicon | None = None,
+            normalized: bool = False, doc_type: str | None = None) -> TextAnalysis:
+    """Analyse one text (see module docstring). ``normalized``: ``text`` is already normalize_text
+    output. ``doc_type``: force the type instead of classifying (a page on a company's own
+    site speaks for the company whatever genre it imitates)."""
+    forced = doc_type
+    lex = lexicon or load_lexicon()
+    mt = make_match_text(text or "", lex.table, already_normalized=normalized)
+    folded = mt.folded
+    folded_title = make_match_text(title, lex.table).folded if title else ""
+    doc_type, votes = classify(folded, folded_title)
+    if forced:
+        doc_type = forced
+
+    hits: dict[str, Hit] = {}
+    snippets: list[Snippet] = []
+    denials: list[Snippet] = []
+    cat_scores: dict[str, float] = {}
+    term_effective: dict[str, int] = {}
+    guarantees: list[str] = []
+    reported_weight = 0.0
+    severity = 0.0
+    labels = 0
+    occurrences = lex.find(mt)
+    promise_weight = sum(o.term.weight for o in occurrences if o.term.promise)
+    sales_calls = len(_SALES_CALL.findall(folded))
+    if forced:
+        pass
+    elif doc_type == "other" and promise_weight >= 6:
+        doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
+    elif (doc_type in PROMISE_TYPES and sales_calls < 2
+          and sum(1 for o in occurrences if o.term.category == "labels") >= 3 and not _any_denial(occurrences, folded)):
+        # a text that keeps naming 传销 / 非法集资 without denying them is about schemes
+        # (commentary, education, reporting); promoters avoid those words except to deny them
+        doc_type = "news"
+    elif doc_type in ("warning", "news") and promise_weight >= 6 and sales_calls >= 2:
+        # a scheme's page that borrows a 风险提示 or a news-style opening to look legitimate:
+        # regulators and reporters never ask readers to add a WeChat or use an invite code
+        doc_type = "recruit" if votes.get("recruit", 0) > votes.get("promo", 0) else "promo"
+    for o in occurrences:
+        status = _status(o, folded, doc_type)
+        t = o.term
+        h = hits.get(t.term)
+        if h is None:
+            h = hits[t.term] = Hit(t.term, t.category, weight=t.weight)
+        h.count += 1
+        h.statuses[status] = h.statuses.get(status, 0) + 1
+        snip = Snippet(t.term, t.category, status, o.start, o.end,
+                       mt.base[max(0, o.start - 24) : o.end + 24])
+        if status in ("promise", "denial"):
+            h.effective += 1
+        if status == "promise":
+            n = term_effective.get(t.term, 0)
+            term_effective[t.term] = n + 1
+            # repeats of one term add less and less: 1, 0.41, 0.32 ... (sqrt growth)
+            cat_scores[t.category] = cat_scores.get(t.category, 0.0) + t.weight * (math.sqrt(n + 1) - math.sqrt(n))
+            if t.category == "guarantees" and t.term not in guarantees:
+                guarantees.append(t.term)
+        elif status == "denial":
+            denials.append(snip)
+        elif status == "reported":
+            reported_weight += t.weight
+        elif t.category == "severity":
+            severity += t.weight
+        elif t.category == "labels":
+            labels += 1
+        if (status != "descriptive" or t.category == "severity") and len(snippets) < 40:
+            snippets.append(snip)
+
+    claims = parse_yields(folded)
+    for c in claims:
+        sentence = _sentence(folded, c.start, c.end)
+        if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+            c.quoted = True  # "以年化30%为诱饵": a description of the promise, not the promise
+    promise_rates = [y.annual_rate for y in claims if y.promised]
+    max_rate = max(promise_rates) if promise_rates else None
+    freq = payout_frequency(folded)
+    if freq is None and any(y.period == "day" and y.promised for y in claims):
+        freq = "day"
+    legit = len(_LEGIT.findall(folded))
+
+    comps: dict[str, float] = {}
+    feature_sum = sum(min(15.0, v) for v in cat_scores.values())  # one category alone cannot saturate
+    if doc_type in PROMISE_TYPES:
+        comps["features"] = _saturate(feature_sum, 15.0)
+        comps["yield"] = _yield_component(max_rate, lpr)
+        if guarantees and max_rate is not None and max_rate > 1.5 * lpr:
+            comps["guarantee_with_yield"] = 20.0
+        if freq == "day" and (max_rate or cat_scores):
+            comps["daily_payout"] = 10.0
+        comps["denial"] = min(45.0, 30.0 * len(denials))
+        risk = _noisy_or(list(comps.values()))
+        if legit and (max_rate is None or max_rate <= 4 * lpr):
+            # a licensed product's disclosures (理财非存款, 业绩比较基准 ...) dampen what remains
+            risk *= max(0.35, 1.0 - 0.2 * legit)
+            comps["legit_damping"] = -legit
+        if doc_type == "other":
+            risk *= 0.85
+    elif doc_type == "complaint":
+        comps["severity"] = min(75.0, _saturate(severity, 12.0))
+        comps["reported_promises"] = 0.5 * _saturate(reported_weight, 15.0)
+        comps["yield"] = 0.5 * _yield_component(max_rate, lpr)
+        risk = _noisy_or(list(comps.values()))
+    elif doc_type == "judgment":
+        crime = _FUNDRAISING_CRIME.search(folded)
+        conviction = _CONVICTION.search(folded)
+        comps["conviction"] = 85.0 if crime and conviction else (40.0 if crime else 5.0)
+        risk = comps["conviction"]
+    else:  # warning, news: about schemes in general; modest unless a scheme is named as suspect
+        comps["reported_scheme"] = min(30.0, 6.0 * labels + 2.0 * severity)
+        comps["named_suspect"] = min(30.0, 15.0 * len(_SUSPECT.findall(folded)))
+        risk = _noisy_or([comps["reported_scheme"], comps["named_suspect"]])
+
+    length = len(mt.base)
+    effective_weight = sum(cat_scores.values())
+    return TextAnalysis(
+        risk=round(min(100.0, max(0.0, risk)), 1),
+        doc_type=doc_type,
+        yields=claims,
+        hits=sorted(hits.values(), key=lambda h: (-h.effective, -h.count, h.term)),
+        doc_type_votes=votes,
+        max_annual_rate=max_rate if doc_type in PROMISE_TYPES else None,
+        guarantees=guarantees,
+        payout_frequency=freq if doc_type in PROMISE_TYPES else None,
+        denials=denials,
+        snippets=snippets,
+        category_scores=cat_scores,
+        density=1000.0 * effective_weight / max(200, length),
+        legit_cues=legit,
+        components=comps,
+        length=length,
+        lexicon_version=lex.version,
+    )

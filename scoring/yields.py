@@ -1,0 +1,170 @@
+"""Promised yields turned into simple annual rates (percent per year).
+
+Works on the folded text (NFKC digits, ASCII lower case). Each claim keeps the words it
+came from and its offsets, so it can be shown as evidence. Rates are simple (not
+compounded): 月息2分 -> 2 % a month -> 24 % a year; 日息万分之五 -> 0.05 % a day -> 18.25 %;
+"投1万每月返800" -> 8 % a month -> 96 %; "三个月回本" -> 100 % per 3 months -> 400 %.
+Rates quoted as past performance (近一年收益率, 历史业绩) are kept but flagged, and do
+not count as promises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+_PCT = r"\s*(?:%|个点|个百分点)"
+_GAP = r"[^\d零一二两三四五六七八九十,。;!?\n]{0,8}?"
+_MAX_RATE = 100000.0  # anything above is a parsing accident, not a promise
+
+
+def cn_number(s: str) -> float | None:
+    """'18' -> 18, '3.5' -> 3.5, '十二' -> 12, '两' -> 2, '一百' -> 100."""
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    total, current = 0, 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+@dataclass(slots=True)
+class YieldClaim:
+    text: str
+    annual_rate: float  # percent per year, simple
+    period: str  # year | month | week | day | lump
+    start: int
+    end: int
+    historical: bool = False  # quoted as past performance, not promised
+    borrowing: bool = False  # a cost of borrowing (贷款年利率, 分期费率), not a return promised to investors
+    quoted: bool = False  # in a sentence that warns about or reports the promise (set by scoring.text)
+
+    @property
+    def promised(self) -> bool:
+        return not (self.historical or self.borrowing or self.quoted)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "annual_rate": round(self.annual_rate, 2), "period": self.period,
+                "start": self.start, "end": self.end, "historical": self.historical, "borrowing": self.borrowing, "quoted": self.quoted}
+
+
+_PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 365}
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # 年化 18%, 年收益率高达 24%-36%, 年化收益18个点, 年息 12%
+    (re.compile(r"(?:年化|年收益|年利率|年息|年回报|年化收益|预期收益率|年均收益|年均回报|每年(?:返还?|收益|回报|分红|利息|补贴))" + _GAP + NUM + _PCT
+                + r"(?:\s*[-~至到]\s*" + NUM + r"\s*%?)?"), "year"),
+    (re.compile(r"(?:月息|月利率|月收益|月回报|月化|月返|每月(?:收益|回报|返还?|返利|分红|利息|拿|领)?)" + _GAP + NUM + _PCT
+                + r"(?:\s*[-~至到]\s*" + NUM + r"\s*%?)?"), "month"),
+    (re.compile(r"(?:周返|周收益|周回报|每周(?:收益|回报|返还?|返利|分红|拿|领)?)" + _GAP + NUM + _PCT), "week"),
+    (re.compile(r"(?:日息|日利率|日收益|日回报|日化|日返|日赚|每日(?:收益|回报|返还?|返利|分红|利息|拿|领)?|"
+                r"每天(?:收益|回报|返还?|返利|分红|利息|拿|领)?|天天(?:返|分红)?)" + _GAP + NUM + _PCT), "day"),
+]
+# 月息2分 / 月息八厘 / 年息一分五 (traditional lending talk: 分 = 1 %, 厘 = 0.1 % of the period)
+_FEN = re.compile(r"(月息|月利|年息|年利|日息)\s*" + NUM + r"\s*(分|厘)(?:([一二三四五六七八九\d])(?![元钱]))?")
+# 千分之三每天, 每天万分之五, 日息千分之一
+_PERMILLE = re.compile(r"(千分之|万分之)" + NUM)
+_DAY_BEFORE = re.compile(r"(?:每天|每日|日息|日利率?|日收益|日化|一天|天天|日返)[^,。;!?\n\d]{0,4}$")
+_DAY_AFTER = re.compile(r"^[^,。;!?\n\d]{0,3}?(?:每天|每日|/天|一天|/日|日)")
+# 投1万每月返800, 投资10万元，每天收益300元, 投入5000元月收益400
+_INVEST = re.compile(r"(?:投|投资|投入|入金|认购|购买|每[头份单股套亩只棵个]\S{0,3}?)\s*" + NUM + r"\s*(万|千|元|块|w)?[^。;!?\n]{0,10}?"
+                     r"(每天|每日|天天|日|每周|周|每月|月|每年|年)\s*(?:可|能|就|都)?\s*(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息)[^\d零一二两三四五六七八九十。;!?\n]{0,6}?"
+                     r"[^\d零一二两三四五六七八九十。;!?\n]{0,4}?" + NUM + r"\s*(万|千|元|块|w)?")
+# 一年翻倍, 三个月回本, 100天翻番
+_DOUBLE = re.compile(NUM + r"\s*(个月|个多月|年|天|周|个星期)\s*(?:内|左右)?\s*(?:就|即可|便|可|能)?\s*(?:能)?(翻倍|翻番|翻一番|回本|收回本金)")
+_HIST = re.compile(r"(近一年|近三年|近两年|近半年|过去|历史|过往|去年|上年|成立以来|今年以来|业绩(?!比较基准)|净值增长)")
+_BORROW = re.compile(r"贷款|借款利率|借款年|授信|分期|费率|手续费|罚息|违约金|逾期利息|利率上限|信用卡|房贷|车贷|按揭|判令|诉讼请求")
+_UNIT = {None: 1.0, "": 1.0, "元": 1.0, "块": 1.0, "千": 1000.0, "万": 10000.0, "w": 10000.0}
+_PERIOD_WORD = {"每天": "day", "每日": "day", "天天": "day", "日": "day", "每周": "week", "周": "week",
+                "每月": "month", "月": "month", "每年": "year", "年": "year"}
+_DOUBLE_DAYS = {"个月": 365 / 12, "个多月": 365 / 12, "年": 365.0, "天": 1.0, "周": 7.0, "个星期": 7.0}
+
+
+def parse_yields(folded: str) -> list[YieldClaim]:
+    """Every promised yield found in ``folded``, in order of appearance."""
+    claims: list[YieldClaim] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], rate: float | None, period: str) -> None:
+        if rate is None or rate <= 0 or rate > _MAX_RATE:
+            return
+        s, e = m.start(), m.end()
+        if any(a < e and s < b for a, b in taken):
+            return
+        taken.append((s, e))
+        hist = bool(_HIST.search(folded[max(0, s - 8) : s + 4]))
+        borrow = bool(_BORROW.search(folded[max(0, s - 10) : s + 4]))
+        claims.append(YieldClaim(folded[s:e].strip(), rate, period, s, e, hist, borrow))
+
+    for m in _INVEST.finditer(folded):
+        principal = cn_number(m.group(1))
+        back = cn_number(m.group(4))
+        if principal and back:
+            p = principal * _UNIT.get(m.group(2), 1.0)
+            b = back * _UNIT.get(m.group(5), 1.0)
+            if m.group(2) is None and m.group(5) is None and p < 100:  # "投1 ... 返800": 1 means 1万
+                p *= 10000
+            period = _PERIOD_WORD[m.group(3)]
+            add(m, b / p * 100 * _PER_YEAR[period], period)
+    for m in _FEN.finditer(folded):
+        n = cn_number(m.group(2))
+        if n is None:
+            continue
+        extra = cn_number(m.group(4)) if m.group(4) else 0.0
+        pct = (n + (extra or 0) / 10) * (1.0 if m.group(3) == "分" else 0.1)
+        kind = m.group(1)[0]
+        if kind == "年":
+            pct *= 10  # 年息一分 = 10 % a year
+            add(m, pct, "year")
+        elif kind == "日":
+            add(m, pct * 365 / 10, "day")  # 日息一分 (rare) = 0.1 % a day
+        else:
+            add(m, pct * 12, "month")
+    for m in _PERMILLE.finditer(folded):
+        if not (_DAY_BEFORE.search(folded[max(0, m.start() - 10) : m.start()]) or _DAY_AFTER.search(folded[m.end() : m.end() + 6])):
+            continue  # 千分之三 with no "per day" is a fee or a share, not a yield
+        n = cn_number(m.group(2))
+        if n is None:
+            continue
+        frac = n / (1000 if m.group(1) == "千分之" else 10000)
+        add(m, frac * 100 * 365, "day")
+    for pattern, period in _PATTERNS:
+        for m in pattern.finditer(folded):
+            nums = [cn_number(g) for g in m.groups() if g]
+            nums = [n for n in nums if n is not None]
+            if nums:
+                add(m, max(nums) * _PER_YEAR[period], period)
+    for m in _DOUBLE.finditer(folded):
+        n = cn_number(m.group(1))
+        if n:
+            days = n * _DOUBLE_DAYS[m.group(2)]
+            add(m, 100 * 365 / days, "lump")
+    claims.sort(key=lambda c: c.start)
+    return claims
+
+
+_FREQ = [
+    ("day", re.compile(r"日结|日返|日分红|每日(?:返|分红|结算|到账|领|派息|付息|发放)|每天(?:返|分红|结算|到账|领|派息|发放)|"
+                       r"天天(?:返|分红|领)|按日(?:返|分红|结算|计息发放|付息)|按天(?:返|结算|分红)|当日到账|t\+0|秒到账")),
+    ("week", re.compile(r"周结|周返|每周(?:返|分红|结算|到账|领|发放)|按周(?:返|分红|结算)")),
+    ("month", re.compile(r"月结|月返|每月(?:返|分红|结算|到账|领|派息|付息|发放)|按月(?:返|分红|付息|派息|结算)")),
+]
+
+
+def payout_frequency(folded: str) -> str | None:
+    """The shortest payout period the text promises (day < week < month), if any."""
+    for period, rx in _FREQ:
+        if rx.search(folded):
+            return period
+    return None

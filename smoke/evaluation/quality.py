@@ -1,0 +1,117 @@
+"""Quality metrics against ground truth (docs/sandbox-sites.md, "world folder").
+
+``ranking_metrics``: how well one set of scores separates schemes from the rest.
+``lead_time_metrics``: how early a backtest flagged each scheme before it collapsed.
+Pure functions over plain data, so `smoke evaluate`, `smoke backtest` and
+`smoke calibrate` share them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date
+
+HIGH = 60.0
+
+
+def _auc(pos: list[float], neg: list[float]) -> float | None:
+    """ROC AUC by the rank-sum (Mann-Whitney) statistic; ties count one half."""
+    if not pos or not neg:
+        return None
+    allv = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
+    ranks: list[float] = [0.0] * len(allv)
+    i = 0
+    while i < len(allv):
+        j = i
+        while j + 1 < len(allv) and allv[j + 1][0] == allv[i][0]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[k] = (i + j) / 2 + 1
+        i = j + 1
+    r_pos = sum(r for r, (_, y) in zip(ranks, allv, strict=True) if y == 1)
+    n1, n0 = len(pos), len(neg)
+    return (r_pos - n1 * (n1 + 1) / 2) / (n1 * n0)
+
+
+def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: float = HIGH) -> dict:
+    """auc, precision_at {"10","50","100"}, recall_at_60, fpr_lookalikes, recall_by_archetype.
+
+    Companies missing from ``scores`` count as 0 (never scored means never flagged).
+    """
+    rows = [t for t in truth if t.get("credit_code")]
+    s = {t["credit_code"]: float(scores.get(t["credit_code"], 0.0) or 0.0) for t in rows}
+    schemes = [t for t in rows if t.get("is_scheme")]
+    others = [t for t in rows if not t.get("is_scheme")]
+    auc = _auc([s[t["credit_code"]] for t in schemes], [s[t["credit_code"]] for t in others])
+    ranked = sorted(rows, key=lambda t: (-s[t["credit_code"]], t["credit_code"]))
+    precision = {}
+    for k in (10, 50, 100):
+        top = ranked[: min(k, len(ranked))]
+        precision[str(k)] = round(sum(1 for t in top if t.get("is_scheme")) / len(top), 4) if top else None
+    flagged = {c for c, v in s.items() if v >= threshold}
+    recall = sum(1 for t in schemes if t["credit_code"] in flagged) / len(schemes) if schemes else None
+    looks = [t for t in others if t.get("lookalike")]
+    fpr = sum(1 for t in looks if t["credit_code"] in flagged) / len(looks) if looks else None
+    by_arch: dict[str, list[int]] = {}
+    for t in schemes:
+        by_arch.setdefault(str(t.get("archetype") or "unknown"), []).append(int(t["credit_code"] in flagged))
+    return {
+        "auc": None if auc is None else round(auc, 4),
+        "precision_at": precision,
+        "recall_at_60": None if recall is None else round(recall, 4),
+        "fpr_lookalikes": None if fpr is None else round(fpr, 4),
+        "fpr_all": round(sum(1 for t in others if t["credit_code"] in flagged) / len(others), 4) if others else None,
+        "recall_by_archetype": {a: round(sum(v) / len(v), 4) for a, v in sorted(by_arch.items())},
+        "n_companies": len(rows),
+        "n_schemes": len(schemes),
+        "n_lookalikes": len(looks),
+    }
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    v = sorted(values)
+    pos = (len(v) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return round(v[lo] + (v[hi] - v[lo]) * (pos - lo), 2)
+
+
+def lead_time_metrics(first_high: dict[str, str | None], truth: list[dict], weeks_observed: int,
+                      false_alert_companies: int, n_companies: int) -> dict:
+    """Lead time of first reaching the threshold before collapse, for schemes that collapsed.
+
+    ``first_high``: credit code -> ISO date the company first scored >= 60 (None: never).
+    ``lead_fraction``: share of the scheme's life (launch -> collapse) still ahead when flagged
+    (1 = flagged at launch, 0 = at or after collapse). ``false_alerts_per_1000_per_month``:
+    non-scheme companies ever flagged, per 1,000 companies, per month observed.
+    """
+    leads: list[float] = []
+    fractions: list[float] = []
+    detected = total = 0
+    for t in truth:
+        if not t.get("is_scheme") or not t.get("collapse"):
+            continue
+        total += 1
+        collapse = date.fromisoformat(t["collapse"][:10])
+        launch = date.fromisoformat(t["launch"][:10]) if t.get("launch") else None
+        fh = first_high.get(t["credit_code"])
+        if not fh:
+            fractions.append(0.0)
+            continue
+        flagged = date.fromisoformat(fh[:10])
+        lead = (collapse - flagged).days
+        if lead > 0:
+            detected += 1
+            leads.append(float(lead))
+        life = (collapse - launch).days if launch else 0
+        fractions.append(max(0.0, min(1.0, lead / life)) if life > 0 else (1.0 if lead > 0 else 0.0))
+    months = max(weeks_observed, 1) * 7 / 30.44
+    return {
+        "lead_time_days": {"median": _pct(leads, 0.5), "p25": _pct(leads, 0.25), "p75": _pct(leads, 0.75)},
+        "lead_fraction_median": round(statistics.median(fractions), 4) if fractions else None,
+        "detected_before_collapse": round(detected / total, 4) if total else None,
+        "n_collapsed_schemes": total,
+        "false_alerts_per_1000_per_month": round(false_alert_companies / max(n_companies, 1) * 1000 / months, 4),
+    }
