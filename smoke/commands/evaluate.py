@@ -41,7 +41,7 @@ def _emit(metrics: dict, as_json: bool) -> None:
 @click.command("evaluate")
 @click.option("--world", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Sandbox world to evaluate on (default: generate one with --companies/--seed).")
-@click.option("--companies", default=600, show_default=True, help="Size of the generated world.")
+@click.option("--companies", default=1000, show_default=True, help="Size of the generated world.")
 @click.option("--seed", default=EVAL_SEED, show_default=True, help="Seed of the generated world.")
 @click.option("--linking", is_flag=True, help="Also measure entity linking (linking_precision, linking_recall).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
