@@ -47,7 +47,10 @@ def redis_url(tmp_path):
 def test_two_processes_fetch_every_page_exactly_once(site, smoke_home, tmp_path, redis_url, open_db):
     handler, codes = synthetic_court(N)
     site.handlers.append(handler)
-    site.delay = 0.05
+    # Each page takes long enough (150 pages x 0.3 s / 2 slots = 22 s for one process alone)
+    # that the second process is surely up before the first could finish on its own, even
+    # on a loaded machine; both then share the work.
+    site.delay = 0.3
     store = tmp_path / "smoke.db"
     settings = {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "SMOKE_REDIS_IDLE_S": "3"}
     env = crawl_env(site.proxy_url)
