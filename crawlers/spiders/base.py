@@ -196,7 +196,10 @@ class ListDetailSpider(ConfiguredSpider):
             return
         nxt = self.sel(response, "next", self.source.pagination.next_selector).get()
         if nxt and response.meta.get("page_no", 1) < self.source.pagination.max_pages:
-            yield self.request(response.urljoin(nxt), self.parse_list, page_no=response.meta.get("page_no", 1) + 1)
+            # depth_reset: the next listing page is as shallow as the first, so a long
+            # listing is not cut off by the trap depth limit (meant for links within a site).
+            yield self.request(response.urljoin(nxt), self.parse_list, page_no=response.meta.get("page_no", 1) + 1,
+                               depth_reset=True)
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError

@@ -33,7 +33,10 @@ class Promo(ConfiguredSpider):
             yield self.request(root, self.parse_page, conditional=True, site_host=host)
         nxt = response.css(self.source.pagination.next_selector).get()
         if nxt:
-            yield self.request(response.urljoin(nxt), self.parse_directory)
+            # depth_reset: every directory page counts as depth 0, or sites listed on
+            # page 5 and later would already be past the trap depth limit (seen on a
+            # 1,000-company world: 853 pages never crawled).
+            yield self.request(response.urljoin(nxt), self.parse_directory, depth_reset=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         host = response.meta["site_host"]

@@ -158,3 +158,28 @@ def test_parse_error_on_one_page_is_counted(crawl, site):
     site.handlers.append(handler)
     run = crawl("amac")
     assert run.sources["amac"].errors == {"bad_json": 1}
+
+
+def test_long_listing_is_not_cut_by_the_trap_depth_limit(crawl, site, open_db):
+    """Pagination does not count as depth: sites listed on directory page 8 are crawled
+    although the trap limit is depth 2 (a 1,000-company world lost 853 pages to this)."""
+    pages = 8
+
+    def directory(host: str, key: str, headers: dict[str, str]):
+        if host == "web.sandbox.test" and key.startswith("/sites?page="):
+            n = int(key.split("=")[1])
+            nxt = f'<a class="next" href="/sites?page={n + 1}">下一页</a>' if n < pages else ""
+            body = f'<ul class="sites"><li><a class="site" href="http://deep{n}.test/">站{n}</a></li></ul>{nxt}'
+            return 200, HTML, f"<html><body>{body}</body></html>".encode()
+        if host.startswith("deep") and key == "/":
+            text = f"<html><head><title>站{host}</title></head><body><div class='content'>{host} 的页面正文</div></body></html>"
+            return 200, HTML, text.encode()
+        if host.startswith("deep"):
+            return 404, HTML, b"not here"
+        return None
+
+    site.handlers.append(directory)
+    run = crawl("web", settings={"DEPTH_LIMIT": "2"})
+    assert run.sources["web"].items >= pages, run.sources["web"]
+    urls = {d.url for d in open_db(crawl.store_path).iter_documents("promo")}
+    assert {f"http://deep{n}.test/" for n in range(1, pages + 1)} <= urls
