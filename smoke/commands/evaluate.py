@@ -43,9 +43,12 @@ def _emit(metrics: dict, as_json: bool) -> None:
               help="Sandbox world to evaluate on (default: generate one with --companies/--seed).")
 @click.option("--companies", default=1000, show_default=True, help="Size of the generated world.")
 @click.option("--seed", default=EVAL_SEED, show_default=True, help="Seed of the generated world.")
+@click.option("--chart", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also draw the result as an SVG chart into this file.")
 @click.option("--linking", is_flag=True, help="Also measure entity linking (linking_precision, linking_recall).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
-def evaluate_command(world: Path | None, companies: int, seed: int, linking: bool, as_json: bool) -> None:
+def evaluate_command(world: Path | None, companies: int, seed: int, chart: Path | None, linking: bool,
+                     as_json: bool) -> None:
     """Serve a sandbox world, run a full cycle into a temporary store, and compare the
     scores with the world's ground truth: auc, precision_at, recall_at_60,
     fpr_lookalikes, recall_by_archetype."""
@@ -53,7 +56,7 @@ def evaluate_command(world: Path | None, companies: int, seed: int, linking: boo
 
     world_dir, tmp = _world_or_generate(world, companies, seed)
     try:
-        _emit(evaluate_world(world_dir, linking=linking), as_json)
+        _emit(evaluate_world(world_dir, linking=linking, chart=chart), as_json)
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -66,10 +69,12 @@ def evaluate_command(world: Path | None, companies: int, seed: int, linking: boo
 @click.option("--seed", default=EVAL_SEED, show_default=True, help="Seed of the generated world.")
 @click.option("--from", "date_from", help="First replayed date (default: the world's start).")
 @click.option("--to", "date_to", help="Last replayed date (default: the world's today).")
+@click.option("--chart", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also draw the result as an SVG chart into this file.")
 @click.option("--step", default="7d", show_default=True, help="Replay step: days (7d) or weeks (1w).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def backtest_command(world: Path | None, companies: int, seed: int, date_from: str | None, date_to: str | None,
-                     step: str, as_json: bool) -> None:
+                     chart: Path | None, step: str, as_json: bool) -> None:
     """Replay a sandbox world step by step with incremental cycles and measure early
     warning: lead_time_days, lead_fraction_median, detected_before_collapse,
     false_alerts_per_1000_per_month."""
@@ -78,7 +83,8 @@ def backtest_command(world: Path | None, companies: int, seed: int, date_from: s
     step_days = _parse_step(step)
     world_dir, tmp = _world_or_generate(world, companies, seed)
     try:
-        _emit(backtest_world(world_dir, date_from=date_from, date_to=date_to, step_days=step_days), as_json)
+        _emit(backtest_world(world_dir, date_from=date_from, date_to=date_to, step_days=step_days,
+                             chart=chart), as_json)
     finally:
         if tmp is not None:
             tmp.cleanup()

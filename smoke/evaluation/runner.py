@@ -25,7 +25,9 @@ def _temp_settings(home: Path) -> Settings:
     return dataclasses.replace(get_settings(), home=home, store="sqlite", redis_url="")
 
 
-def evaluate_world(world_dir: Path, *, linking: bool = False, progress: bool = True) -> dict[str, Any]:
+def evaluate_world(world_dir: Path, *, linking: bool = False, progress: bool = True,
+                   chart: Path | None = None) -> dict[str, Any]:
+    """Metrics of one full cycle on the world; ``chart`` also writes the scores as an SVG."""
     from smoke.evaluation.quality import ranking_metrics
 
     truth = list(iter_companies(world_dir))
@@ -43,6 +45,12 @@ def evaluate_world(world_dir: Path, *, linking: bool = False, progress: bool = T
             metrics["model_version"] = latest[0].model_version if latest else None
             metrics["documents"] = store.count_documents()
     metrics["as_of"] = result.as_of
+    if chart is not None:
+        from smoke.evaluation.charts import score_distribution_svg
+
+        chart.write_text(score_distribution_svg(scores, truth, f"smoke index by ground truth, as of {result.as_of}"),
+                         encoding="utf-8")
+        metrics["chart"] = str(chart)
     metrics["companies"] = len(truth)
     metrics["scored"] = len(scores)
     metrics["world"] = str(world_dir)
@@ -56,7 +64,10 @@ def backtest_world(
     date_to: str | None = None,
     step_days: int = 7,
     progress: bool = True,
+    chart: Path | None = None,
 ) -> dict[str, Any]:
+    """Replay the world every ``step_days`` with incremental cycles into one temporary
+    store; ``chart`` also writes each scheme's life and first day at 60 as an SVG."""
     from sandbox.server import SandboxServer
     from smoke.evaluation.quality import lead_time_metrics
 
@@ -90,4 +101,9 @@ def backtest_world(
     metrics = lead_time_metrics(first_high, truth, steps, false_alert_companies, len(truth))
     metrics.update({"from": start.isoformat(), "to": end.isoformat(), "step_days": step_days, "steps": steps,
                     "world": str(world_dir)})
+    if chart is not None:
+        from smoke.evaluation.charts import lead_time_svg
+
+        chart.write_text(lead_time_svg(first_high, truth, start.isoformat(), end.isoformat()), encoding="utf-8")
+        metrics["chart"] = str(chart)
     return metrics
