@@ -23,6 +23,8 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("SMOKE_HOME", "./var", "Where data lives: the SQLite store, exports, alert files, logs."),
+    Setting("SMOKE_SOURCES", "sandbox",
+            "sandbox: cycles serve and crawl the bundled offline world; live: crawl the configured sources as they are."),
     Setting("SMOKE_CONFIG_DIR", "", "A folder whose YAML files override the bundled config/ files of the same name."),
     Setting("SMOKE_STORE", "sqlite", "Store backend: sqlite (embedded, default) or elasticsearch."),
     Setting("SMOKE_ES_URL", "", "Elasticsearch URL, e.g. https://es1:9200 (with SMOKE_STORE=elasticsearch)."),
@@ -42,6 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
 @dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
+    sources: str
     config_dir: Path | None
     store: str
     es_url: str
@@ -75,9 +78,13 @@ def get_settings() -> Settings:
     level = _env("SMOKE_LOG_LEVEL").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"environment: SMOKE_LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {level!r}")
+    sources = _env("SMOKE_SOURCES").strip().lower()
+    if sources not in ("sandbox", "live"):
+        raise ConfigError(f"environment: SMOKE_SOURCES: expected 'sandbox' or 'live', got {sources!r}")
     cfg = _env("SMOKE_CONFIG_DIR")
     return Settings(
         home=Path(_env("SMOKE_HOME")).expanduser().resolve(),
+        sources=sources,
         config_dir=Path(cfg) if cfg else None,
         store=store,
         es_url=_env("SMOKE_ES_URL"),

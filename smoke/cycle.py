@@ -56,17 +56,20 @@ def run_cycle(
     progress: bool = True,
     export: bool = True,
     alerts: bool = True,
-    use_sandbox: bool = True,
+    use_sandbox: bool | None = None,
     proxy: str | None = None,
 ) -> CycleResult:
-    """Run one full cycle and return what it did. ``use_sandbox=False`` crawls the configured
-    sources as they are (real sites); otherwise the sandbox world is served and crawled.
+    """Run one full cycle and return what it did. ``use_sandbox`` (default: SMOKE_SOURCES)
+    False crawls the configured sources as they are (real sites); True serves the sandbox
+    world and crawls that.
     ``proxy`` reuses an already running sandbox server (backtests move its clock)."""
     from crawlers.runner import run_crawl
     from indexing.store import open_store
     from scoring.scorer import score_store
 
     settings = settings or get_settings()
+    if use_sandbox is None:
+        use_sandbox = settings.sources == "sandbox"
     settings.home.mkdir(parents=True, exist_ok=True)
     server = None
     try:

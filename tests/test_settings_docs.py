@@ -29,3 +29,12 @@ def test_bad_store_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -
 def test_home_defaults_and_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SMOKE_HOME", str(tmp_path / "h"))
     assert get_settings().sqlite_path == (tmp_path / "h" / "smoke.db").resolve()
+
+
+def test_sources_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert get_settings().sources == "sandbox"
+    monkeypatch.setenv("SMOKE_SOURCES", "LIVE")
+    assert get_settings().sources == "live"
+    monkeypatch.setenv("SMOKE_SOURCES", "internet")
+    with pytest.raises(ConfigError, match=r"SMOKE_SOURCES: expected 'sandbox' or 'live', got 'internet'"):
+        get_settings()

@@ -35,9 +35,12 @@ ZH = {level: zh for _, level, zh in LEVELS}
               help="Sandbox world to serve and crawl (default: the demo world under SMOKE_HOME).")
 @click.option("--as-of", help="Date the sandbox serves and the scores are computed for (YYYY-MM-DD).")
 @click.option("--source", "sources", multiple=True, help="Crawl only these sources (config/sources/<name>.yaml).")
-@click.option("--live", is_flag=True, help="Crawl the configured sources directly instead of the sandbox.")
-@click.option("--top", default=20, show_default=True, help="How many high-risk companies to print.")
-def run_command(world_dir: Path | None, as_of: str | None, sources: tuple[str, ...], live: bool, top: int) -> None:
+@click.option("--live/--sandbox", default=None,
+              help="Crawl the configured sources directly, or serve and crawl the sandbox world "
+                   "(default: SMOKE_SOURCES, sandbox unless set).")
+@click.option("--top", default=50, show_default=True, help="How many high-risk companies to print (the export has all).")
+def run_command(world_dir: Path | None, as_of: str | None, sources: tuple[str, ...], live: bool | None,
+                top: int) -> None:
     """Run one full monitoring cycle: crawl, index, score, alert, export.
 
     Prints the ranked high-risk list (smoke index >= 60) at the end.
@@ -45,11 +48,11 @@ def run_command(world_dir: Path | None, as_of: str | None, sources: tuple[str, .
     from smoke.cycle import run_cycle
 
     result = run_cycle(get_settings(), world_dir=world_dir, as_of=as_of, sources=list(sources) or None,
-                       use_sandbox=not live)
-    _print_ranked(result)
+                       use_sandbox=None if live is None else not live)
+    _print_ranked(result, top)
 
 
-def _print_ranked(result) -> None:
+def _print_ranked(result, top: int) -> None:
     from indexing.store import open_store
 
     click.echo("")
@@ -57,11 +60,13 @@ def _print_ranked(result) -> None:
                f"companies at 60 or above")
     click.echo(f"{'#':>3}  {'index':>5}  {'band':<6}  {'credit code':<18}  name")
     with open_store() as store:
-        for rank, score in enumerate(result.high_risk, 1):
+        for rank, score in enumerate(result.high_risk[:top], 1):
             company = store.get_company(score.credit_code)
             name = _clean(company.name) if company else ""
             band = f"{score.level}/{ZH.get(score.level, '')}"
             click.echo(f"{rank:>3}  {score.smoke_index:>5.1f}  {_pad(band, 6)}  {score.credit_code:<18}  {name}")
+    if len(result.high_risk) > top:
+        click.echo(f"  ... and {len(result.high_risk) - top} more (see the export)")
     if result.export_path:
         click.echo(f"\nexport: {result.export_path}")
     click.echo(f"alerts: {result.new_alerts} new; delivery {json.dumps(result.delivery, ensure_ascii=False)}")
