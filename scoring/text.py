@@ -47,7 +47,7 @@ _SELF_LABEL = re.compile(r"(?:我们|咱们|我|本平台|本项目|我司)(?:�
 # Stance: who is speaking. Promoters speak in the first person and call readers to act;
 # reporters, regulators and lawyers cite authorities and warn. Used to settle a document's
 # type when its genre cues are thin or borrowed.
-_PROMOTER = re.compile(r"我们是|我们的|我们平台|我们公司|我们团队|本平台|我司|加入我们|跟着我|跟我|带你|私聊|私信|速来|快来|"
+_PROMOTER = re.compile(r"我们是|我们的|我们平台|我们公司|我们团队|本平台|我司|加入我们|跟着我|跟我|带你|私聊|私信|私我|速来|快来|"
                        r"赶紧|抓紧|玩家|家人们|老铁|宝妈|上车|进群|入群|扫码|加v|加微|联系我|找我|欢迎(?:新老|加入|咨询)|"
                        r"名额有限|先到先得|不要错过|错过")
 _REPORTER = re.compile(r"公安|警方|民警|监管局|监管部门|金融办|处非|法院|检察院|记者|据报道|据了解|据悉|提醒|警惕|谨防|切勿|"
@@ -151,6 +151,18 @@ class TextAnalysis:
         }
 
 
+_DENIED_WARNING = re.compile(r"(?:不是|并非|绝非|决非|没有|不存在|哪是|哪里是|怎么会是|怎么可能是|绝不是|根本不是|不算)[^,。;!?]{0,2}$")
+
+
+def _warns(sentence: str) -> bool:
+    """Whether a sentence warns about or reports a promise. A warning word the speaker
+    denies ("真心不是骗局", "没有任何套路") is a promoter's reassurance, not a warning."""
+    for m in _WARNING_SENTENCE.finditer(sentence):
+        if not _DENIED_WARNING.search(sentence[max(0, m.start() - 8) : m.start()]):
+            return not _DENIAL_BEFORE.search(sentence)
+    return False
+
+
 def _clause_before(folded: str, start: int, limit: int = 12) -> str:
     window = folded[max(0, start - limit) : start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
@@ -186,7 +198,7 @@ def _status(o: Occurrence, folded: str, doc_type: str) -> str:
     if doc_type == "complaint":
         return "reported"
     sentence = _sentence(folded, o.start, o.end)
-    if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+    if _warns(sentence):
         return "warning"
     return "promise"
 
@@ -299,7 +311,7 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
 
     for c in claims:
         sentence = _sentence(folded, c.start, c.end)
-        if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+        if _warns(sentence):
             c.quoted = True  # "以年化30%为诱饵": a description of the promise, not the promise
     promise_rates = [y.annual_rate for y in claims if y.promised]
     max_rate = max(promise_rates) if promise_rates else None
