@@ -153,7 +153,9 @@ def parse_yields(folded: str) -> list[YieldClaim]:
             add(m, pct * 365 / 10, "day")  # 日息一分 (rare) = 0.1 % a day
         else:
             add(m, pct * 12, "month")
-    for m in _FEN_BARE.finditer(folded):
+    # cheap guards: most texts hold no 分/厘 rate, no percentage, no 倍
+    has_pct = "%" in folded or "百分" in folded or "个点" in folded
+    for m in _FEN_BARE.finditer(folded) if ("分" in folded or "厘" in folded) else ():
         g = m.groups()
         num, unit, extra = (g[0], g[1], g[2]) if g[0] is not None else (g[3], g[4], g[5])
         n = cn_number(num)
@@ -161,7 +163,7 @@ def parse_yields(folded: str) -> list[YieldClaim]:
             continue
         pct = (n + ((cn_number(extra) or 0) if extra else 0) / 10) * (1.0 if unit == "分" else 0.1)
         add(m, pct * 12, "month")
-    for m in _SPAN.finditer(folded):
+    for m in _SPAN.finditer(folded) if has_pct else ():
         span = cn_number(m.group(1))
         pct = next((cn_number(x) for x in m.groups()[2:] if x), None)
         if span and pct:
@@ -174,7 +176,7 @@ def parse_yields(folded: str) -> list[YieldClaim]:
             continue
         frac = n / (1000 if m.group(1) == "千分之" else 10000)
         add(m, frac * 100 * 365, "day")
-    for pattern, period in _PATTERNS:
+    for pattern, period in _PATTERNS if has_pct else ():
         for m in pattern.finditer(folded):
             nums = [cn_number(g) for g in m.groups() if g]
             nums = [n for n in nums if n is not None]
@@ -185,7 +187,7 @@ def parse_yields(folded: str) -> list[YieldClaim]:
         if n:
             days = n * _DOUBLE_DAYS[m.group(2)]
             add(m, 100 * 365 / days, "lump")
-    for m in _MULTIPLE.finditer(folded):
+    for m in _MULTIPLE.finditer(folded) if "倍" in folded else ():
         times = cn_number(m.group(3))
         if not times:
             continue
