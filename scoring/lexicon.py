@@ -61,6 +61,7 @@ class Lexicon:
         for key, payload in keys.items():
             self.automaton.add_word(key, (len(key), tuple(payload)))
         self.automaton.make_automaton()
+        self.terms_by_name: dict[str, Term] = {t.term: t for t in self.terms.values()}
         self.pinyin: dict[str, Term] = {}
         for abbr, term in cfg.pinyin.items():
             t = self.terms.get(squeeze_term(term, self.table))

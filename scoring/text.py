@@ -40,6 +40,20 @@ _SENTENCE_END = re.compile(r"[。;!?\n]")
 _DENIAL_BEFORE = re.compile(r"(?:非|不是|并非|绝非|决非|绝不是|决不是|根本不是|并不是|哪是|哪里是|不属于|不算|算不上|谈不上|"
                             r"不涉及|不存在|怎么(?:会|可能|就)是|难道是|这(?:也|就|都)?(?:叫|算|是))[^,。;!?]{0,3}$")
 _DENIAL_AFTER = re.compile(r"^[^,。;!?]{0,3}(?:吗|嘛|呢|\?|!)")
+# A label asked and answered at once: "传销？不是！", "资金盘?别瞎说"
+_DENIAL_ANSWER = re.compile(r"^\s*[?!]+\s*(?:不是|才不是|当然不是|绝对不是|根本不是|并不是|错|no\b|别瞎说|瞎说|胡说|开玩笑|扯)")
+# A promoter naming itself by the label ("我们是资金盘新模式"): in-group talk, as telling as a denial
+_SELF_LABEL = re.compile(r"(?:我们|咱们|我|本平台|本项目|我司)(?:就|也|都)?(?:是|做的是|玩的是|这个)[^,。;!?]{0,4}$")
+# Stance: who is speaking. Promoters speak in the first person and call readers to act;
+# reporters, regulators and lawyers cite authorities and warn. Used to settle a document's
+# type when its genre cues are thin or borrowed.
+_PROMOTER = re.compile(r"我们是|我们的|我们平台|我们公司|我们团队|本平台|我司|加入我们|跟着我|跟我|带你|私聊|私信|私我|速来|快来|"
+                       r"赶紧|抓紧|玩家|家人们|老铁|宝妈|上车|进群|入群|扫码|加v|加微|联系我|找我|欢迎(?:新老|加入|咨询)|"
+                       r"名额有限|先到先得|不要错过|错过")
+_REPORTER = re.compile(r"公安|警方|民警|监管局|监管部门|金融办|处非|法院|检察院|记者|据报道|据了解|据悉|提醒|警惕|谨防|切勿|"
+                       r"举报|报警|涉嫌|不法分子|犯罪嫌疑人|被告人|律师|所谓|骗局|受害")
+# General commentary (a law firm's or an educator's article): about schemes, names no one
+_COMMENTARY = re.compile(r"律师|解读|如何(?:区分|识别|判断)|本质特征|构成要件|司法实践|实践中|条例|根据《|关键看|区别在于")
 # A plain negation of a promise: "不保本", "不承诺保本保息", "无法保证本金"
 _NEGATION_BEFORE = re.compile(r"(?:不|非|没有|没|未|绝不|决不|并不|不会|不得|禁止|严禁|杜绝|拒绝|无法|不能|不可|而非)"
                               r"(?:承诺|保证|提供|做|作|能|会|可以|确保|存在|是)?[^,。;!?]{0,2}$")
@@ -137,6 +151,18 @@ class TextAnalysis:
         }
 
 
+_DENIED_WARNING = re.compile(r"(?:不是|并非|绝非|决非|没有|不存在|哪是|哪里是|怎么会是|怎么可能是|绝不是|根本不是|不算)[^,。;!?]{0,2}$")
+
+
+def _warns(sentence: str) -> bool:
+    """Whether a sentence warns about or reports a promise. A warning word the speaker
+    denies ("真心不是骗局", "没有任何套路") is a promoter's reassurance, not a warning."""
+    for m in _WARNING_SENTENCE.finditer(sentence):
+        if not _DENIED_WARNING.search(sentence[max(0, m.start() - 8) : m.start()]):
+            return not _DENIAL_BEFORE.search(sentence)
+    return False
+
+
 def _clause_before(folded: str, start: int, limit: int = 12) -> str:
     window = folded[max(0, start - limit) : start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
@@ -158,6 +184,9 @@ def _status(o: Occurrence, folded: str, doc_type: str) -> str:
     if not t.promise:
         if doc_type in PROMISE_TYPES and (
             _DENIAL_BEFORE.search(before)
+            or _DENIAL_ANSWER.search(folded[o.end : o.end + 8])
+            or _SELF_LABEL.search(before)
+            or o.via.startswith("pinyin:")  # zjp, cx: insiders' spelling, never a reporter's
             or (_DENIAL_AFTER.search(folded[o.end : o.end + 4]) and re.search(r"(?:叫|算|是)[^,。;!?]{0,2}$", before))
         ):
             return "denial"
@@ -169,7 +198,7 @@ def _status(o: Occurrence, folded: str, doc_type: str) -> str:
     if doc_type == "complaint":
         return "reported"
     sentence = _sentence(folded, o.start, o.end)
-    if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+    if _warns(sentence):
         return "warning"
     return "promise"
 
@@ -226,11 +255,22 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     occurrences = lex.find(mt)
     promise_weight = sum(o.term.weight for o in occurrences if o.term.promise)
     sales_calls = len(_SALES_CALL.findall(folded))
+    promoter = len(_PROMOTER.findall(folded))
+    reporter = len(_REPORTER.findall(folded))
+    claims = parse_yields(folded)
+    promised_yield = any(y.promised for y in claims)
     if forced:
         pass
-    elif doc_type == "other" and promise_weight >= 6:
+    elif doc_type in ("warning", "news", "other") and promoter >= 2 and reporter == 0 and (promised_yield or promise_weight >= 3):
+        # first-person recruiting with concrete promises and no authority cited: the text
+        # speaks for the scheme, whatever labels it names (or denies)
+        doc_type = "recruit" if votes.get("recruit", 0) > votes.get("promo", 0) else "promo"
+    elif doc_type == "other" and (promise_weight >= 6 or (promised_yield and promoter >= 1)):
         doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
-    elif (doc_type in PROMISE_TYPES and sales_calls < 2
+    elif doc_type in PROMISE_TYPES and reporter >= 2 and promoter == 0 and sales_calls == 0:
+        # a warning or report whose stock phrases were outvoted by the jargon it quotes
+        doc_type = "warning" if votes.get("warning", 0) >= votes.get("news", 0) else "news"
+    elif (doc_type in PROMISE_TYPES and sales_calls < 2 and promoter <= reporter
           and sum(1 for o in occurrences if o.term.category == "labels") >= 3 and not _any_denial(occurrences, folded)):
         # a text that keeps naming 传销 / 非法集资 without denying them is about schemes
         # (commentary, education, reporting); promoters avoid those words except to deny them
@@ -269,10 +309,9 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         if (status != "descriptive" or t.category == "severity") and len(snippets) < 40:
             snippets.append(snip)
 
-    claims = parse_yields(folded)
     for c in claims:
         sentence = _sentence(folded, c.start, c.end)
-        if _WARNING_SENTENCE.search(sentence) and not _DENIAL_BEFORE.search(sentence):
+        if _warns(sentence):
             c.quoted = True  # "以年化30%为诱饵": a description of the promise, not the promise
     promise_rates = [y.annual_rate for y in claims if y.promised]
     max_rate = max(promise_rates) if promise_rates else None
@@ -288,6 +327,12 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         comps["yield"] = _yield_component(max_rate, lpr)
         if guarantees and max_rate is not None and max_rate > 1.5 * lpr:
             comps["guarantee_with_yield"] = 20.0
+        # the Supreme People's Court's named patterns (售后包租, 约定回购, 返本销售 ...) are each an
+        # element of illegal fundraising when promised, not just one more feature word
+        named = {t for t in term_effective if lex.terms_by_name.get(t) is not None
+                 and lex.terms_by_name[t].category == "fundraising_patterns" and lex.terms_by_name[t].weight >= 4}
+        if named:
+            comps["named_pattern"] = min(40.0, 20.0 * len(named))
         if freq == "day" and (max_rate or cat_scores):
             comps["daily_payout"] = 10.0
         comps["denial"] = min(45.0, 30.0 * len(denials))
@@ -310,6 +355,8 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         risk = comps["conviction"]
     else:  # warning, news: about schemes in general; modest unless a scheme is named as suspect
         comps["reported_scheme"] = min(30.0, 6.0 * labels + 2.0 * severity)
+        if _COMMENTARY.search(folded) and not _SUSPECT.search(folded):
+            comps["reported_scheme"] *= 0.5  # commentary on schemes in general names no one
         comps["named_suspect"] = min(30.0, 15.0 * len(_SUSPECT.findall(folded)))
         risk = _noisy_or([comps["reported_scheme"], comps["named_suspect"]])
 

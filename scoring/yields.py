@@ -17,12 +17,15 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 _PCT = r"\s*(?:%|个点|个百分点)"
+# a percentage either way it is written: 30%, 30个点, 百分之三十 (one NUM group matches)
+RATE = r"(?:百分之\s*" + NUM + r"|" + NUM + _PCT + r")"
+_RANGE = r"(?:\s*[-~至到]\s*(?:百分之\s*" + NUM + r"|" + NUM + r"\s*%?))?"
 _GAP = r"[^\d零一二两三四五六七八九十,。;!?\n]{0,8}?"
 _MAX_RATE = 100000.0  # anything above is a parsing accident, not a promise
 
 
 def cn_number(s: str) -> float | None:
-    """'18' -> 18, '3.5' -> 3.5, '十二' -> 12, '两' -> 2, '一百' -> 100."""
+    """'18' -> 18, '3.5' -> 3.5, '十二' -> 12, '两' -> 2, '一百' -> 100, '一千二' -> 1200."""
     try:
         return float(s)
     except ValueError:
@@ -36,6 +39,8 @@ def cn_number(s: str) -> float | None:
             current = 0
         else:
             return None
+    if len(s) >= 2 and s[-1] in _CN_DIGITS and s[-2] in _CN_UNITS and s[-2] != "十":
+        current *= _CN_UNITS[s[-2]] // 10  # spoken short form: 一千二 = 1200, 一百五 = 150
     return float(total + current)
 
 
@@ -59,35 +64,52 @@ class YieldClaim:
                 "start": self.start, "end": self.end, "historical": self.historical, "borrowing": self.borrowing, "quoted": self.quoted}
 
 
-_PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 365}
+_PER_YEAR = {"year": 1, "quarter": 4, "month": 12, "week": 52, "day": 365}
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # 年化 18%, 年收益率高达 24%-36%, 年化收益18个点, 年息 12%
-    (re.compile(r"(?:年化|年收益|年利率|年息|年回报|年化收益|预期收益率|年均收益|年均回报|每年(?:返还?|收益|回报|分红|利息|补贴))" + _GAP + NUM + _PCT
-                + r"(?:\s*[-~至到]\s*" + NUM + r"\s*%?)?"), "year"),
-    (re.compile(r"(?:月息|月利率|月收益|月回报|月化|月返|每月(?:收益|回报|返还?|返利|分红|利息|拿|领)?)" + _GAP + NUM + _PCT
-                + r"(?:\s*[-~至到]\s*" + NUM + r"\s*%?)?"), "month"),
-    (re.compile(r"(?:周返|周收益|周回报|每周(?:收益|回报|返还?|返利|分红|拿|领)?)" + _GAP + NUM + _PCT), "week"),
-    (re.compile(r"(?:日息|日利率|日收益|日回报|日化|日返|日赚|每日(?:收益|回报|返还?|返利|分红|利息|拿|领)?|"
-                r"每天(?:收益|回报|返还?|返利|分红|利息|拿|领)?|天天(?:返|分红)?)" + _GAP + NUM + _PCT), "day"),
+    # 年化 18%, 年收益率高达 24%-36%, 年化收益18个点, 年息 12%, 年化百分之十八, 年租金回报8%
+    (re.compile(r"(?:年化|年收益|年利率|年息|年回报|年化收益|预期收益率|年均收益|年均回报|年租金|租金回报率|年增值|年升值|"
+                r"每年(?:返还?|收益|回报|分红|利息|补贴|租金|增值|升值))" + _GAP + RATE + _RANGE), "year"),
+    (re.compile(r"(?:每季度?|季度)(?:收益|回报|返还?|返利|分红|付息|利息)" + _GAP + RATE + _RANGE), "quarter"),
+    (re.compile(r"(?:月息|月利率|月收益|月回报|月化|月返|每月(?:收益|回报|返还?|返利|分红|利息|拿|领)?)" + _GAP + RATE + _RANGE),
+     "month"),
+    (re.compile(r"(?:周返|周收益|周回报|每周(?:收益|回报|返还?|返利|分红|拿|领)?)" + _GAP + RATE), "week"),
+    # mining jargon too: 日产出 0.8%, 每日释放 1%
+    (re.compile(r"(?:日息|日利率|日收益|日回报|日化|日返|日赚|日产出|每日产出|日释放|每日释放|"
+                r"每日(?:收益|回报|返还?|返利|分红|利息|拿|领)?|"
+                r"每天(?:收益|回报|返还?|返利|分红|利息|拿|领)?|天天(?:返|分红)?)" + _GAP + RATE), "day"),
 ]
+# A return over a stated span: 15天收益30%, 排单7天回报20%, 十五天后收益百分之三十, 3个月收益15%.
+# The gap may not hold 年 (7日年化收益率 2.1% is an annual rate, not a 7-day one).
+_SPAN_GAP = r"[^\d零一二两三四五六七八九十百千年,。;!?\n]{0,6}?"
+_SPAN = re.compile(NUM + r"\s*(天|日|周|个星期|个月|年)\s*(?:后|内|之后|以后|到期|周期|为一期|一期|出局)?" + _SPAN_GAP
+                   + r"(?:收益|回报|返还?|返利|利息|分红|赚|盈利|获利|收益率|回报率|出局)" + _SPAN_GAP + RATE)
+_SPAN_DAYS = {"天": 1.0, "日": 1.0, "周": 7.0, "个星期": 7.0, "个月": 365 / 12, "年": 365.0}
 # 月息2分 / 月息八厘 / 年息一分五 (traditional lending talk: 分 = 1 %, 厘 = 0.1 % of the period)
 _FEN = re.compile(r"(月息|月利|年息|年利|日息)\s*" + NUM + r"\s*(分|厘)(?:([一二三四五六七八九\d])(?![元钱]))?")
 # 千分之三每天, 每天万分之五, 日息千分之一
+# bare folk-lending rates: 三分利, 两分息, 一分五的利息, 利息一分五 (分 = 1 % a month)
+_FEN_BARE = re.compile(r"(?:利息|利率)\s*" + NUM + r"\s*(分|厘)([一二三四五六七八九])?(?![钟之])|"
+                       r"(?<![\d零一二两三四五六七八九十百千])" + NUM + r"\s*(分|厘)([一二三四五六七八九])?\s*(?:的)?(?:利息|息|利(?![好润于用益器]))")
 _PERMILLE = re.compile(r"(千分之|万分之)" + NUM)
 _DAY_BEFORE = re.compile(r"(?:每天|每日|日息|日利率?|日收益|日化|一天|天天|日返)[^,。;!?\n\d]{0,4}$")
 _DAY_AFTER = re.compile(r"^[^,。;!?\n\d]{0,3}?(?:每天|每日|/天|一天|/日|日)")
 # 投1万每月返800, 投资10万元，每天收益300元, 投入5000元月收益400
-_INVEST = re.compile(r"(?:投|投资|投入|入金|认购|购买|每[头份单股套亩只棵个]\S{0,3}?)\s*" + NUM + r"\s*(万|千|元|块|w)?[^。;!?\n]{0,10}?"
-                     r"(每天|每日|天天|日|每周|周|每月|月|每年|年)\s*(?:可|能|就|都)?\s*(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息)[^\d零一二两三四五六七八九十。;!?\n]{0,6}?"
+_INVEST = re.compile(r"(?:投|投资|投入|入金|认购|购买|本金|充值|每[头份单股套亩只棵个]\S{0,3}?)\s*" + NUM + r"\s*(万|千|元|块|w)?[^。;!?\n]{0,10}?"
+                     r"(每天|每日|天天|日|每周|每星期|周|每个月|每月|一个月|月|每年|年)\s*[可能就都稳固定至少最保底]{0,3}\s*(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息)[^\d零一二两三四五六七八九十。;!?\n]{0,6}?"
                      r"[^\d零一二两三四五六七八九十。;!?\n]{0,4}?" + NUM + r"\s*(万|千|元|块|w)?")
 # 一年翻倍, 三个月回本, 100天翻番
 _DOUBLE = re.compile(NUM + r"\s*(个月|个多月|年|天|周|个星期)\s*(?:内|左右)?\s*(?:就|即可|便|可|能)?\s*(?:能)?(翻倍|翻番|翻一番|回本|收回本金)")
+# 翻十倍, 三年翻三倍, 上市后翻十倍, 币价翻百倍: N times the stake (one year assumed when no span is
+# given); without a span, only where an investment is meant (利润翻三倍 is a company's growth)
+_MULTIPLE = re.compile(r"(?:" + NUM + r"\s*(个月|年|天|周)\s*(?:内|后|之后|左右)?\s*(?:就|即可|便|可|能|至少|最少)?\s*)?"
+                       r"(?:翻|涨|增值|升值)\s*了?\s*(?:至少|最少)?\s*" + NUM + r"\s*倍")
+_MULTIPLE_CUE = re.compile(r"上市|收益|回报|投资|投入|本金|升值|币|原始股|股权|认购|入金|赚")
 _HIST = re.compile(r"(近一年|近三年|近两年|近半年|过去|历史|过往|去年|上年|成立以来|今年以来|业绩(?!比较基准)|净值增长)")
 _BORROW = re.compile(r"贷款|借款利率|借款年|授信|分期|费率|手续费|罚息|违约金|逾期利息|利率上限|信用卡|房贷|车贷|按揭|判令|诉讼请求")
 _UNIT = {None: 1.0, "": 1.0, "元": 1.0, "块": 1.0, "千": 1000.0, "万": 10000.0, "w": 10000.0}
-_PERIOD_WORD = {"每天": "day", "每日": "day", "天天": "day", "日": "day", "每周": "week", "周": "week",
-                "每月": "month", "月": "month", "每年": "year", "年": "year"}
+_PERIOD_WORD = {"每天": "day", "每日": "day", "天天": "day", "日": "day", "每周": "week", "每星期": "week", "周": "week",
+                "每月": "month", "每个月": "month", "一个月": "month", "月": "month", "每年": "year", "年": "year"}
 _DOUBLE_DAYS = {"个月": 365 / 12, "个多月": 365 / 12, "年": 365.0, "天": 1.0, "周": 7.0, "个星期": 7.0}
 
 
@@ -131,6 +153,21 @@ def parse_yields(folded: str) -> list[YieldClaim]:
             add(m, pct * 365 / 10, "day")  # 日息一分 (rare) = 0.1 % a day
         else:
             add(m, pct * 12, "month")
+    # cheap guards: most texts hold no 分/厘 rate, no percentage, no 倍
+    has_pct = "%" in folded or "百分" in folded or "个点" in folded
+    for m in _FEN_BARE.finditer(folded) if ("分" in folded or "厘" in folded) else ():
+        g = m.groups()
+        num, unit, extra = (g[0], g[1], g[2]) if g[0] is not None else (g[3], g[4], g[5])
+        n = cn_number(num)
+        if n is None or n > 10:
+            continue
+        pct = (n + ((cn_number(extra) or 0) if extra else 0) / 10) * (1.0 if unit == "分" else 0.1)
+        add(m, pct * 12, "month")
+    for m in _SPAN.finditer(folded) if has_pct else ():
+        span = cn_number(m.group(1))
+        pct = next((cn_number(x) for x in m.groups()[2:] if x), None)
+        if span and pct:
+            add(m, pct * 365 / (span * _SPAN_DAYS[m.group(2)]), "lump")
     for m in _PERMILLE.finditer(folded):
         if not (_DAY_BEFORE.search(folded[max(0, m.start() - 10) : m.start()]) or _DAY_AFTER.search(folded[m.end() : m.end() + 6])):
             continue  # 千分之三 with no "per day" is a fee or a share, not a yield
@@ -139,7 +176,7 @@ def parse_yields(folded: str) -> list[YieldClaim]:
             continue
         frac = n / (1000 if m.group(1) == "千分之" else 10000)
         add(m, frac * 100 * 365, "day")
-    for pattern, period in _PATTERNS:
+    for pattern, period in _PATTERNS if has_pct else ():
         for m in pattern.finditer(folded):
             nums = [cn_number(g) for g in m.groups() if g]
             nums = [n for n in nums if n is not None]
@@ -150,6 +187,19 @@ def parse_yields(folded: str) -> list[YieldClaim]:
         if n:
             days = n * _DOUBLE_DAYS[m.group(2)]
             add(m, 100 * 365 / days, "lump")
+    for m in _MULTIPLE.finditer(folded) if "倍" in folded else ():
+        times = cn_number(m.group(3))
+        if not times:
+            continue
+        if m.group(1):
+            n = cn_number(m.group(1))
+            years = (n or 0) * _DOUBLE_DAYS[m.group(2)] / 365
+        elif _MULTIPLE_CUE.search(folded[max(0, m.start() - 12) : m.start()]):
+            years = 1.0
+        else:
+            continue
+        if years > 0:
+            add(m, 100 * times / years, "lump")
     claims.sort(key=lambda c: c.start)
     return claims
 
