@@ -13,6 +13,7 @@ from pathlib import Path
 
 from config import ConfigError
 from config.sources import load_sources
+from crawlers.switches import describe, disabled_sources
 from indexing.models import Run, SourceStats
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def crawl_env(proxy: str | None = None) -> dict[str, str]:
 
 def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | None = None,
               config_dir: Path | None = None, progress: bool = True, redis_url: str | None = None,
-              *, settings: dict[str, str] | None = None, redis_key: str | None = None) -> Run:
+              *, settings: dict[str, str] | None = None, redis_key: str | None = None, force: bool = False) -> Run:
     """Crawl ``sources`` (default: every enabled one) into the store at ``store_path``;
     record and return the Run with per-source SourceStats. ``proxy`` becomes
     SMOKE_SANDBOX_PROXY for sources that say ``proxy: ${SMOKE_SANDBOX_PROXY}``;
@@ -60,7 +61,13 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     ``settings`` are extra Scrapy settings (tests lower delays with it). Crawler
     processes share a frontier when they use the same ``redis_key`` (default: this
     run's id, i.e. processes started by this call; give every host the same key,
-    e.g. the cycle's date, to spread one crawl over several hosts)."""
+    e.g. the cycle's date, to spread one crawl over several hosts).
+
+    A source an admin switched off (``crawlers.switches``: web UI, API, `smoke sources
+    disable`) is skipped, even when named in ``sources``, unless ``force``: the switch is
+    the operator's decision (a site that asked us to stop, a broken layout) and a
+    schedule or script naming the source must not override it silently. The Run records
+    it as SourceStats(skipped=<who, when, why>) and progress says so."""
     from config.settings import get_settings
     from indexing.store import open_store
 
@@ -79,7 +86,16 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     run = Run(id=f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", started=_now(), kind="crawl")
     store_path.parent.mkdir(parents=True, exist_ok=True)
     with open_store(sqlite_path=store_path) as store:
+        switched_off = {} if force else disabled_sources(store, names)
+        for name, switch in switched_off.items():
+            run.sources[name] = SourceStats(skipped=describe(switch))
+            if progress:
+                print(f"[crawl] {name}: skipped, {describe(switch)} (smoke crawl --force to crawl anyway)",
+                      file=sys.stderr, flush=True)
         store.save_run(run)
+    order = names
+    skipped = [n for n in names if n in switched_off]
+    names = [n for n in names if n not in switched_off]
     env = crawl_env(proxy)
     jobs = cfg.home / "jobs"
     failures = 0
@@ -95,6 +111,7 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
             run.sources[name] = _stats(stats_file, proc.returncode, proc.stderr)
             if proc.returncode != 0 or not stats_file.exists():
                 failures += 1
+    run.sources = {n: run.sources[n] for n in order if n in run.sources}  # cycle order, skipped ones included
     blocked = [n for n, s in run.sources.items() if s.blocked]
     run.finished = _now()
     if failures == len(names) and names:
@@ -108,6 +125,8 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
         parts.append("blocked: " + ", ".join(f"{n} ({run.sources[n].blocked_reason})" for n in blocked))
     if failures:
         parts.append(f"{failures} source(s) failed")
+    if skipped:
+        parts.append("switched off: " + ", ".join(skipped))
     run.message = "; ".join(parts)
     with open_store(sqlite_path=store_path) as store:
         store.save_run(run)

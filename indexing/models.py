@@ -225,6 +225,7 @@ class SourceStats:
     blocked: bool = False
     blocked_reason: str = ""
     duration_s: float = 0.0
+    skipped: str = ""  # not crawled: why (e.g. an admin switched the source off); "" when crawled
 
 
 @dataclass(slots=True)

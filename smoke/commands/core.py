@@ -73,6 +73,8 @@ def _print_ranked(result, top: int) -> None:
     for name, stats in sorted(result.run.sources.items()):
         errors = sum(stats.errors.values())
         flag = f"  BLOCKED: {stats.blocked_reason}" if stats.blocked else ""
+        if stats.skipped:
+            flag = f"  SKIPPED: {stats.skipped}"
         click.echo(f"source {name}: {stats.pages} pages, {stats.items} items, {errors} errors{flag}")
 
 

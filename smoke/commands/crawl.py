@@ -22,20 +22,24 @@ import click
               help="SQLite store path (default: $SMOKE_HOME/smoke.db).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--force", is_flag=True,
+              help="Crawl sources an admin switched off too (`smoke sources list` shows them).")
 def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, redis_key: str | None,
-          store_path: Path | None, as_json: bool, quiet: bool) -> None:
+          store_path: Path | None, as_json: bool, quiet: bool, force: bool) -> None:
     """Crawl sources into the store, one crawler process per source, and record the run.
 
     Order: AMAC and the registry first (entity linking needs the company list), then
-    court, complaints and the promotional web. Progress goes to stderr; the summary
-    shows pages, items, errors by type and blocked sources.
+    court, complaints and the promotional web. Sources switched off by an admin
+    (`smoke sources disable`, web UI, API) are skipped and the run says so, unless
+    --force. Progress goes to stderr; the summary shows pages, items, errors by type
+    and blocked sources.
     """
     from config.settings import get_settings
     from crawlers.runner import run_crawl
 
     path = store_path or get_settings().sqlite_path
     run = run_crawl(path, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
-                    redis_key=redis_key)
+                    redis_key=redis_key, force=force)
     if as_json:
         click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -73,6 +77,8 @@ def format_run(run) -> str:
     for name, s in run.sources.items():
         errs = ", ".join(f"{k}={v}" for k, v in sorted(s.errors.items())) or "-"
         flag = f"  BLOCKED: {s.blocked_reason}" if s.blocked else ""
+        if s.skipped:
+            flag = f"  SKIPPED: {s.skipped}"
         lines.append(f"  {name:<14}{s.pages:>7}{s.items:>7}{s.bytes / 1e6:>8.2f}{s.duration_s:>8.1f}  {errs}{flag}")
     return "\n".join(lines)
 

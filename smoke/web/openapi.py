@@ -37,7 +37,7 @@ def openapi_spec() -> dict[str, Any]:
         "info": {
             "title": "smokewatch API",
             "version": "1",
-            "description": "Smoke index (冒烟指数) of companies, with evidence; exports for auditors; audit log for admins.",
+            "description": "Smoke index (冒烟指数) of companies, with evidence; exports for auditors; audit log and crawl sources for admins.",
         },
         "servers": [{"url": "/"}],
         "components": {
@@ -96,6 +96,43 @@ def openapi_spec() -> dict[str, Any]:
                         "region_code": {"type": "string"},
                         "industry": {"type": "string"},
                         "history": {"type": "array"},
+                    },
+                },
+                "SourceSwitch": {
+                    "type": "object",
+                    "description": "Who switched the source off, when (ISO time) and why",
+                    "nullable": True,
+                    "required": ["by", "at", "reason"],
+                    "properties": {"by": {"type": "string"}, "at": {"type": "string"}, "reason": {"type": "string"}},
+                },
+                "Source": {
+                    "type": "object",
+                    "description": "A configured crawl source, its operator switch and the health of its last crawl.",
+                    "required": ["name", "kind", "start_urls", "enabled_in_config", "switched_off", "crawled", "health"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["registry", "court", "complaint", "promo", "amac"]},
+                        "description": {"type": "string"},
+                        "start_urls": {"type": "array", "items": {"type": "string"}},
+                        "delay_s": {"type": "number"},
+                        "concurrency_per_domain": {"type": "integer"},
+                        "robots": {"type": "string", "enum": ["obey", "ignore"]},
+                        "enabled_in_config": {"type": "boolean"},
+                        "switched_off": {"$ref": "#/components/schemas/SourceSwitch"},
+                        "crawled": {"type": "boolean", "description": "Enabled in config and not switched off"},
+                        "health": {
+                            "type": "object",
+                            "nullable": True,
+                            "description": "The newest run that crawled it (null: never crawled)",
+                            "properties": {
+                                "state": {"type": "string", "enum": ["ok", "degraded", "failing", "blocked"]},
+                                "since": {"type": "string"},
+                                "last_run": {"type": "string"},
+                                "pages": {"type": "integer"},
+                                "items": {"type": "integer"},
+                                "reason": {"type": "string"},
+                            },
+                        },
                     },
                 },
                 "AuditEntry": {
@@ -222,6 +259,54 @@ def openapi_spec() -> dict[str, Any]:
                             },
                         },
                         "400": _error("A parameter is malformed"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/sources": {
+                "get": {
+                    "summary": "Every configured crawl source with its switch and health (admins)",
+                    "responses": {
+                        "200": {
+                            "description": "Sources in crawl order",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}
+                            },
+                        },
+                        "400": _error("A parameter was given (none is expected)"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/sources/{name}": {
+                "post": {
+                    "summary": "Switch a source off (skipped by crawls until switched on) or on again (admins; audited)",
+                    "parameters": [
+                        {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["enabled"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "enabled": {"type": "boolean"},
+                                        "reason": {"type": "string", "maxLength": 500},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The source after the change",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Source"}}},
+                        },
+                        "400": _error("Body is not JSON {enabled: boolean, reason?: string}"),
+                        "404": _error("No such source"),
                         **_AUTH_ERRORS,
                     },
                 }

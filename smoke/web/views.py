@@ -259,10 +259,11 @@ SOURCE_STATE_ZH = {"blocked": "被封锁", "failing": "失败", "degraded": "部
 def source_health(runs: list[Run]) -> list[dict[str, Any]]:
     """Per source: its state in the newest run that crawled it, and since when it has been so."""
     runs = sorted(runs, key=lambda r: r.started, reverse=True)
-    names = sorted({name for r in runs for name in r.sources})
+    # a source skipped in a run (switched off by an admin) says nothing of its health
+    names = sorted({name for r in runs for name, st in r.sources.items() if not st.skipped})
     out = []
     for name in names:
-        seen = [(r, r.sources[name]) for r in runs if name in r.sources]
+        seen = [(r, r.sources[name]) for r in runs if name in r.sources and not r.sources[name].skipped]
         state = _source_state(seen[0][1])
         since = seen[0][0].started
         for run, stats in seen[1:]:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from smoke.accounts import ROLES, AccountError
 from smoke.exports import FORMATS, ExportError, media_type, neutralise, write_export
+from smoke.sources import UnknownSource, source_overview, switch_source
 from smoke.web import views
 from smoke.web.context import ApiError, audit, cfg, check_csrf, render, require, store
 
@@ -132,6 +133,34 @@ async def users_post(request: Request) -> Response:
     return await run_in_threadpool(_users_post, request, form)
 
 
+def sources_page(request: Request, error: str = "", status: int = 200) -> Response:
+    require(request, "admin")
+    return render(request, "sources.html", status_code=status, sources=source_overview(store(request)), error=error)
+
+
+def _sources_post(request: Request, form: Any) -> Response:
+    session = require(request, "admin")
+    check_csrf(request, form, session)
+    action = str(form.get("action", ""))
+    name = str(form.get("name", ""))[:64]
+    reason = str(form.get("reason", "") or "").strip()
+    if action not in ("disable", "enable"):
+        return sources_page(request, "action: expected disable or enable", 400)
+    if len(reason) > 500:
+        return sources_page(request, "reason: expected at most 500 characters", 400)
+    try:
+        switch_source(store(request), name, action == "enable", session.username, reason)
+    except UnknownSource:
+        return sources_page(request, f"name: no configured source {name!r}", 400)
+    audit(request, session, f"source_{action}", {"source": name, "reason": reason})
+    return RedirectResponse("/admin/sources", status_code=303)
+
+
+async def sources_post(request: Request) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_sources_post, request, form)
+
+
 def audit_page(request: Request) -> Response:
     require(request, "admin")
     p = request.query_params
@@ -164,6 +193,8 @@ routes = [
     Route("/export/download", export_download, methods=["GET"]),
     Route("/admin/users", users_page, methods=["GET"]),
     Route("/admin/users", users_post, methods=["POST"]),
+    Route("/admin/sources", sources_page, methods=["GET"]),
+    Route("/admin/sources", sources_post, methods=["POST"]),
     Route("/admin/audit", audit_page, methods=["GET"]),
     Route("/admin/audit.csv", audit_csv, methods=["GET"]),
 ]

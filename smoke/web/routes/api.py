@@ -14,6 +14,7 @@ from starlette.routing import Route
 from indexing.store.base import CompanyQuery
 from smoke.accounts import Session, can
 from smoke.exports import ExportError
+from smoke.sources import UnknownSource, source_overview, switch_source
 from smoke.web import views
 from smoke.web.context import ApiError, cfg, client_addr, store
 from smoke.web.openapi import openapi_spec
@@ -191,6 +192,47 @@ def audit_log(request: Request) -> Response:
     return JSONResponse([e.to_dict() for e in entries])
 
 
+def sources(request: Request) -> Response:
+    session = _bearer(request, "admin")
+    _only(request.query_params, set())
+    rows = source_overview(store(request))
+    _audit(request, session, "read_sources", {}, len(rows))
+    return JSONResponse(rows)
+
+
+def _source_switch(request: Request, raw: bytes) -> Response:
+    session = _bearer(request, "admin")  # before looking at the body: no token is a 401 whatever it holds
+    name = request.path_params["name"]
+    if len(raw) > 20_000:
+        raise ApiError(400, "body: too large")
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "body: expected JSON") from None
+    if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
+        raise ApiError(400, "body: expected a JSON object with a boolean field enabled (and an optional string reason)")
+    extra = sorted(set(body) - {"enabled", "reason"})
+    if extra:
+        raise ApiError(400, f"body: unknown field(s) {', '.join(repr(k) for k in extra)}; expected enabled, reason")
+    reason = body.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise ApiError(400, "reason: expected a string of at most 500 characters")
+    s = store(request)
+    try:
+        switch_source(s, name, body["enabled"], session.username, reason)
+    except UnknownSource:
+        raise ApiError(404, "no such source") from None
+    action = "enable" if body["enabled"] else "disable"
+    _audit(request, session, f"source_{action}", {"source": name, "reason": reason.strip()})
+    row = next(r for r in source_overview(s) if r["name"] == name)
+    return JSONResponse(row)
+
+
+async def source_switch(request: Request) -> Response:
+    raw = await request.body()
+    return await run_in_threadpool(_source_switch, request, raw)
+
+
 def openapi(request: Request) -> Response:
     return JSONResponse(openapi_spec())
 
@@ -202,4 +244,6 @@ routes = [
     Route("/api/v1/companies/{credit_code}", company, methods=["GET"]),
     Route("/api/v1/export", export, methods=["GET"]),
     Route("/api/v1/audit", audit_log, methods=["GET"]),
+    Route("/api/v1/sources", sources, methods=["GET"]),
+    Route("/api/v1/sources/{name}", source_switch, methods=["POST"]),
 ]

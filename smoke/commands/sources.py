@@ -1,0 +1,105 @@
+"""`smoke sources list|disable|enable`: see the crawl sources and switch them off or on
+(the same operator switch as the web page /admin/sources and POST /api/v1/sources/NAME)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+
+import click
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
+
+
+def _switch(name: str, enabled: bool, reason: str, store_path: Path | None) -> None:
+    from config.settings import get_settings
+    from indexing.store import open_store
+    from smoke.accounts import Accounts
+    from smoke.sources import UnknownSource, configured_sources, switch_source
+
+    if len(reason) > 500:
+        raise click.BadParameter("expected at most 500 characters", param_hint="--reason")
+    user = _os_user()
+    with open_store(sqlite_path=store_path) as store:
+        try:
+            switch_source(store, name, enabled, user, reason)
+        except UnknownSource:
+            known = ", ".join(configured_sources())
+            raise click.ClickException(f"no configured source {name!r}; configured: {known}") from None
+    # the CLI has no web user: the audit log names the operating-system user
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    action = "enable" if enabled else "disable"
+    Accounts(settings.home / "app.db").audit(user, f"source_{action}", {"source": name, "reason": reason.strip(),
+                                                                        "via": "cli"}, None, "cli")
+
+
+_STORE = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
+                      help="SQLite store path (default: the configured store).")
+
+
+@click.group("sources")
+def sources() -> None:
+    """See the crawl sources and switch them off or on without editing their YAML.
+
+    A source switched off is skipped by `smoke crawl`, `smoke run` and the schedule
+    (the run records who switched it off and why) until switched on again;
+    `smoke crawl --force` crawls it anyway.
+    """
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout (the same objects as GET /api/v1/sources).")
+@_STORE
+def list_sources(as_json: bool, store_path: Path | None) -> None:
+    """List every configured source: kind, crawled or not, who switched it off and why, last run health."""
+    from indexing.store import open_store
+    from smoke.sources import source_overview
+
+    with open_store(sqlite_path=store_path) as store:
+        rows = source_overview(store)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'source':<14}{'kind':<11}{'state':<14}health")
+    for r in rows:
+        if r["switched_off"]:
+            state = "switched off"
+        elif not r["enabled_in_config"]:
+            state = "off in config"
+        else:
+            state = "on"
+        h = r["health"]
+        health = f"{h['state']} (last run {h['last_run']}, {h['pages']} pages)" if h else "never crawled"
+        click.echo(f"{r['name']:<14}{r['kind']:<11}{state:<14}{health}")
+        if r["switched_off"]:
+            s = r["switched_off"]
+            click.echo(f"{'':<14}by {s['by'] or '?'} at {s['at'] or '?'}: {s['reason'] or 'no reason given'}")
+
+
+@sources.command("disable")
+@click.argument("name")
+@click.option("--reason", default="", help="Why (shown to admins and in run records; at most 500 characters).")
+@_STORE
+def disable(name: str, reason: str, store_path: Path | None) -> None:
+    """Switch source NAME off: crawls skip it until `smoke sources enable NAME`."""
+    _switch(name, False, reason, store_path)
+    click.echo(f"{name} switched off" + (f": {reason.strip()}" if reason.strip() else ""))
+
+
+@sources.command("enable")
+@click.argument("name")
+@_STORE
+def enable(name: str, store_path: Path | None) -> None:
+    """Switch source NAME on again: the next crawl includes it."""
+    _switch(name, True, "", store_path)
+    click.echo(f"{name} switched on")
+
+
+COMMANDS = [sources]
