@@ -39,6 +39,8 @@ def _cleanup():
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples every run, so CI is reproducible; a new finding shows up
+# when the API or its description changes, not by chance on somebody else's commit.
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case):
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})
