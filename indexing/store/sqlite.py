@@ -623,6 +623,20 @@ class SQLiteStore(Store):
             params.append(float(q.max_score))
         return where, params, join, join_params, words
 
+    def _paged(self, table: str, id_col: str, cols: str, key: str, desc: bool, join: str, join_params: list[Any],
+               where: list[str], params: list[Any], query: CompanyQuery | DocumentQuery) -> tuple[list, int, bool]:
+        """One page of ``table`` ordered by ``key`` then ``id_col``, by offset or by the
+        ``search_after`` cursor; rows are (key, id, *cols). Returns (rows, total, more)."""
+        base_where = " AND ".join(where) or "1"
+        total = self._query(f"SELECT COUNT(*) FROM {table} {join} WHERE {base_where}", join_params + params)[0][0]
+        cur_sql, cur_params = _cursor_sql(key, desc, id_col, query.search_after)
+        sql = (f"SELECT {key} AS k, {id_col}, {cols} FROM {table} {join} WHERE {base_where}{cur_sql} "
+               f"ORDER BY k {'DESC' if desc else 'ASC'}, {id_col} LIMIT ? OFFSET ?")
+        limit = max(0, int(query.limit))
+        offset = 0 if query.search_after else max(0, int(query.offset))
+        rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
+        return rows[:limit], total, len(rows) > limit
+
     def search_companies(self, query: CompanyQuery) -> Page:
         where, params, join, join_params, words = self._company_filters(query)
         sort = query.sort if query.sort in ("score", "name", "relevance", "rise") else "score"
@@ -636,18 +650,8 @@ class SQLiteStore(Store):
             "relevance": ("COALESCE(m.rank, -1e9)", False),
             "rise": ("COALESCE(c.rise, -1e18)", True),
         }[sort]
-        base_where = " AND ".join(where) or "1"
-        total = self._query(f"SELECT COUNT(*) FROM companies c {join} WHERE {base_where}",
-                            join_params + params)[0][0]
-        cur_sql, cur_params = _cursor_sql(key, desc, "c.credit_code", query.search_after)
-        sql = (f"SELECT {key} AS k, c.credit_code, c.data, c.smoke_index, c.level FROM companies c {join} "
-               f"WHERE {base_where}{cur_sql} ORDER BY k {'DESC' if desc else 'ASC'}, c.credit_code "
-               "LIMIT ? OFFSET ?")
-        limit = max(0, int(query.limit))
-        offset = 0 if query.search_after else max(0, int(query.offset))
-        rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
-        more = len(rows) > limit
-        rows = rows[:limit]
+        rows, total, more = self._paged("companies c", "c.credit_code", "c.data, c.smoke_index, c.level", key, desc,
+                                        join, join_params, where, params, query)
         hits = []
         for _k, _code, data, idx, level in rows:
             co = Company.from_dict(json.loads(data))
@@ -682,18 +686,8 @@ class SQLiteStore(Store):
             params.append(query.date_to[:10])
         sort = "relevance" if query.sort == "relevance" and join else "date"
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
-        base_where = " AND ".join(where) or "1"
-        total = self._query(f"SELECT COUNT(*) FROM documents d {join} WHERE {base_where}",
-                            join_params + params)[0][0]
-        cur_sql, cur_params = _cursor_sql(key, desc, "d.id", query.search_after)
-        sql = (f"SELECT {key} AS k, d.id, {self._DOC_COLS}, {'m.rank' if join else '0.0'} FROM documents d "
-               f"{join} WHERE {base_where}{cur_sql} ORDER BY k {'DESC' if desc else 'ASC'}, d.id "
-               "LIMIT ? OFFSET ?")
-        limit = max(0, int(query.limit))
-        offset = 0 if query.search_after else max(0, int(query.offset))
-        rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
-        more = len(rows) > limit
-        rows = rows[:limit]
+        rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
+                                        key, desc, join, join_params, where, params, query)
         hits = []
         for row in rows:
             doc = self._doc(row[2:5])
