@@ -75,7 +75,7 @@ def lead_time_svg(first_high: dict[str, str | None], truth: list[dict], start: s
                      key=lambda t: (t["launch"], t["credit_code"]))
     d0, d1 = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     span = max(1, (d1 - d0).days)
-    width, left, right, top, row = 900, 20, 30, 50, 9
+    width, left, right, top, row = 900, 40, 40, 50, 9
     height = top + row * max(1, len(schemes)) + 60
     plot_w = width - left - right
 
