@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -23,6 +25,15 @@ def _read_password() -> str:
     return line.rstrip("\r\n")
 
 
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """An account problem (unknown user, bad role, weak password) ends the command with its message."""
+    try:
+        yield
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.group("users")
 def users() -> None:
     """Manage web and API users (roles: viewer, analyst, auditor, admin)."""
@@ -33,10 +44,8 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True, help="What the user may do.")
 def add(username: str, role: str) -> None:
     """Add USERNAME; the password is read from standard input (at least 8 characters)."""
-    try:
+    with _account_errors():
         _accounts().add_user(username, _read_password(), role)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"added {username} ({role})")
 
 
@@ -44,10 +53,8 @@ def add(username: str, role: str) -> None:
 @click.argument("username")
 def reset(username: str) -> None:
     """Set a new password for USERNAME (read from standard input); ends their sessions."""
-    try:
+    with _account_errors():
         _accounts().set_password(username, _read_password())
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"password reset for {username}; their sessions and tokens ended")
 
 
@@ -56,10 +63,8 @@ def reset(username: str) -> None:
 @click.argument("role", type=click.Choice(ROLES))
 def role(username: str, role: str) -> None:
     """Give USERNAME another ROLE."""
-    try:
+    with _account_errors():
         _accounts().set_role(username, role)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{username} is now {role}")
 
 
@@ -67,10 +72,8 @@ def role(username: str, role: str) -> None:
 @click.argument("username")
 def disable(username: str) -> None:
     """Disable USERNAME (ends their sessions; they can no longer log in)."""
-    try:
+    with _account_errors():
         _accounts().set_disabled(username, True)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{username} disabled")
 
 
@@ -78,10 +81,8 @@ def disable(username: str) -> None:
 @click.argument("username")
 def enable(username: str) -> None:
     """Enable USERNAME again."""
-    try:
+    with _account_errors():
         _accounts().set_disabled(username, False)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{username} enabled")
 
 
