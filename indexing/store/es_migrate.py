@@ -199,17 +199,17 @@ def _target_count(store: ElasticStore, entity: str) -> int:
 
 
 # --- rebuild loaders ----------------------------------------------------------------
-def load_from_alias(store: ElasticStore, progress: Progress = _quiet) -> Callable[[str, str], int]:
-    """A rebuild loader copying the records behind each current alias into the new index,
-    with derived fields recomputed under the current mappings."""
+def _bulk_loader(store: ElasticStore, records: Callable[[str], Iterator[tuple[str, dict[str, Any]]]],
+                 progress: Progress) -> Callable[[str, str], int]:
+    """A rebuild loader: bulk-index ``records(entity)`` ((id, body) pairs) into the new
+    index, with progress every 10,000 records; returns how many it sent."""
 
     def load(entity: str, index: str) -> int:
         n = 0
 
         def actions() -> Iterator[dict[str, Any]]:
             nonlocal n
-            for src in store.scan(entity, {"match_all": {}}, [{ID_FIELD[entity]: "asc"}]):
-                doc_id, body = rebody(entity, src)
+            for doc_id, body in records(entity):
                 n += 1
                 if n % 10000 == 0:
                     progress(f"{entity}: {n}")
@@ -219,26 +219,27 @@ def load_from_alias(store: ElasticStore, progress: Progress = _quiet) -> Callabl
         return n
 
     return load
+
+
+def load_from_alias(store: ElasticStore, progress: Progress = _quiet) -> Callable[[str, str], int]:
+    """A rebuild loader copying the records behind each current alias into the new index,
+    with derived fields recomputed under the current mappings."""
+
+    def records(entity: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for src in store.scan(entity, {"match_all": {}}, [{ID_FIELD[entity]: "asc"}]):
+            yield rebody(entity, src)
+
+    return _bulk_loader(store, records, progress)
 
 
 def load_from_sqlite(store: ElasticStore, source: SqliteSource, progress: Progress = _quiet) -> Callable[[str, str], int]:
     """A rebuild loader filling the new indices from an embedded store file."""
 
-    def load(entity: str, index: str) -> int:
-        n = 0
+    def records(entity: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for _, doc_id, body in source.records(entity):
+            yield doc_id, body
 
-        def actions() -> Iterator[dict[str, Any]]:
-            nonlocal n
-            for _, doc_id, body in source.records(entity):
-                n += 1
-                if n % 10000 == 0:
-                    progress(f"{entity}: {n}")
-                yield {"_op_type": "index", "_index": index, "_id": doc_id, "_source": body}
-
-        _check(store.bulk(actions(), refresh=False), entity)
-        return n
-
-    return load
+    return _bulk_loader(store, records, progress)
 
 
 def _check(failures: list[tuple[str, str]], entity: str) -> None:

@@ -35,14 +35,6 @@ LAUNCHER = textwrap.dedent(
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    h = tmp_path / "home"
-    h.mkdir()
-    monkeypatch.setenv("SMOKE_HOME", str(h))
-    return h
-
-
-@pytest.fixture
 def launcher(tmp_path: Path) -> list[str]:
     path = tmp_path / "launch_smoke.py"
     path.write_text(LAUNCHER.format(repo=str(REPO)), encoding="utf-8")
