@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from config import ConfigError
 from config.sources import SourceConfig, load_sources
@@ -69,7 +70,24 @@ def build_settings(src: SourceConfig, store_path: Path, redis_url: str = "", red
         s.set("JOBDIR", jobdir, priority="spider")
     for k, v in (overrides or {}).items():
         s.set(k, v, priority="cmdline")
+    hosts = _fixed_hosts(src)
+    if redis_url and hosts and "CONCURRENT_REQUESTS" not in (overrides or {}):
+        # Scrapy keeps pulling from the scheduler until CONCURRENT_REQUESTS are in its
+        # downloader, whatever the per-domain limit; with a shared frontier one process
+        # would hoard requests its peers could fetch, and a killed process would take
+        # them with it. Pull no more than this process can fetch at once.
+        s.set("CONCURRENT_REQUESTS", s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") * hosts, priority="cmdline")
     return s
+
+
+def _fixed_hosts(src: SourceConfig) -> int:
+    """How many hosts a source can fetch from; 0 when open-ended (promo sites follow
+    links to any host)."""
+    if src.allowed_domains:
+        return len(set(src.allowed_domains))
+    if src.kind == "promo":
+        return 0
+    return len({urlsplit(u).hostname for u in src.start_urls})
 
 
 def prepare_jobdir(jobdir: Path) -> None:

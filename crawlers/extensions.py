@@ -50,12 +50,18 @@ class Progress:
 
 class RedisIdle:
     """With a shared Redis frontier, a process whose queue is momentarily empty must
-    not quit while another process is still producing requests. Each process keeps a
-    short-lived 'busy' key fresh while it receives responses; an idle process stays
-    open while any other process is busy, and closes once the frontier has been empty
-    and nobody busy for SMOKE_REDIS_IDLE_S seconds."""
+    not quit while another process may still produce requests.
+
+    Each process keeps a short-lived 'busy' key fresh while it has work of its own
+    (start requests not yet handled, requests being downloaded, responses being
+    parsed). It is marked busy from the moment its spider opens: a process whose
+    first page is slow has produced no response yet, and its peers must not read
+    that silence as the crawl being over. An idle process stays open while any other
+    process is busy, and closes once the frontier has been empty and nobody busy for
+    SMOKE_REDIS_IDLE_S seconds."""
 
     BUSY_TTL_S = 4
+    BEAT_S = 1.0
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.get("REDIS_URL"):
@@ -71,24 +77,43 @@ class RedisIdle:
         self.busy_prefix = f"{prefix}:busy:"
         self.busy_key = f"{self.busy_prefix}{socket_name()}:{os.getpid()}"
         self._idle_since: float | None = None
-        self._last_beat = 0.0
+        self._beat: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisIdle:
         ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.busy, signal=signals.response_received)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
 
+    def opened(self, spider) -> None:
+        self._mark_busy()
+        self._beat = task.LoopingCall(self._heartbeat)
+        self._beat.start(self.BEAT_S, now=False)
+
+    def _mark_busy(self) -> None:
+        self.server.set(self.busy_key, "1", ex=self.BUSY_TTL_S)
+
+    def _has_own_work(self) -> bool:
+        engine = self.crawler.engine
+        if engine is None:
+            return False
+        scraper_slot = getattr(engine.scraper, "slot", None)
+        return bool(engine.downloader.active) or getattr(engine, "_start", None) is not None or (
+            scraper_slot is not None and not scraper_slot.is_idle())
+
+    def _heartbeat(self) -> None:
+        if self._idle_since is None or self._has_own_work():
+            self._mark_busy()
+
     def busy(self, *args, **kwargs) -> None:
         self._idle_since = None
-        now = time.monotonic()
-        if now - self._last_beat > 1.0:
-            self._last_beat = now
-            self.server.set(self.busy_key, "1", ex=self.BUSY_TTL_S)
 
     def closed(self, spider, reason) -> None:
+        if self._beat is not None and self._beat.running:
+            self._beat.stop()
         self.server.delete(self.busy_key)
         # The frontier persists (SCHEDULER_PERSIST) so that other processes keep it;
         # let Redis drop it a day after the last process of this crawl is done.
@@ -103,6 +128,8 @@ class RedisIdle:
         now = time.monotonic()
         if self._idle_since is None:
             self._idle_since = now
+            # Idle now: stop claiming to be busy rather than wait for the key to expire.
+            self.server.delete(self.busy_key)
         if self._others_busy():
             self._idle_since = now
         if now - self._idle_since < self.idle_s:
