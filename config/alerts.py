@@ -133,6 +133,11 @@ class RetryPolicy(_Strict):
     base_s: float = Field(60.0, ge=0, description="Wait after the first failure; doubles per failure.")
     max_s: float = Field(3600.0, ge=0, description="Longest wait between two attempts.")
     lock_timeout_s: float = Field(60.0, ge=0, description="How long a deliverer waits for another one to finish.")
+    max_attempts: int = Field(
+        30, ge=1,
+        description="Failed attempts after which an alert is given up on a channel (state 'abandoned', "
+        "reported by `smoke alerts deliver` and shown in the inbox); `smoke alerts retry` queues it again.",
+    )
 
 
 class AlertChannels(_Strict):

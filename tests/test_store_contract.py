@@ -32,7 +32,7 @@ from indexing.models import (
     SourceStats,
     level_for,
 )
-from indexing.store.base import CompanyQuery, DocumentQuery, Store
+from indexing.store.base import CompanyQuery, DocumentQuery, Store, StoreError
 
 BACKENDS = ["sqlite", "elasticsearch"]
 
@@ -670,6 +670,22 @@ def test_alerts_new_existing_and_delivery_state(store: Store) -> None:
     store.update_alert(a)
     [got] = store.list_alerts()
     assert got == a
+
+
+def test_alert_acknowledgement_and_delivery_are_written_field_by_field(store: Store) -> None:
+    store.save_alert(alert("a1", "2024-05-01T08:00:00", delivery={"email": "pending", "digest": "pending"}))
+    assert store.get_alert("nope") is None
+    assert store.acknowledge_alert("nope", "analyst1", "2024-05-02T09:00:00") is False
+    assert store.acknowledge_alert("a1", "analyst1", "2024-05-02T09:00:00") is True
+    assert store.acknowledge_alert("a1", "analyst2", "2024-05-03T09:00:00") is False  # the first one wins
+    store.set_alert_delivery("a1", {"email": "sent"})
+    got = store.get_alert("a1")
+    assert got is not None
+    assert got.delivery == {"email": "sent", "digest": "pending"}  # the other channel kept
+    assert (got.acknowledged_by, got.acknowledged_at) == ("analyst1", "2024-05-02T09:00:00")  # ack kept
+    assert [a.id for a in store.list_alerts(unacknowledged_only=True)] == []
+    with pytest.raises(StoreError):
+        store.set_alert_delivery("nope", {"email": "sent"})
 
 
 def test_list_alerts_since_unacknowledged_and_limit(store: Store) -> None:

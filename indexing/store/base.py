@@ -173,7 +173,23 @@ class Store(ABC):
         """Insert if its id is new; returns whether it was new. Never overwrites delivery state."""
 
     @abstractmethod
-    def update_alert(self, alert: Alert) -> None: ...
+    def update_alert(self, alert: Alert) -> None:
+        """Overwrite the whole alert. Workflows that change one part of an alert while
+        another may change another part use the field-scoped methods below."""
+
+    @abstractmethod
+    def get_alert(self, alert_id: str) -> Alert | None: ...
+
+    @abstractmethod
+    def acknowledge_alert(self, alert_id: str, by: str, at: str) -> bool:
+        """Record who acknowledged the alert and when; the first acknowledgement wins and
+        nothing else is touched, so a delivery round running meanwhile cannot undo it.
+        Returns whether this call acknowledged it (False: unknown id or already done)."""
+
+    @abstractmethod
+    def set_alert_delivery(self, alert_id: str, states: dict[str, str]) -> None:
+        """Merge per-channel delivery states into the alert's ``delivery``, leaving the
+        other channels and the acknowledgement as stored."""
 
     @abstractmethod
     def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]: ...

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import elastic_transport
-from elasticsearch import ApiError, ConflictError, Elasticsearch
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
 from indexing.highlight import company_highlight, highlight
@@ -723,6 +723,36 @@ class ElasticStore(Store):
     def update_alert(self, alert: Alert) -> None:
         self.client.index(index=self.alias("alerts"), id=alert.id, document=alert.to_dict(),
                           refresh=self.refresh)
+
+    @_translated("reading an alert")
+    def get_alert(self, alert_id: str) -> Alert | None:
+        src = self._get("alerts", alert_id)
+        return alert_from(src) if src else None
+
+    @_translated("acknowledging an alert")
+    def acknowledge_alert(self, alert_id: str, by: str, at: str) -> bool:
+        # A script runs on the shard against the current document: the first
+        # acknowledgement wins, and delivery states written meanwhile are kept.
+        try:
+            resp = self.client.update(
+                index=self.alias("alerts"), id=alert_id, refresh=self.refresh, retry_on_conflict=5,
+                script={"lang": "painless", "params": {"by": by, "at": at},
+                        "source": "if (ctx._source.acknowledged_at == null || ctx._source.acknowledged_at == '') "
+                                  "{ ctx._source.acknowledged_by = params.by; ctx._source.acknowledged_at = params.at; }"
+                                  " else { ctx.op = 'noop'; }"})
+        except NotFoundError:
+            return False
+        return resp.body.get("result") == "updated"
+
+    @_translated("recording alert delivery")
+    def set_alert_delivery(self, alert_id: str, states: dict[str, str]) -> None:
+        # A partial update merges objects key by key: other channels and the
+        # acknowledgement stay as stored.
+        try:
+            self.client.update(index=self.alias("alerts"), id=alert_id, doc={"delivery": dict(states)},
+                               refresh=self.refresh, retry_on_conflict=5)
+        except NotFoundError as exc:
+            raise ElasticStoreError(f"no alert {alert_id!r} to record delivery for") from exc
 
     @_translated("listing alerts")
     def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]:

@@ -800,6 +800,30 @@ class SQLiteStore(Store):
                 (alert.id, alert.credit_code, alert.created, alert.acknowledged_at, _json(alert.to_dict())),
             )
 
+    def get_alert(self, alert_id: str) -> Alert | None:
+        rows = self._query("SELECT data FROM alerts WHERE id = ?", (alert_id,))
+        return Alert(**json.loads(rows[0][0])) if rows else None
+
+    def acknowledge_alert(self, alert_id: str, by: str, at: str) -> bool:
+        # One read-modify-write inside BEGIN IMMEDIATE: no other writer in between.
+        with self._write() as c:
+            row = c.execute("SELECT data FROM alerts WHERE id = ? AND acknowledged_at = ''", (alert_id,)).fetchone()
+            if row is None:
+                return False
+            data = json.loads(row[0])
+            data["acknowledged_by"], data["acknowledged_at"] = by, at
+            c.execute("UPDATE alerts SET acknowledged_at = ?, data = ? WHERE id = ?", (at, _json(data), alert_id))
+            return True
+
+    def set_alert_delivery(self, alert_id: str, states: dict[str, str]) -> None:
+        with self._write() as c:
+            row = c.execute("SELECT data FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no alert {alert_id!r} to record delivery for")
+            data = json.loads(row[0])
+            data["delivery"] = {**(data.get("delivery") or {}), **states}
+            c.execute("UPDATE alerts SET data = ? WHERE id = ?", (_json(data), alert_id))
+
     def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]:
         sql = "SELECT data FROM alerts WHERE created >= ?"
         if unacknowledged_only:

@@ -1,15 +1,19 @@
 """The outbox: every alert reaches every enabled channel once, however often channels fail.
 
 Per alert and channel the store keeps the delivery state (``Alert.delivery``:
-pending | failed | sent) and, in store state, the attempts: how many, the last
-error, and when the next attempt is due (exponential backoff from
-``channels.retry``). ``deliver_pending``
+pending | failed | sent | abandoned) and, in store state, the attempts: how many,
+the last error, and when the next attempt is due (exponential backoff from
+``channels.retry``). After ``retry.max_attempts`` failures the alert is abandoned on
+that channel: reported, shown in the inbox, and sent again only when an operator
+runs ``smoke alerts retry``. ``deliver_pending``
 
 1. takes a file lock in SMOKE_HOME, so two deliverers (the cycle and
    ``smoke alerts deliver``, or two hosts on one home) never send the same alert;
 2. re-reads the alerts after taking the lock (what the other deliverer sent is sent);
-3. sends what is not ``sent`` and due, and marks ``sent`` only after the channel
-   accepted it, saving after every single send.
+3. sends what is neither ``sent`` nor ``abandoned`` and is due, and marks ``sent``
+   only after the channel accepted it, saving after every single send. It writes
+   only the delivery state of that channel, so an acknowledgement made meanwhile
+   stays.
 
 An alert is owed to the channels enabled when the outbox first sees it (its
 ``delivery`` gets an entry per channel then); a channel added later starts with
@@ -67,7 +71,24 @@ def _view(store: Store, alert: Alert, cache: dict[str, tuple[str, str]]) -> Aler
 
 
 def _zero(channels: list[Channel]) -> dict[str, dict[str, int]]:
-    return {ch.key: {"sent": 0, "failed": 0, "pending": 0} for ch in channels}
+    return {ch.key: {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0} for ch in channels}
+
+
+DONE = ("sent", "abandoned")  # states the outbox no longer acts on by itself
+
+
+def requeue(store: Store, alert_id: str) -> list[str]:
+    """Queue an alert again on every channel that gave it up (``smoke alerts retry``):
+    the attempts start over. Returns the channels requeued."""
+    alert = store.get_alert(alert_id)
+    if alert is None:
+        return []
+    channels = [k for k, v in alert.delivery.items() if v in ("abandoned", "failed")]
+    for key in channels:
+        store.set_state(attempts_key(alert_id, key), json.dumps({"attempts": 0}))
+    if channels:
+        store.set_alert_delivery(alert_id, dict.fromkeys(channels, "pending"))
+    return channels
 
 
 def deliver_pending(
@@ -78,8 +99,9 @@ def deliver_pending(
     now: datetime | None = None,
 ) -> dict[str, dict[str, int]]:
     """Deliver every alert not yet ``sent`` on an enabled channel; returns, per channel,
-    ``{"sent": n, "failed": n, "pending": n}`` for this call (pending: waiting for its
-    backoff, or skipped because the channel went down earlier in this call)."""
+    ``{"sent": n, "failed": n, "pending": n, "abandoned": n}`` for this call (pending:
+    waiting for its backoff, or skipped because the channel went down earlier in this
+    call; abandoned: given up in this call after ``retry.max_attempts`` failures)."""
     if channels_config is None:
         from smoke.alerts.config import load_alert_config
 
@@ -120,10 +142,10 @@ def _deliver(
                 # now, recorded in one write so a crash half-way through the channels below
                 # cannot leave a channel without its entry.
                 alert.delivery = dict.fromkeys(keys, "pending")
-                store.update_alert(alert)
+                store.set_alert_delivery(alert.id, alert.delivery)
             for ch in channels:
                 # A channel enabled after an alert was first handled does not get the backlog.
-                if alert.delivery.get(ch.key, "sent") == "sent":
+                if alert.delivery.get(ch.key, "sent") in DONE:
                     continue
                 c = counts[ch.key]
                 rec = load_attempts(store, alert.id, ch.key)
@@ -141,6 +163,13 @@ def _deliver(
                     rec["next_at"] = (now + timedelta(seconds=backoff_s(policy, rec["attempts"]))).isoformat()
                     alert.delivery[ch.key] = "failed"
                     log.warning("alert %s via %s: attempt %d failed: %s", alert.id, ch.key, rec["attempts"], exc)
+                    if rec["attempts"] >= policy.max_attempts:
+                        alert.delivery[ch.key] = "abandoned"
+                        rec.pop("next_at", None)
+                        c["abandoned"] += 1
+                        log.error("alert %s via %s: given up after %d attempts (last error: %s); "
+                                  "`smoke alerts retry %s` queues it again",
+                                  alert.id, ch.key, rec["attempts"], exc, alert.id)
                     if exc.down:
                         down[ch.key] = str(exc)
                 else:
@@ -149,7 +178,7 @@ def _deliver(
                     rec["sent_at"] = now.isoformat(timespec="seconds")
                     alert.delivery[ch.key] = "sent"
                 # Saved after every send: "sent" is on record before the next alert goes out.
-                store.update_alert(alert)
+                store.set_alert_delivery(alert.id, {ch.key: alert.delivery[ch.key]})
                 store.set_state(attempts_key(alert.id, ch.key), json.dumps(rec, ensure_ascii=False))
     finally:
         for ch in channels:

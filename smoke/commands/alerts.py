@@ -57,18 +57,15 @@ def list_cmd(since: str, unacked: bool, limit: int, as_json: bool) -> None:
 @click.option("--by", "by", default="cli", show_default=True, help="Who acknowledges (recorded with the alert).")
 def ack_cmd(alert_ids: tuple[str, ...], by: str) -> None:
     """Acknowledge one or more alerts by id."""
-    from smoke.alerts.outbox import LIST_LIMIT
-
-    wanted = set(alert_ids)
     now = datetime.now(TZ).isoformat(timespec="seconds")
+    acked, missing = 0, []
     with _store() as store:
-        found = [a for a in store.list_alerts(limit=LIST_LIMIT) if a.id in wanted]
-        for a in found:
-            if not a.acknowledged_by:
-                a.acknowledged_by, a.acknowledged_at = by, now
-                store.update_alert(a)
-    missing = wanted - {a.id for a in found}
-    click.echo(f"acknowledged {len(found)} alert(s)")
+        for alert_id in dict.fromkeys(alert_ids):
+            if store.acknowledge_alert(alert_id, by, now):
+                acked += 1
+            elif store.get_alert(alert_id) is None:
+                missing.append(alert_id)
+    click.echo(f"acknowledged {acked} alert(s)")
     if missing:
         click.echo(f"no such alert: {', '.join(sorted(missing))}", err=True)
         sys.exit(1)
@@ -103,8 +100,30 @@ def deliver_cmd(config_file: Path | None) -> None:
     if not counts:
         click.echo("no channel is enabled in the alert configuration")
     for key, c in counts.items():
-        click.echo(f"{key:<24} sent={c['sent']} failed={c['failed']} pending={c['pending']}")
-    if any(c["failed"] for c in counts.values()):
+        click.echo(f"{key:<24} sent={c['sent']} failed={c['failed']} pending={c['pending']} "
+                   f"abandoned={c['abandoned']}")
+    if any(c["failed"] or c["abandoned"] for c in counts.values()):
+        sys.exit(1)
+
+
+@alerts.command("retry")
+@click.argument("alert_ids", nargs=-1, required=True)
+def retry_cmd(alert_ids: tuple[str, ...]) -> None:
+    """Queue alerts again on the channels that gave them up (abandoned or failed); the
+    next `smoke alerts deliver` (or cycle) sends them, with a fresh count of attempts."""
+    from smoke.alerts.outbox import requeue
+
+    missing = []
+    with _store() as store:
+        for alert_id in dict.fromkeys(alert_ids):
+            if store.get_alert(alert_id) is None:
+                missing.append(alert_id)
+                continue
+            channels = requeue(store, alert_id)
+            click.echo(f"{alert_id}: " + (f"queued again on {', '.join(channels)}" if channels
+                                          else "nothing to retry (delivered or still pending)"))
+    if missing:
+        click.echo(f"no such alert: {', '.join(missing)}", err=True)
         sys.exit(1)
 
 

@@ -13,8 +13,8 @@ from smoke.cli import cli
 from tests.alerts.conftest import add_company, add_scores, days
 
 
-def _config(tmp_path: Path, receiver=None, smtp=None) -> Path:
-    channels: dict = {"digest": {"enabled": True}, "retry": {"base_s": 0, "max_s": 0}}
+def _config(tmp_path: Path, receiver=None, smtp=None, max_attempts: int = 30) -> Path:
+    channels: dict = {"digest": {"enabled": True}, "retry": {"base_s": 0, "max_s": 0, "max_attempts": max_attempts}}
     if receiver is not None:
         channels["webhooks"] = [{"name": "ops", "url": receiver.url, "format": "json"}]
     if smtp is not None:
@@ -91,3 +91,24 @@ def test_every_command_has_help() -> None:
     for args in (["alerts"], ["alerts", "list"], ["alerts", "ack"], ["alerts", "evaluate"], ["alerts", "deliver"], ["alerts", "test-channel"], ["schedule"]):
         r = CliRunner().invoke(cli, [*args, "--help"])
         assert r.exit_code == 0 and len(r.output) > 100, args
+
+
+def test_given_up_alerts_are_reported_and_retried_on_request(home: Path, tmp_path: Path, receiver) -> None:
+    _seed(home)
+    run = CliRunner().invoke
+    assert run(cli, ["alerts", "evaluate", "--as-of", "2024-05-04"]).exit_code == 0
+    (item,) = [json.loads(line) for line in run(cli, ["alerts", "list", "--json"]).output.splitlines()]
+    cfg = _config(tmp_path, receiver, max_attempts=1)
+    receiver.stop()
+    r = run(cli, ["alerts", "deliver", "--config", str(cfg)])
+    assert r.exit_code == 1 and "abandoned=1" in r.output, r.output
+    assert "webhook:ops=abandoned" in run(cli, ["alerts", "list"]).output
+    receiver.start()
+    r = run(cli, ["alerts", "deliver", "--config", str(cfg)])
+    assert r.exit_code == 0 and "sent=0" in r.output and receiver.received == []  # given up stays given up
+    r = run(cli, ["alerts", "retry", item["id"]])
+    assert r.exit_code == 0 and "queued again on webhook:ops" in r.output, r.output
+    r = run(cli, ["alerts", "deliver", "--config", str(cfg)])
+    assert r.exit_code == 0 and "webhook:ops" in r.output and "sent=1" in r.output, r.output
+    assert len(receiver.received) == 1
+    assert run(cli, ["alerts", "retry", "no-such-id"]).exit_code == 1

@@ -19,7 +19,7 @@ def _body(msg, subtype: str) -> str:
 def test_plain_smtp_delivers_html_and_text(store, home: Path, smtp_plain) -> None:
     alerts = make_alerts(store, 2)
     counts = deliver_pending(store, smtp_plain.channels(), home)
-    assert counts == {"email": {"sent": 2, "failed": 0, "pending": 0}}
+    assert counts == {"email": {"sent": 2, "failed": 0, "pending": 0, "abandoned": 0}}
     box = smtp_plain.mailbox
     assert sorted(box.ids()) == sorted(a.id for a in alerts)
     msg = box.messages[0]
@@ -46,7 +46,7 @@ def test_starttls_wrong_password_is_a_failure_not_a_send(store, home: Path, smtp
     make_alerts(store, 1)
     monkeypatch.setenv("SMOKE_SMTP_PASSWORD", "wrong")
     counts = deliver_pending(store, smtp_starttls.channels(), home)
-    assert counts["email"] == {"sent": 0, "failed": 1, "pending": 0}
+    assert counts["email"] == {"sent": 0, "failed": 1, "pending": 0, "abandoned": 0}
     assert smtp_starttls.mailbox.messages == []
     (a,) = store.list_alerts()
     assert a.delivery["email"] == "failed"
@@ -78,8 +78,8 @@ def test_outage_then_recovery_delivers_each_exactly_once(store, home: Path, smtp
 
     smtp_starttls.start()  # back up, same port
     counts = deliver_pending(store, channels, home)
-    assert counts["email"] == {"sent": 3, "failed": 0, "pending": 0}
+    assert counts["email"] == {"sent": 3, "failed": 0, "pending": 0, "abandoned": 0}
     assert sorted(smtp_starttls.mailbox.ids()) == sorted(a.id for a in alerts)
 
-    assert deliver_pending(store, channels, home)["email"] == {"sent": 0, "failed": 0, "pending": 0}
+    assert deliver_pending(store, channels, home)["email"] == {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0}
     assert len(smtp_starttls.mailbox.messages) == 3

@@ -6,9 +6,12 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 from config.alerts import AlertChannels
+from indexing.store.sqlite import SQLiteStore
 from smoke.alerts import deliver_pending
 from smoke.locking import file_lock, lock_path
 from tests.alerts.conftest import HOSTILE, make_alerts
@@ -24,7 +27,7 @@ def test_digest_files_per_day_without_duplicate_lines(store, home: Path) -> None
     alerts = make_alerts(store, 3)
     make_alerts(store, 1, start=200, name=HOSTILE)
     counts = deliver_pending(store, _digest_only(), home)
-    assert counts == {"digest": {"sent": 4, "failed": 0, "pending": 0}}
+    assert counts == {"digest": {"sent": 4, "failed": 0, "pending": 0, "abandoned": 0}}
     day = alerts[0].created[:10]
     jsonl = home / "alerts" / f"digest-{day}.jsonl"
     page = home / "alerts" / f"digest-{day}.html"
@@ -76,9 +79,9 @@ def test_channels_fail_independently(store, home: Path, receiver, smtp_plain) ->
     receiver.start()
     counts = deliver_pending(store, cfg, home)
     assert counts == {
-        "digest": {"sent": 0, "failed": 0, "pending": 0},
-        "email": {"sent": 0, "failed": 0, "pending": 0},
-        "webhook:ops": {"sent": 2, "failed": 0, "pending": 0},
+        "digest": {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0},
+        "email": {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0},
+        "webhook:ops": {"sent": 2, "failed": 0, "pending": 0, "abandoned": 0},
     }
     assert len(smtp_plain.mailbox.messages) == 2 and len(receiver.received) == 2
     assert {r.json()["idempotency_key"] for r in receiver.received} == {a.id for a in alerts}
@@ -121,7 +124,7 @@ def test_busy_lock_delivers_nothing_and_loses_nothing(store, home: Path, receive
     make_alerts(store, 1)
     cfg = receiver.channels("json", lock_timeout_s=0.2)
     with file_lock(lock_path(home, "alerts-deliver"), what="another deliverer"):
-        assert deliver_pending(store, cfg, home) == {"webhook:ops": {"sent": 0, "failed": 0, "pending": 0}}
+        assert deliver_pending(store, cfg, home) == {"webhook:ops": {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0}}
     assert receiver.received == []
     assert deliver_pending(store, cfg, home)["webhook:ops"]["sent"] == 1
 
@@ -146,3 +149,47 @@ def test_old_and_replayed_alerts_are_delivered_new_channels_get_no_backlog(store
     (new,) = make_alerts(store, 1)
     assert deliver_pending(store, cfg, home)["webhook:ops"]["sent"] == 1
     assert [r.json()["idempotency_key"] for r in receiver.received] == [new.id]
+
+
+def test_an_acknowledgement_made_during_delivery_is_kept(store, home: Path, receiver) -> None:
+    """An analyst acknowledges an alert (from another connection, as the web app does)
+    while the deliverer is sending it; the deliverer's record of 'sent' must not undo it."""
+
+    (alert,) = make_alerts(store, 1)
+    receiver.delay_s = 1.0
+    cfg = receiver.channels("json")
+    result: dict = {}
+    deliverer = threading.Thread(target=lambda: result.update(deliver_pending(store, cfg, home)))
+    deliverer.start()
+    deadline = time.monotonic() + 30
+    while not store.get_alert(alert.id).delivery:  # the outbox has taken it up
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    with SQLiteStore(store.path) as other:
+        assert other.acknowledge_alert(alert.id, "analyst1", "2024-05-02T09:00:00")
+    deliverer.join(60)
+    assert result["webhook:ops"]["sent"] == 1
+    got = store.get_alert(alert.id)
+    assert got.delivery == {"webhook:ops": "sent"}
+    assert got.acknowledged_by == "analyst1"
+
+
+def test_an_alert_is_given_up_after_max_attempts_and_requeued_by_an_operator(store, home: Path, receiver) -> None:
+    from smoke.alerts.outbox import requeue
+
+    (alert,) = make_alerts(store, 1)
+    cfg = receiver.channels("json", max_attempts=2)
+    receiver.stop()
+    first = deliver_pending(store, cfg, home)["webhook:ops"]
+    second = deliver_pending(store, cfg, home)["webhook:ops"]
+    assert (first["failed"], first["abandoned"]) == (1, 0)
+    assert (second["failed"], second["abandoned"]) == (1, 1)
+    assert store.get_alert(alert.id).delivery == {"webhook:ops": "abandoned"}
+    receiver.start()
+    # Given up: no further attempt on its own, even with the receiver back.
+    assert deliver_pending(store, cfg, home)["webhook:ops"] == {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0}
+    assert receiver.received == []
+    assert requeue(store, alert.id) == ["webhook:ops"]
+    assert deliver_pending(store, cfg, home)["webhook:ops"]["sent"] == 1
+    assert [r.json()["idempotency_key"] for r in receiver.received] == [alert.id]
+    assert requeue(store, alert.id) == []  # delivered: nothing to requeue

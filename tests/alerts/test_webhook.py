@@ -21,7 +21,7 @@ def test_plain_json_with_idempotency_key_and_signature(store, home: Path, receiv
     monkeypatch.setenv("SMOKE_WEBHOOK_SECRET", SECRET)
     alerts = make_alerts(store, 2)
     counts = deliver_pending(store, receiver.channels("json"), home)
-    assert counts == {"webhook:ops": {"sent": 2, "failed": 0, "pending": 0}}
+    assert counts == {"webhook:ops": {"sent": 2, "failed": 0, "pending": 0, "abandoned": 0}}
     assert len(receiver.received) == 2
     for r in receiver.received:
         body = r.json()
@@ -71,7 +71,7 @@ def test_robot_refusal_is_a_failure(store, home: Path, receiver) -> None:
     make_alerts(store, 1)
     receiver.answer = {"errcode": 310000, "errmsg": "sign not match"}
     counts = deliver_pending(store, receiver.channels("dingtalk", name="dd"), home)
-    assert counts["webhook:dd"] == {"sent": 0, "failed": 1, "pending": 0}
+    assert counts["webhook:dd"] == {"sent": 0, "failed": 1, "pending": 0, "abandoned": 0}
     (a,) = store.list_alerts()
     assert a.delivery["webhook:dd"] == "failed"
     rec = json.loads(store.get_state(f"alerts.outbox.{a.id}.webhook:dd"))
@@ -91,9 +91,9 @@ def test_outage_then_recovery_delivers_each_exactly_once(store, home: Path, rece
     assert receiver.received == []
     receiver.status = 200  # recovered
     counts = deliver_pending(store, channels, home)
-    assert counts["webhook:ops"] == {"sent": 4, "failed": 0, "pending": 0}
+    assert counts["webhook:ops"] == {"sent": 4, "failed": 0, "pending": 0, "abandoned": 0}
     assert sorted(r.json()["idempotency_key"] for r in receiver.received) == sorted(a.id for a in alerts)
-    assert deliver_pending(store, channels, home)["webhook:ops"] == {"sent": 0, "failed": 0, "pending": 0}
+    assert deliver_pending(store, channels, home)["webhook:ops"] == {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0}
     assert len(receiver.received) == 4
 
 
@@ -104,7 +104,7 @@ def test_backoff_waits_before_retrying(store, home: Path, receiver) -> None:
     assert deliver_pending(store, channels, home)["webhook:ops"]["failed"] == 1
     receiver.status = 200
     # Within the backoff: not tried, counted as pending.
-    assert deliver_pending(store, channels, home)["webhook:ops"] == {"sent": 0, "failed": 0, "pending": 1}
+    assert deliver_pending(store, channels, home)["webhook:ops"] == {"sent": 0, "failed": 0, "pending": 1, "abandoned": 0}
     assert receiver.received == []
     # After the backoff (a clock two hours on): delivered.
     from datetime import UTC, datetime, timedelta

@@ -206,13 +206,10 @@ def _ack(request: Request, form: Any) -> Response:
     check_csrf(request, form, session)
     alert_id = request.path_params["alert_id"]
     s = store(request)
-    found = next((a for a in s.list_alerts(limit=100_000) if a.id == alert_id), None)
+    found = s.get_alert(alert_id)
     if found is None:
         return render(request, "error.html", status_code=404, status=404, message="未找到该预警。")
-    if not found.acknowledged_by:
-        found.acknowledged_by = session.username
-        found.acknowledged_at = datetime.now(UTC).isoformat(timespec="seconds")
-        s.update_alert(found)
+    if s.acknowledge_alert(alert_id, session.username, datetime.now(UTC).isoformat(timespec="seconds")):
         audit(request, session, "ack_alert", {"alert_id": alert_id, "credit_code": found.credit_code})
     return RedirectResponse("/alerts", status_code=303)
 
