@@ -75,6 +75,23 @@ _SALES_CALL = re.compile(r"邀请码|推荐码|扫码|加微信|加v|加vx|\+v|�
 _SUSPECT = re.compile(r"涉嫌(?:非法集资|传销|集资诈骗|非法吸收公众存款|诈骗|非法经营)|列入[^。]{0,8}(?:黑名单|警示名单)|"
                       r"未经[^。]{0,12}批准|被(?:立案|查处|取缔)|已被警方")
 
+# A negation whose scope runs over a list: "严禁任何形式的入门费和团队计酬" negates both items.
+_NEGATED_LIST = re.compile(r"(?:不|没有|无|未|严禁|禁止|杜绝|不得|不收取?|不存在|拒绝|不涉及)(?:任何|一切|各种|各类)?"
+                           r"(?:形式|方式|名义)?的?[^,。;!?]{0,8}(?:和|及|与|、|或|以及|或者)$")
+# A platform's own notice that money can no longer come out: the collapse stage of a scheme.
+# Only with the reassurance such notices carry (耐心等待, 不要听信谣言, 补偿, 分期兑付 ...),
+# so that a bank's two-hour maintenance window does not read as a collapse.
+_HALT = re.compile(r"(?:暂停|暂缓|关闭|停止|冻结|限制|延迟|推迟|延期|分期|分批)[^,。;!?]{0,6}(?:提现|兑付|出金|赎回|返还本金|退本)|"
+                   r"(?:提现|兑付|出金|赎回)(?:通道|功能|业务|申请)?[^,。;!?]{0,6}(?:暂停|关闭|停止|维护|冻结|延迟|暂缓|推迟|受限)|"
+                   r"兑付方案|清退方案|良性退出|停止兑付|延期兑付")
+_REASSURE = re.compile(r"耐心等待|稍安勿躁|不要(?:听信|相信|轻信)(?:谣言|传言)|不信谣|不传谣|恶意唱衰|补偿|"
+                       r"请(?:相信|放心)|资金安全|按比例|分期|分批|会员|本金|复投|另行通知")
+# A scheduled maintenance window (00:00-04:00, 2点至6点): a bank's notice, not a collapse
+_MAINTENANCE_WINDOW = re.compile(r"\d{1,2}[:：]\d{2}\s*[-~至到]\s*\d{1,2}[:：]\d{2}|\d{1,2}\s*(?:点|时)\s*[-~至到]\s*\d{1,2}\s*(?:点|时)")
+# Pay by the number of people recruited (禁止传销条例 第七条): "拉两个人回本", "推荐5人升级", "带3个人就能拿"
+_RECRUIT_COUNT = re.compile(r"(?:拉|带|推荐|直推|发展|邀请|介绍|招)\s*" + r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|位|名)?\s*(?:人|下线|会员|好友)"
+                            r"[^,。;!?]{0,4}?(?:就|即可|便|可以|能)?(?:回本|升级|晋升|升(?:为|到|级|职)|出局|拿回成本|保本)")
+
 PROMISE_TYPES = ("promo", "recruit", "other")
 CONTEXT_TYPES = ("warning", "news", "judgment")
 
@@ -193,7 +210,7 @@ def _status(o: Occurrence, folded: str, doc_type: str) -> str:
         return "descriptive"
     if doc_type in CONTEXT_TYPES:
         return "context"
-    if _NEGATION_BEFORE.search(before):
+    if _NEGATION_BEFORE.search(before) or _NEGATED_LIST.search(_clause_before(folded, o.start, 24)):
         return "negated"
     if doc_type == "complaint":
         return "reported"
@@ -326,7 +343,10 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         comps["features"] = _saturate(feature_sum, 15.0)
         comps["yield"] = _yield_component(max_rate, lpr)
         if guarantees and max_rate is not None and max_rate > 1.5 * lpr:
-            comps["guarantee_with_yield"] = 20.0
+            # principal (and interest) guaranteed at a rate above the bank's: the promise of
+            # 还本付息 that defines illegal deposit-taking; a strong guarantee says it outright
+            strong = any(lex.terms_by_name[g].weight >= 4 for g in guarantees if g in lex.terms_by_name)
+            comps["guarantee_with_yield"] = 35.0 if strong else 20.0
         # the Supreme People's Court's named patterns (售后包租, 约定回购, 返本销售 ...) are each an
         # element of illegal fundraising when promised, not just one more feature word
         named = {t for t in term_effective if lex.terms_by_name.get(t) is not None
@@ -335,6 +355,9 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
             comps["named_pattern"] = min(40.0, 20.0 * len(named))
         if freq == "day" and (max_rate or cat_scores):
             comps["daily_payout"] = 10.0
+        recruit_pay = [m for m in _RECRUIT_COUNT.finditer(folded) if not _warns(_sentence(folded, m.start(), m.end()))]
+        if recruit_pay:
+            comps["pay_per_recruit"] = 30.0
         comps["denial"] = min(45.0, 30.0 * len(denials))
         risk = _noisy_or(list(comps.values()))
         if legit and (max_rate is None or max_rate <= 4 * lpr):
@@ -343,6 +366,11 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
             comps["legit_damping"] = -legit
         if doc_type == "other":
             risk *= 0.85
+        halts = [m for m in _HALT.finditer(folded) if not _warns(_sentence(folded, m.start(), m.end()))]
+        if halts and _REASSURE.search(folded) and not _MAINTENANCE_WINDOW.search(folded):
+            # the platform's own notice that withdrawals stopped: conclusive whatever else it says
+            comps["withdrawal_halt"] = 70.0
+            risk = _noisy_or([risk, 70.0])
     elif doc_type == "complaint":
         comps["severity"] = min(75.0, _saturate(severity, 12.0))
         comps["reported_promises"] = 0.5 * _saturate(reported_weight, 15.0)
