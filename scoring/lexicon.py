@@ -2,7 +2,8 @@
 
 Terms and their exclusion phrases go into the same automaton; a term occurrence that
 lies inside an exclusion occurrence (传销 inside 宣传销售) is dropped. Pinyin
-abbreviations match as whole latin tokens over the folded text.
+abbreviations match as whole latin tokens over the folded text; terms with some of
+their characters spelt in pinyin (ri返, 拉ren) through ``scoring.pinyinmatch``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ahocorasick
 from config import config_path, load_yaml
 from config.lexicon import LexiconConfig
 from scoring.matchtext import MatchText, fold_table, squeeze_term
+from scoring.pinyinmatch import PinyinMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class Lexicon:
             t = self.terms.get(squeeze_term(term, self.table))
             if t is not None:
                 self.pinyin[abbr] = t
+        self.spelt = PinyinMatcher((t.term, t) for t in self.terms.values())
         self._pinyin_re = (
             re.compile(r"(?<![a-z])(" + "|".join(sorted(map(re.escape, self.pinyin), key=len, reverse=True)) + r")(?![a-z])")
             if self.pinyin
@@ -94,6 +97,9 @@ class Lexicon:
         if self._pinyin_re is not None:
             for m in self._pinyin_re.finditer(mt.folded):
                 out.append(Occurrence(self.pinyin[m.group(1)], m.start(), m.end(), via=f"pinyin:{m.group(1)}"))
+        # folded and base offsets are the same (folding is one character for one)
+        for s, e, t in self.spelt.find(mt.folded):
+            out.append(Occurrence(t, s, e, via="pinyin:spelt"))  # type: ignore[arg-type]
         out.sort(key=lambda o: (o.start, -o.end, o.term.term))
         return _drop_nested(out)
 
