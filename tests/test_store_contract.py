@@ -220,6 +220,57 @@ def test_companies_by_domain(store: Store) -> None:
     assert store.companies_by_domain("other.test") == []
 
 
+def test_companies_sharing_a_person_address_phone_or_website(store: Store) -> None:
+    a = company(1, "甲投资有限公司", legal_rep="王伟", people=[Person("王伟", "legal_rep"), Person("李娜", "shareholder")],
+                address="深圳市福田区福华路1号", phones=["0755-1111", "0755-2222"], websites=["jia.test"])
+    b = company(2, "乙投资有限公司", legal_rep="李娜",  # a's shareholder is b's legal representative
+                address="深圳市福田区福华路1号", phones=["0755-2222"])
+    c = company(3, "丙咨询有限公司", people=[Person("王伟", "executive")], websites=["jia.test"])
+    d = company(4, "丁无关有限公司", legal_rep="赵六", address="北京市朝阳区某路2号", phones=["010-9999"])
+    store.upsert_companies([d, c, b, a])
+    both = sorted([a.credit_code, b.credit_code])
+
+    assert store.companies_sharing("person", "王伟") == sorted([a.credit_code, c.credit_code])  # legal_rep, people
+    assert store.companies_sharing("person", "李娜") == both  # people, legal_rep
+    assert store.companies_sharing("address", "深圳市福田区福华路1号") == both
+    assert store.companies_sharing("phone", "0755-2222") == both
+    assert store.companies_sharing("phone", "0755-1111") == [a.credit_code]
+    assert store.companies_sharing("website", "jia.test") == sorted([a.credit_code, c.credit_code])
+    assert store.count_companies_sharing("phone", "0755-2222") == 2
+    # exact values of the right kind only
+    assert store.companies_sharing("phone", "0755") == []
+    assert store.companies_sharing("address", "王伟") == []
+    assert store.companies_sharing("person", "") == []
+    assert store.companies_sharing("person", "张三") == []
+    assert store.count_companies_sharing("person", "张三") == 0
+
+    # A re-crawl that drops a phone drops the link; the other keys stay.
+    a.phones = ["0755-1111"]
+    store.upsert_companies([a])
+    assert store.companies_sharing("phone", "0755-2222") == [b.credit_code]
+    assert store.count_companies_sharing("phone", "0755-2222") == 1
+    assert store.companies_sharing("address", "深圳市福田区福华路1号") == both
+
+
+def test_companies_sharing_limit_order_and_bad_input(store: Store) -> None:
+    cos = [company(i, f"共址{i}号有限公司", address="广州市天河区某大厦8楼") for i in range(1, 8)]
+    store.upsert_companies(list(reversed(cos)))
+    all_codes = sorted(c.credit_code for c in cos)
+    assert store.companies_sharing("address", "广州市天河区某大厦8楼", limit=3) == all_codes[:3]
+    assert store.companies_sharing("address", "广州市天河区某大厦8楼") == all_codes
+    assert store.companies_sharing("address", "广州市天河区某大厦8楼", limit=0) == []
+    assert store.count_companies_sharing("address", "广州市天河区某大厦8楼") == 7
+    with pytest.raises(ValueError, match="kind"):
+        store.companies_sharing("email", "x@example.test")
+    with pytest.raises(ValueError, match="kind"):
+        store.count_companies_sharing("address' OR '1'='1", "广州市天河区某大厦8楼")
+    for hostile in ["%", "_", "广州市%", "广州市天河区某大厦8楼' OR '1'='1", "' OR 1=1 --", '"; DROP TABLE companies; --',
+                    "*", "广州市天河区某大厦8楼\x00", "x" * 100_000]:
+        assert store.companies_sharing("address", hostile) == [], hostile
+        assert store.count_companies_sharing("address", hostile) == 0, hostile
+    assert store.count_companies() == 7
+
+
 # --- documents ------------------------------------------------------------------
 
 

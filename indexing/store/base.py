@@ -20,6 +20,37 @@ from typing import Any
 
 from indexing.models import Alert, Company, Document, Run, Score
 
+# What two companies can share (``Store.companies_sharing``): a person (legal
+# representative or anyone in ``people``), the registered address, a phone, a website.
+LINK_KINDS: tuple[str, ...] = ("person", "address", "phone", "website")
+# Longer values are not link keys: real names, addresses and phones are far shorter,
+# and a hostile 40 kB "phone" must not bloat the link index (nor exceed Elasticsearch's
+# keyword limit, so both backends index exactly the same keys).
+MAX_LINK_VALUE = 500
+
+
+def check_link_kind(kind: str) -> None:
+    if kind not in LINK_KINDS:
+        raise ValueError(f"link kind must be one of {list(LINK_KINDS)}, got {kind!r}")
+
+
+def link_keys(company: Company) -> list[tuple[str, str]]:
+    """The (kind, value) pairs under which ``company`` is found by ``companies_sharing``:
+    each once, by kind (person, address, phone, website) then value. Values are kept as
+    crawled; blank ones are skipped (two companies without a phone share nothing), and so
+    are ones longer than ``MAX_LINK_VALUE``."""
+
+    def ok(v: object) -> bool:
+        return isinstance(v, str) and bool(v.strip()) and len(v) <= MAX_LINK_VALUE
+
+    by_kind = {
+        "person": {company.legal_rep, *(p.name for p in company.people)},
+        "address": {company.address},
+        "phone": set(company.phones),
+        "website": set(company.websites),
+    }
+    return [(kind, v) for kind in LINK_KINDS for v in sorted(x for x in by_kind[kind] if ok(x))]
+
 
 class StoreError(RuntimeError):
     """A store that cannot be used as asked: the message says what went wrong and what to do.
@@ -116,6 +147,17 @@ class Store(ABC):
 
     @abstractmethod
     def companies_by_domain(self, domain: str) -> list[Company]: ...
+
+    @abstractmethod
+    def companies_sharing(self, kind: str, value: str, limit: int = 50) -> list[str]:
+        """Credit codes, ascending, of at most ``limit`` companies that have ``(kind, value)``
+        among their ``link_keys``: kind "person" (legal_rep or a name in people), "address",
+        "phone" or "website", compared exactly. Used for the relationship graph; an unknown
+        kind raises ValueError."""
+
+    @abstractmethod
+    def count_companies_sharing(self, kind: str, value: str) -> int:
+        """How many companies ``companies_sharing`` would return without a limit."""
 
     # --- documents -----------------------------------------------------------
     @abstractmethod

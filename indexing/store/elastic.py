@@ -42,6 +42,7 @@ from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
 from indexing.store import es_admin, es_query
 from indexing.store.base import (
+    MAX_LINK_VALUE,
     CompanyHit,
     CompanyQuery,
     DocumentHit,
@@ -49,6 +50,8 @@ from indexing.store.base import (
     Page,
     Store,
     UpsertResult,
+    check_link_kind,
+    link_keys,
 )
 from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
 from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
@@ -154,6 +157,7 @@ def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str
     _add_tokens(body, "companies")
     body["name_norm"] = sorted({normalize_name(n) for n in [co.name, *co.former_names, *co.aliases]} - {""})
     body["domains"] = sorted({_domain(w) for w in co.websites} - {""})
+    body["links"] = [es_query.link_term(k, v) for k, v in link_keys(co)]
     body["province"] = (co.region_code or "")[:2]
     body["fingerprint"] = company_fingerprint(d)
     for k in _CURRENT_FIELDS:
@@ -457,6 +461,26 @@ class ElasticStore(Store):
     def companies_by_domain(self, domain: str) -> list[Company]:
         dm = _domain(domain)
         return self._companies_where("domains", dm) if dm else []
+
+    @staticmethod
+    def _linkable(kind: str, value: str) -> bool:
+        check_link_kind(kind)
+        # link_keys never indexes such values: answer without asking the cluster.
+        return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_LINK_VALUE
+
+    @_translated("looking up companies sharing a person, address, phone or website")
+    def companies_sharing(self, kind: str, value: str, limit: int = 50) -> list[str]:
+        if not self._linkable(kind, value):
+            return []
+        return [s["credit_code"] for s in self.scan("companies", es_query.link_query(kind, value),
+                                                    [{"credit_code": "asc"}], limit=max(0, int(limit)),
+                                                    source=["credit_code"])]
+
+    @_translated("counting companies sharing a person, address, phone or website")
+    def count_companies_sharing(self, kind: str, value: str) -> int:
+        if not self._linkable(kind, value):
+            return 0
+        return self._count("companies", es_query.link_query(kind, value))
 
     # --- documents -------------------------------------------------------------
     @_translated("upserting documents")

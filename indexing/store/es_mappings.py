@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: companies.links
 
 # Entities, in the order a rebuild or migration copies them.
 ENTITIES: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
@@ -124,6 +124,8 @@ def _companies() -> dict[str, Any]:
         "emails": _KEYWORD,
         "websites": {"type": "keyword", "normalizer": "lower"},
         "domains": _KEYWORD,  # bare hosts of the websites: companies_by_domain
+        # "<kind>:<value>" for each of base.link_keys(company): companies_sharing.
+        "links": _KEYWORD,
         "entries": {
             "type": "object",
             "properties": {

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from indexing.store.base import CompanyQuery, DocumentQuery
+from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind
 from indexing.store.es_mappings import CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import query_bigrams, query_tokens
 
@@ -155,6 +155,18 @@ def check_cursor(after: list[Any] | None) -> list[Any] | None:
     ):
         raise ValueError(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}")
     return list(after)
+
+
+def link_term(kind: str, value: str) -> str:
+    """The value of the companies' ``links`` keyword for one of ``base.link_keys``. Kinds
+    hold no ':', so the first ':' separates kind and value unambiguously."""
+    check_link_kind(kind)
+    return f"{kind}:{value}"
+
+
+def link_query(kind: str, value: str) -> dict[str, Any]:
+    """Companies with ``(kind, value)`` among their link keys (exact, like the embedded store)."""
+    return {"bool": {"filter": [{"term": {"links": link_term(kind, value)}}]}}
 
 
 def terms_agg(field_name: str) -> dict[str, Any]:

@@ -44,10 +44,12 @@ from indexing.store.base import (
     Store,
     StoreError,
     UpsertResult,
+    check_link_kind,
+    link_keys,
 )
 from indexing.tokenize import analyze, query_bigrams, query_tokens
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: company_links
 BATCH = 1000  # documents / companies per write transaction
 _ID_CHUNK = 500  # ids per "IN (...)" lookup (well under SQLite's variable limit)
 _PAGE = 1000  # rows per page of the iterators
@@ -92,6 +94,15 @@ CREATE TABLE IF NOT EXISTS company_domains (
     PRIMARY KEY (domain, credit_code)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS company_domains_code ON company_domains(credit_code);
+
+-- base.link_keys of each company: who shares a person, address, phone or website.
+CREATE TABLE IF NOT EXISTS company_links (
+    kind TEXT NOT NULL,  -- person | address | phone | website
+    value TEXT NOT NULL,
+    credit_code TEXT NOT NULL,
+    PRIMARY KEY (kind, value, credit_code)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS company_links_code ON company_links(credit_code);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS companies_fts USING fts5(
     name_tok, alias_tok, scope_tok, grams, content='companies', content_rowid='rid');
@@ -322,8 +333,23 @@ class SQLiteStore(Store):
                     f"{self.path}: schema version {row[0]} is newer than this program's "
                     f"({SCHEMA_VERSION}); upgrade smokewatch"
                 )
-            elif row[0] < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
+            elif row[0] < SCHEMA_VERSION:
+                # SCHEMA above created any new table empty; fill it from the stored rows. One
+                # transaction: a crash leaves the old version, and the next open starts again.
+                if row[0] < 2:
+                    self._backfill_links(c)
                 c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    @staticmethod
+    def _backfill_links(c: sqlite3.Connection) -> None:
+        """company_links for every stored company (databases written before version 2)."""
+        c.execute("DELETE FROM company_links")
+        cur = c.execute("SELECT credit_code, data FROM companies")
+        while rows := cur.fetchmany(_PAGE):
+            c.executemany(
+                "INSERT OR IGNORE INTO company_links(kind, value, credit_code) VALUES (?,?,?)",
+                [(k, v, code) for code, data in rows for k, v in link_keys(Company.from_dict(json.loads(data)))],
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -371,7 +397,7 @@ class SQLiteStore(Store):
     def _upsert_company_batch(self, batch: list[Company], result: UpsertResult) -> None:
         codes = [c.credit_code for c in batch]
         existing = self._existing("companies", "credit_code", codes, "fingerprint")
-        rows, names, domains, touched = [], [], [], []
+        rows, names, domains, links, touched = [], [], [], [], []
         for co in batch:
             try:
                 if not co.credit_code or not co.name:
@@ -399,6 +425,7 @@ class SQLiteStore(Store):
                 keyed |= {(normalize_name(n), "alias") for n in co.aliases}
                 names.extend((n, co.credit_code, k) for n, k in keyed if n)
                 domains.extend((dm, co.credit_code) for dm in {normalize_domain(w) for w in co.websites} if dm)
+                links.extend((k, v, co.credit_code) for k, v in link_keys(co))
                 touched.append(co.credit_code)
             except (ValueError, TypeError) as e:  # a bad record is counted, never fatal
                 result.failed.append(f"{co.credit_code or '?'}: {e}")
@@ -418,8 +445,11 @@ class SQLiteStore(Store):
             params = [(code,) for code in touched]
             c.executemany("DELETE FROM company_names WHERE credit_code = ?", params)
             c.executemany("DELETE FROM company_domains WHERE credit_code = ?", params)
+            # Replaced, not merged: a phone the registry no longer lists stops linking.
+            c.executemany("DELETE FROM company_links WHERE credit_code = ?", params)
             c.executemany("INSERT OR IGNORE INTO company_names(norm, credit_code, kind) VALUES (?,?,?)", names)
             c.executemany("INSERT OR IGNORE INTO company_domains(domain, credit_code) VALUES (?,?)", domains)
+            c.executemany("INSERT OR IGNORE INTO company_links(kind, value, credit_code) VALUES (?,?,?)", links)
             # A company that arrives after its scores picks up its current score.
             self._refresh_current(c, touched, scores_changed=False)
 
@@ -460,6 +490,18 @@ class SQLiteStore(Store):
             return []
         rows = self._query("SELECT credit_code FROM company_domains WHERE domain = ?", (dm,))
         return self._companies_by_codes(r[0] for r in rows)
+
+    def companies_sharing(self, kind: str, value: str, limit: int = 50) -> list[str]:
+        check_link_kind(kind)
+        rows = self._query(
+            "SELECT credit_code FROM company_links WHERE kind = ? AND value = ? ORDER BY credit_code LIMIT ?",
+            (kind, value, max(0, int(limit))),
+        )
+        return [r[0] for r in rows]
+
+    def count_companies_sharing(self, kind: str, value: str) -> int:
+        check_link_kind(kind)
+        return self._query("SELECT COUNT(*) FROM company_links WHERE kind = ? AND value = ?", (kind, value))[0][0]
 
     # --- documents -----------------------------------------------------------
     def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:

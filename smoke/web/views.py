@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-import time
 from datetime import date, timedelta
 from typing import Any
 
 from markupsafe import Markup
 
 from indexing.models import HIGH_RISK, LEVELS, Company, Run
-from indexing.store.base import CompanyQuery, Store
+from indexing.store.base import CompanyQuery, Store, link_keys
 
 LEVEL_ORDER = [level for _, level, _ in reversed(LEVELS)]  # green .. red
 LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
@@ -36,7 +34,8 @@ PROVINCES = {
 }  # fmt: skip
 
 _MARK = re.compile(r"(<mark>|</mark>)")
-MAX_GRAPH_PER_KEY = 15
+MAX_GRAPH_PER_KEY = 15  # companies drawn per shared person, address, phone or website
+MAX_GRAPH_KEYS = 20  # shared things drawn per company
 
 
 def safe_highlight(text: str) -> Markup:
@@ -147,60 +146,10 @@ def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
     return out[:limit]
 
 
-def _link_keys(company: Company) -> list[tuple[str, str, str]]:
-    """(kind, value, label) of the things a company can share with another."""
-    keys: list[tuple[str, str, str]] = []
-    names = {company.legal_rep} | {p.name for p in company.people}
-    keys += [("person", n, n) for n in sorted(n for n in names if n)]
-    if company.address:
-        keys.append(("address", company.address, company.address))
-    keys += [("phone", p, p) for p in sorted(set(company.phones)) if p]
-    keys += [("website", w, w) for w in sorted(set(company.websites)) if w]
-    return keys[:20]
-
-
-def _shares(other: Company, kind: str, value: str) -> bool:
-    if kind == "person":
-        return value == other.legal_rep or any(p.name == value for p in other.people)
-    if kind == "address":
-        return other.address == value
-    if kind == "phone":
-        return value in other.phones
-    return value in other.websites
-
-
-class LinkIndex:
-    """(kind, value) -> credit codes, for people, addresses, phones and websites.
-
-    The Store indexes companies by name and scope only, so shared people or phones
-    cannot be looked up there; this index is built from one pass over the companies
-    and rebuilt when it is older than ``ttl_s`` or the company count changed.
-    """
-
-    def __init__(self, ttl_s: float = 600.0) -> None:
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._built = 0.0
-        self._count = -1
-        self._index: dict[tuple[str, str], list[str]] = {}
-
-    def lookup(self, store: Store, kind: str, value: str) -> list[str]:
-        with self._lock:
-            count = store.count_companies()
-            if count != self._count or time.monotonic() - self._built > self.ttl_s:
-                index: dict[tuple[str, str], list[str]] = {}
-                for c in store.iter_companies():
-                    for k, v, _ in _link_keys(c):
-                        index.setdefault((k, v), []).append(c.credit_code)
-                self._index, self._count, self._built = index, count, time.monotonic()
-            return list(self._index.get((kind, value), []))
-
-
-LINKS = LinkIndex()
-
-
-def relationship_graph(store: Store, company: Company, links: LinkIndex = LINKS) -> dict[str, Any]:
-    """Companies linked to ``company`` through shared people, addresses, phones, websites."""
+def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
+    """Companies linked to ``company`` (as stored) through shared people, addresses, phones
+    and websites: its first ``MAX_GRAPH_KEYS`` link keys, each with up to
+    ``MAX_GRAPH_PER_KEY`` companies and the count of all the others."""
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, str]] = []
     link_nodes: dict[str, dict[str, Any]] = {}
@@ -218,13 +167,17 @@ def relationship_graph(store: Store, company: Company, links: LinkIndex = LINKS)
             }
 
     add_company(company)
-    for kind, value, label in _link_keys(company):
-        codes = [cc for cc in links.lookup(store, kind, value) if cc != company.credit_code]
-        linked = [c for c in (store.get_company(cc) for cc in codes[:MAX_GRAPH_PER_KEY]) if c and _shares(c, kind, value)]
+    for kind, value in link_keys(company)[:MAX_GRAPH_KEYS]:
+        # One more than shown: the company itself is among them.
+        codes = store.companies_sharing(kind, value, limit=MAX_GRAPH_PER_KEY + 1)
+        others = [cc for cc in codes if cc != company.credit_code][:MAX_GRAPH_PER_KEY]
+        linked = [c for c in (store.get_company(cc) for cc in others) if c]
         if not linked:
             continue
         key_id = f"{kind}:{value}"
-        link_nodes[key_id] = {"id": key_id, "label": label, "type": kind, "count": len(codes)}
+        # The count includes the company itself, as stored.
+        count = max(store.count_companies_sharing(kind, value) - 1, len(linked))
+        link_nodes[key_id] = {"id": key_id, "label": value, "type": kind, "count": count}
         edges.append({"source": company.credit_code, "target": key_id})
         for c in linked:
             add_company(c)

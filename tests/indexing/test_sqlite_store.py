@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from indexing.models import Company, Document
+from indexing.models import Company, Document, Person
 from indexing.store.base import DocumentQuery
 from indexing.store.sqlite import SCHEMA_VERSION, SQLiteStore, StoreError
 
@@ -52,6 +52,29 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(StoreError, match="newer"):
         SQLiteStore(tmp_path / "s.db")
+
+
+def test_a_version_1_database_gets_its_company_links_on_open(tmp_path: Path) -> None:
+    """Version 1 had no company_links: opening such a file fills the table from the stored
+    companies (and only then says version 2), so the relationship graph works at once."""
+    a = Company("91440300MA5F00001A", "甲公司", legal_rep="王伟", phones=["0755-1111"], address="深圳市某路1号")
+    b = Company("91440300MA5F00002B", "乙公司", people=[Person("王伟", "executive")], phones=["0755-1111"])
+    with SQLiteStore(tmp_path / "s.db") as s:
+        s.upsert_companies([a, b])
+    con = sqlite3.connect(tmp_path / "s.db")  # what a version 1 program left behind
+    con.execute("DROP TABLE company_links")
+    con.execute("UPDATE schema_version SET version = 1")
+    con.commit()
+    con.close()
+
+    with SQLiteStore(tmp_path / "s.db") as s:
+        assert s.schema_version() == SCHEMA_VERSION == 2
+        assert s.companies_sharing("person", "王伟") == [a.credit_code, b.credit_code]
+        assert s.companies_sharing("phone", "0755-1111") == [a.credit_code, b.credit_code]
+        assert s.companies_sharing("address", "深圳市某路1号") == [a.credit_code]
+        rows = s._conn.execute("SELECT COUNT(*) FROM company_links").fetchone()[0]
+    with SQLiteStore(tmp_path / "s.db") as s:  # migrated once: reopening changes nothing
+        assert s._conn.execute("SELECT COUNT(*) FROM company_links").fetchone()[0] == rows == 5
 
 
 def test_bad_records_are_counted_not_fatal(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from indexing.models import Company, Person
 from indexing.store.base import CompanyQuery, DocumentQuery
+from indexing.store.elastic import company_body
 from indexing.store.es_mappings import mappings
 from indexing.store.es_query import (
     check_cursor,
@@ -15,6 +17,7 @@ from indexing.store.es_query import (
     company_sort,
     document_query,
     document_sort,
+    link_query,
     terms_agg,
 )
 
@@ -143,3 +146,23 @@ def test_aggregation_fields() -> None:
     assert terms_agg("level")["terms"]["order"] == [{"_count": "desc"}, {"_key": "asc"}]
     with pytest.raises(ValueError):
         terms_agg("nonsense")
+
+
+def test_link_query_asks_for_a_term_company_body_indexes() -> None:
+    """Without a cluster: the term companies_sharing looks for is exactly one of the
+    ``links`` values written for a company with that person, address, phone or website."""
+    co = Company("91440300MA5F00000X", "甲公司", legal_rep="王伟", people=[Person("李娜", "shareholder")],
+                 address="深圳市福田区1号", phones=["0755-1", ""], websites=["Jia.test"])
+    links = company_body(co)["links"]
+    assert mappings("companies")["properties"]["links"]["type"] == "keyword"
+    assert "normalizer" not in mappings("companies")["properties"]["links"]  # exact, as in SQLite
+    for kind, value in [("person", "王伟"), ("person", "李娜"), ("address", "深圳市福田区1号"),
+                        ("phone", "0755-1"), ("website", "Jia.test")]:
+        q = link_query(kind, value)
+        assert _fields_in(q) == {"links"}
+        [term] = [c["term"]["links"] for c in q["bool"]["filter"]]
+        assert term in links, (kind, value)
+    assert len(links) == 5  # the empty phone is not a key
+    assert link_query("phone", "王伟")["bool"]["filter"][0]["term"]["links"] not in links
+    with pytest.raises(ValueError, match="kind"):
+        link_query("email", "a@b.test")
