@@ -82,6 +82,7 @@ _NEGATED_LIST = re.compile(r"(?:不|没有|无|未|严禁|禁止|杜绝|不得|�
 # Only with the reassurance such notices carry (耐心等待, 不要听信谣言, 补偿, 分期兑付 ...),
 # so that a bank's two-hour maintenance window does not read as a collapse.
 _HALT = re.compile(r"(?:暂停|暂缓|关闭|停止|冻结|限制|延迟|推迟|延期|分期|分批)[^,。;!?]{0,6}(?:提现|兑付|出金|赎回|返还本金|退本)|"
+                   r"(?:提现|出金)[^,。;!?]{0,8}(?:上限|限额|调整为|延长至|延长为)|"
                    r"(?:提现|兑付|出金|赎回)(?:通道|功能|业务|申请)?[^,。;!?]{0,6}(?:暂停|关闭|停止|维护|冻结|延迟|暂缓|推迟|受限)|"
                    r"兑付方案|清退方案|良性退出|停止兑付|延期兑付")
 _REASSURE = re.compile(r"耐心等待|稍安勿躁|不要(?:听信|相信|轻信)(?:谣言|传言)|不信谣|不传谣|恶意唱衰|补偿|"
@@ -89,8 +90,16 @@ _REASSURE = re.compile(r"耐心等待|稍安勿躁|不要(?:听信|相信|轻信
 # A scheduled maintenance window (00:00-04:00, 2点至6点): a bank's notice, not a collapse
 _MAINTENANCE_WINDOW = re.compile(r"\d{1,2}[:：]\d{2}\s*[-~至到]\s*\d{1,2}[:：]\d{2}|\d{1,2}\s*(?:点|时)\s*[-~至到]\s*\d{1,2}\s*(?:点|时)")
 # Pay by the number of people recruited (禁止传销条例 第七条): "拉两个人回本", "推荐5人升级", "带3个人就能拿"
-_RECRUIT_COUNT = re.compile(r"(?:拉|带|推荐|直推|发展|邀请|介绍|招)\s*" + r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|位|名)?\s*(?:人|下线|会员|好友)"
+_RECRUIT_COUNT = re.compile(r"(?:拉|带|推荐|直推|发展|邀请|介绍|招|(?:团队|下线|直推|伞下)(?:人数)?(?:满|达到?|超过))\s*"
+                            r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|位|名)?\s*(?:人|下线|会员|好友)"
                             r"[^,。;!?]{0,4}?(?:就|即可|便|可以|能)?(?:回本|升级|晋升|升(?:为|到|级|职)|出局|拿回成本|保本)")
+
+# A reward for each person recruited ("每发展一个会员奖励1000元") is pay by recruitment when
+# joining costs money ("缴纳2980元成为VIP"); without an entry fee it is a shop's referral coupon.
+_PER_RECRUIT_REWARD = re.compile(r"每(?:发展|推荐|直推|邀请|介绍|拉|带)(?:一|1)?\s*(?:个|位|名)?\s*(?:人|会员|下线|代理|新人)"
+                                 r"[^,。;!?]{0,4}?(?:奖励?|返|提成|拿|得|赚)\s*\d+(?:\.\d+)?\s*(?:元|块|%)")
+_ENTRY_FEE = re.compile(r"(?:缴纳|交纳?|缴|花|充值|支付)[^,。;!?\d]{0,6}\d+(?:\.\d+)?\s*(?:元|块|万)[^,。;!?]{0,6}"
+                        r"(?:成为|加入|开通|激活|入会|升级|会员|代理|vip)|入门费|会员费|门槛费|激活费|报单")
 
 PROMISE_TYPES = ("promo", "recruit", "other")
 CONTEXT_TYPES = ("warning", "news", "judgment")
@@ -356,7 +365,7 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         if freq == "day" and (max_rate or cat_scores):
             comps["daily_payout"] = 10.0
         recruit_pay = [m for m in _RECRUIT_COUNT.finditer(folded) if not _warns(_sentence(folded, m.start(), m.end()))]
-        if recruit_pay:
+        if recruit_pay or (_PER_RECRUIT_REWARD.search(folded) and _ENTRY_FEE.search(folded)):
             comps["pay_per_recruit"] = 30.0
         comps["denial"] = min(45.0, 30.0 * len(denials))
         risk = _noisy_or(list(comps.values()))
