@@ -34,6 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMOKE_ES_CA_CERTS", "", "Path of the CA certificate that signed the cluster's TLS certificate."),
     Setting("SMOKE_ES_PREFIX", "smoke", "Prefix of every index and alias name (tests use their own)."),
     Setting("SMOKE_REDIS_URL", "", "redis://host:6379/0: crawler processes share one frontier and dupe filter."),
+    Setting("SMOKE_CRAWL_WORKERS", "2",
+            "Crawler processes run at once for the sources that link to companies (court, complaints, web); "
+            "the registry and AMAC sources always run first, one at a time."),
     Setting("SMOKE_SMTP_PASSWORD", "", "Password for the SMTP account of e-mail alerts."),
     Setting("SMOKE_WEBHOOK_SECRET", "", "Signing secret for DingTalk / WeCom robot webhooks."),
     Setting("SMOKE_SECRET_KEY", "", "Key that signs web session cookies; generated into SMOKE_HOME if empty."),
@@ -54,6 +57,7 @@ class Settings:
     es_ca_certs: str
     es_prefix: str
     redis_url: str
+    crawl_workers: int
     smtp_password: str
     webhook_secret: str
     secret_key: str
@@ -82,6 +86,9 @@ def get_settings() -> Settings:
     if sources not in ("sandbox", "live"):
         raise ConfigError(f"environment: SMOKE_SOURCES: expected 'sandbox' or 'live', got {sources!r}")
     cfg = _env("SMOKE_CONFIG_DIR")
+    workers = _env("SMOKE_CRAWL_WORKERS").strip()
+    if not workers.isdigit() or not 1 <= int(workers) <= 64:
+        raise ConfigError(f"environment: SMOKE_CRAWL_WORKERS: expected a whole number from 1 to 64, got {workers!r}")
     return Settings(
         home=Path(_env("SMOKE_HOME")).expanduser().resolve(),
         sources=sources,
@@ -94,6 +101,7 @@ def get_settings() -> Settings:
         es_ca_certs=_env("SMOKE_ES_CA_CERTS"),
         es_prefix=_env("SMOKE_ES_PREFIX"),
         redis_url=_env("SMOKE_REDIS_URL"),
+        crawl_workers=int(workers),
         smtp_password=_env("SMOKE_SMTP_PASSWORD"),
         webhook_secret=_env("SMOKE_WEBHOOK_SECRET"),
         secret_key=_env("SMOKE_SECRET_KEY"),

@@ -1,5 +1,8 @@
-"""Run a crawl of the configured sources, one crawler subprocess per source, in cycle
-order (AMAC and registry first, so linking knows every company), and record the Run."""
+"""Run a crawl of the configured sources, one crawler subprocess per source, and record
+the Run. AMAC and registry sources run first, one at a time, so that linking knows every
+company; the sources that link documents to companies (court, complaints, web) then run
+side by side, SMOKE_CRAWL_WORKERS at a time: they are different sites with their own
+politeness limits, and each process spends most of its time parsing."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +21,17 @@ from crawlers.switches import describe, disabled_sources
 from indexing.models import Run, SourceStats
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+ENTITY_KINDS = ("amac", "registry")  # they write the companies every other source links to
+
+
+def crawl_phases(names: list[str], kinds: dict[str, str]) -> list[list[str]]:
+    """Groups of sources that may run at once, in order: each entity source alone, then
+    every other source together."""
+    first = [[n] for n in names if kinds[n] in ENTITY_KINDS]
+    rest = [n for n in names if kinds[n] not in ENTITY_KINDS]
+    return first + ([rest] if rest else [])
 
 
 def _now() -> str:
@@ -53,7 +68,8 @@ def crawl_env(proxy: str | None = None) -> dict[str, str]:
 
 def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | None = None,
               config_dir: Path | None = None, progress: bool = True, redis_url: str | None = None,
-              *, settings: dict[str, str] | None = None, redis_key: str | None = None, force: bool = False) -> Run:
+              *, settings: dict[str, str] | None = None, redis_key: str | None = None, force: bool = False,
+              workers: int | None = None) -> Run:
     """Crawl ``sources`` (default: every enabled one) into the store at ``store_path``;
     record and return the Run with per-source SourceStats. ``proxy`` becomes
     SMOKE_SANDBOX_PROXY for sources that say ``proxy: ${SMOKE_SANDBOX_PROXY}``;
@@ -67,7 +83,10 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     disable`) is skipped, even when named in ``sources``, unless ``force``: the switch is
     the operator's decision (a site that asked us to stop, a broken layout) and a
     schedule or script naming the source must not override it silently. The Run records
-    it as SourceStats(skipped=<who, when, why>) and progress says so."""
+    it as SourceStats(skipped=<who, when, why>) and progress says so.
+
+    ``workers`` (default SMOKE_CRAWL_WORKERS) caps the crawler processes running at once
+    after the entity sources (see the module docstring)."""
     from config.settings import get_settings
     from indexing.store import open_store
 
@@ -99,18 +118,31 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     env = crawl_env(proxy)
     jobs = cfg.home / "jobs"
     failures = 0
+    workers = cfg.crawl_workers if workers is None else workers
     with tempfile.TemporaryDirectory(prefix="smoke-crawl-") as tmp:
-        for name in names:
-            stats_file = Path(tmp) / f"{name}.json"
-            cmd = crawl_command(name, store_path, stats_file, config_dir, redis_url or "", redis_key or run.id,
-                                None if redis_url else jobs / name, progress, settings)
-            if progress:
-                print(f"[crawl] {name}: starting", file=sys.stderr, flush=True)
-            proc = subprocess.run(cmd, env=env, cwd=str(REPO_ROOT), stdout=subprocess.DEVNULL,
-                                  stderr=None if progress else subprocess.PIPE, check=False)
-            run.sources[name] = _stats(stats_file, proc.returncode, proc.stderr)
-            if proc.returncode != 0 or not stats_file.exists():
-                failures += 1
+        for phase in crawl_phases(names, {n: configured[n].kind for n in names}):
+            pending, running = list(phase), []
+            while pending or running:
+                while pending and len(running) < max(1, workers):
+                    name = pending.pop(0)
+                    stats_file = Path(tmp) / f"{name}.json"
+                    # stderr to a file when not shown: a pipe nobody reads would block the crawler
+                    err = None if progress else open(Path(tmp) / f"{name}.err", "w+b")  # noqa: SIM115
+                    cmd = crawl_command(name, store_path, stats_file, config_dir, redis_url or "", redis_key or run.id,
+                                        None if redis_url else jobs / name, progress, settings)
+                    if progress:
+                        print(f"[crawl] {name}: starting", file=sys.stderr, flush=True)
+                    proc = subprocess.Popen(cmd, env=env, cwd=str(REPO_ROOT), stdout=subprocess.DEVNULL, stderr=err)
+                    running.append((name, proc, stats_file, err))
+                name, proc, stats_file, err = running.pop(_wait_any([r[1] for r in running]))
+                stderr = b""
+                if err is not None:
+                    err.seek(0)
+                    stderr = err.read()
+                    err.close()
+                run.sources[name] = _stats(stats_file, proc.returncode, stderr)
+                if proc.returncode != 0 or not stats_file.exists():
+                    failures += 1
     run.sources = {n: run.sources[n] for n in order if n in run.sources}  # cycle order, skipped ones included
     blocked = [n for n, s in run.sources.items() if s.blocked]
     run.finished = _now()
@@ -131,6 +163,15 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     with open_store(sqlite_path=store_path) as store:
         store.save_run(run)
     return run
+
+
+def _wait_any(procs: list[subprocess.Popen]) -> int:
+    """Index of the first of ``procs`` to finish (polled: the processes are long-lived)."""
+    while True:
+        for i, p in enumerate(procs):
+            if p.poll() is not None:
+                return i
+        time.sleep(0.1)
 
 
 def _stats(stats_file: Path, returncode: int, stderr: bytes | None) -> SourceStats:

@@ -38,3 +38,10 @@ def test_sources_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMOKE_SOURCES", "internet")
     with pytest.raises(ConfigError, match=r"SMOKE_SOURCES: expected 'sandbox' or 'live', got 'internet'"):
         get_settings()
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", "100"])
+def test_bad_crawl_workers_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SMOKE_CRAWL_WORKERS", value)
+    with pytest.raises(ConfigError, match=r"SMOKE_CRAWL_WORKERS: expected a whole number from 1 to 64"):
+        get_settings()

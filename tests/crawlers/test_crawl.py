@@ -128,3 +128,27 @@ def test_progress_lines_on_stderr_during_a_crawl(crawl, site, capfd):
     assert "[crawl] registry: starting" in err
     assert "[crawl registry]" in err and "pages=" in err and "items=" in err
     assert "done (finished)" in err
+
+
+def test_entity_sources_first_one_at_a_time_then_the_rest_together() -> None:
+    from crawlers.runner import crawl_phases
+
+    kinds = {"amac": "amac", "registry": "registry", "court": "court", "complaints": "complaint", "web": "promo"}
+    assert crawl_phases(list(kinds), kinds) == [["amac"], ["registry"], ["court", "complaints", "web"]]
+    assert crawl_phases(["court", "web"], kinds) == [["court", "web"]]
+    assert crawl_phases(["registry"], kinds) == [["registry"]]
+
+
+def test_linking_sources_wait_for_the_registry_and_run_side_by_side(crawl, site, open_db):
+    run = crawl(workers=3)
+    assert run.status == "ok", run
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    for t, host, _ in site.log:
+        first.setdefault(host, t)
+        last[host] = t
+    linking_hosts = ["court.sandbox.test", "complaints.sandbox.test", "web.sandbox.test"]
+    assert last["amac.sandbox.test"] < first["registry.sandbox.test"]
+    assert all(last["registry.sandbox.test"] < first[h] for h in linking_hosts)
+    db = open_db()
+    assert db.count_companies() == 4 and db.count_documents() == 11  # same result as one at a time
