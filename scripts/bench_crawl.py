@@ -11,7 +11,9 @@ the cost of our pipeline, not of our manners.
 
     PYTHONPATH=. python scripts/bench_crawl.py [--companies 1400] [--repeat 1]
 
-Last line: crawl_ratio=<ours / scrapy bench>.
+Last line: crawl_ratio=<ours / scrapy bench>. With --workers-ratio it instead crawls the
+same world with one crawler process at a time and with two side by side (the sources
+after the registry; SMOKE_CRAWL_WORKERS) and prints workers_ratio=<two / one>.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQU
         "SMOKE_PROGRESS_INTERVAL": "0", "SMOKE_STORE_BATCH": "200"}
 
 
-def ours(world: Path, work: Path) -> tuple[float, int, float]:
+def ours(world: Path, work: Path, workers: int | None = None) -> tuple[float, int, float]:
     """(pages per minute, pages, seconds) of one full crawl of every source."""
     from crawlers.runner import run_crawl
     from sandbox.server import SandboxServer
@@ -41,7 +43,7 @@ def ours(world: Path, work: Path) -> tuple[float, int, float]:
     os.environ["SMOKE_HOME"] = str(work / "home")
     with SandboxServer(world) as srv:
         t0 = time.monotonic()
-        run = run_crawl(work / "smoke.db", proxy=srv.proxy_url, progress=False, settings=FAST)
+        run = run_crawl(work / "smoke.db", proxy=srv.proxy_url, progress=False, settings=FAST, workers=workers)
         secs = time.monotonic() - t0
     pages = sum(s.pages for s in run.sources.values())
     errors = {n: s.errors for n, s in run.sources.items() if s.errors}
@@ -68,8 +70,12 @@ def main() -> int:
     ap.add_argument("--min-pages", type=int, default=5000)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each; medians are compared")
     ap.add_argument("--bench-seconds", type=int, default=20)
+    ap.add_argument("--workers-ratio", action="store_true", help="compare 2 crawler processes at once with 1")
     args = ap.parse_args()
     from sandbox.world import generate
+
+    if args.workers_ratio:
+        return workers_ratio(args)
 
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         world = generate(Path(tmp) / "world", companies=args.companies, seed=7)
@@ -87,6 +93,24 @@ def main() -> int:
     print(f"ours_pages_per_min={o:.0f}")
     print(f"scrapy_bench_pages_per_min={b:.0f}")
     print(f"crawl_ratio={o / b:.2f}")
+    return 0
+
+
+def workers_ratio(args: argparse.Namespace) -> int:
+    from sandbox.world import generate
+
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        world = generate(Path(tmp) / "world", companies=args.companies, seed=7)
+        rates: dict[int, list[float]] = {1: [], 2: []}
+        for i in range(args.repeat):
+            for workers in (1, 2):  # interleaved: load on a shared machine hits both alike
+                work = Path(tmp) / f"run{i}-w{workers}"
+                work.mkdir()
+                rates[workers].append(ours(world, work, workers)[0])
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    print(f"one_process_pages_per_min={one:.0f}")
+    print(f"two_processes_pages_per_min={two:.0f}")
+    print(f"workers_ratio={two / one:.2f}")
     return 0
 
 
