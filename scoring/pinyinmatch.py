@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -29,6 +30,11 @@ class Unit:
     start: int  # offsets in the folded text
     end: int
     latin: bool
+
+
+@lru_cache(maxsize=32768)
+def _char_syllable(ch: str) -> str:
+    return lazy_pinyin(ch)[0]
 
 
 def term_syllables(term: str) -> tuple[str, ...] | None:
@@ -60,7 +66,18 @@ class PinyinMatcher:
             if syl and len(syl) >= 2:
                 self.by_syllables.setdefault(syl, payload)
         self.syllables = {s for key in self.by_syllables for s in key}
-        self.lengths = sorted({len(k) for k in self.by_syllables}, reverse=True)
+        # candidate terms by first syllable, longest first: the scan looks at a handful per unit
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(self.by_syllables, key=len, reverse=True):
+            self.by_first.setdefault(key[0], []).append(key)
+        self._split_cache: dict[str, list[tuple[str, int]] | None] = {}
+
+    def _split(self, word: str) -> list[tuple[str, int]] | None:
+        if word not in self._split_cache:
+            if len(self._split_cache) > 10_000:
+                self._split_cache.clear()
+            self._split_cache[word] = split_syllables(word, self.syllables)
+        return self._split_cache[word]
 
     def _units(self, folded: str, lo: int, hi: int) -> list[Unit | None]:
         """Syllables of folded[lo:hi]; None marks a sentence break."""
@@ -70,7 +87,7 @@ class PinyinMatcher:
             ch = folded[pos]
             m = _LATIN.match(folded, pos)
             if m:
-                parts = split_syllables(m.group(), self.syllables)
+                parts = self._split(m.group())
                 if parts is None:
                     out.append(None)  # an English word breaks the run
                 else:
@@ -78,7 +95,7 @@ class PinyinMatcher:
                 pos = m.end()
                 continue
             if _HAN.match(ch):
-                out.append(Unit(lazy_pinyin(ch)[0], pos, pos + 1, False))
+                out.append(Unit(_char_syllable(ch), pos, pos + 1, False))
             elif _BREAK.match(ch) or ch.isdigit():
                 out.append(None)
             pos += 1  # spaces and filler symbols are skipped, like the squeezed text
@@ -88,21 +105,30 @@ class PinyinMatcher:
         """(start, end, payload) of every term with at least one syllable in latin."""
         if not self.by_syllables or not _LATIN.search(folded) or not _HAN.search(folded):
             return []
-        found: dict[tuple[int, int], object] = {}
+        # Windows around the latin words that could be syllables, merged where they overlap,
+        # so that each character is read once however many latin words a page holds.
+        spans: list[list[int]] = []
         for m in _LATIN.finditer(folded):
-            if split_syllables(m.group(), self.syllables) is None:
+            if self._split(m.group()) is None:
                 continue
-            units = self._units(folded, max(0, m.start() - _WINDOW), min(len(folded), m.end() + _WINDOW))
-            for i in range(len(units)):
-                for n in self.lengths:
-                    window = units[i : i + n]
-                    if len(window) < n or any(u is None for u in window):
+            lo, hi = max(0, m.start() - _WINDOW), min(len(folded), m.end() + _WINDOW)
+            if spans and lo <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], hi)
+            else:
+                spans.append([lo, hi])
+        found: dict[tuple[int, int], object] = {}
+        for lo, hi in spans:
+            units = self._units(folded, lo, hi)
+            for i, first in enumerate(units):
+                if first is None:
+                    continue
+                for key in self.by_first.get(first.syllable, ()):
+                    window = units[i : i + len(key)]
+                    if len(window) < len(key) or any(u is None or u.syllable != k for u, k in zip(window, key, strict=True)):
                         continue
                     latin = sum(1 for u in window if u.latin)  # type: ignore[union-attr]
-                    if latin == 0 or (latin == n and n < 3):
+                    if latin == 0 or (latin == len(key) and len(key) < 3):
                         continue
-                    payload = self.by_syllables.get(tuple(u.syllable for u in window))  # type: ignore[union-attr]
-                    if payload is not None:
-                        found[(window[0].start, window[-1].end)] = payload  # type: ignore[union-attr]
-                        break
+                    found[(first.start, window[-1].end)] = self.by_syllables[key]  # type: ignore[union-attr]
+                    break
         return [(s, e, p) for (s, e), p in sorted(found.items())]
