@@ -421,6 +421,11 @@ def test_near_duplicates_follow_a_changed_simhash(store: Store) -> None:
     store.upsert_documents([d])
     assert store.near_duplicates(new, 3, limit=10) == []
     assert store.get_document("page").text == "全新的推广文本"
+    # The same page twice in one upsert: the last version is the one stored and matched.
+    first, last = sim_doc("twice", flip(30)), sim_doc("twice", SH ^ 0xFFFF_0000_FFFF_0000)
+    store.upsert_documents([first, last])
+    assert store.near_duplicates(flip(30), 3, exclude="other", limit=10) == []
+    assert store.near_duplicates(SH ^ 0xFFFF_0000_FFFF_0000, 3, limit=10) == [("twice", 0)]
 
 
 def test_near_duplicates_refuses_what_four_bands_cannot_answer(store: Store) -> None:

@@ -549,7 +549,8 @@ class SQLiteStore(Store):
 
     def _upsert_document_batch(self, batch: list[Document], result: UpsertResult) -> None:
         existing = self._existing("documents", "id", [d.id for d in batch], "content_hash, fingerprint")
-        rows, mentions, written, bands = [], [], [], []
+        rows, mentions, written = [], [], []
+        bands: dict[str, list[tuple[int, int, str, str]]] = {}  # by id: the last of a repeated id wins
         for doc in batch:
             try:
                 if not doc.id or not doc.url or not doc.source_kind:
@@ -577,7 +578,7 @@ class SQLiteStore(Store):
                 mentions.extend((m.credit_code, doc.id, m.role, m.method, m.confidence)
                                 for m in doc.mentions if m.credit_code)
                 written.append((doc.id,))
-                bands.extend(_simhash_rows(doc.id, doc.fields))
+                bands[doc.id] = _simhash_rows(doc.id, doc.fields)
             except (ValueError, TypeError, AttributeError) as e:
                 result.failed.append(f"{doc.id or '?'}: {e}")
         if not rows:
@@ -599,7 +600,7 @@ class SQLiteStore(Store):
             # Replaced, not merged: a page whose text changed stops matching its old simhash.
             c.executemany("DELETE FROM simhash_bands WHERE doc_id = ?", written)
             c.executemany("INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
-                          bands)
+                          [r for doc_rows in bands.values() for r in doc_rows])
             c.executemany(
                 """INSERT INTO mentions(credit_code, doc_id, role, method, confidence) VALUES (?,?,?,?,?)
                    ON CONFLICT DO UPDATE SET method=excluded.method, confidence=excluded.confidence

@@ -202,7 +202,7 @@ def test_near_duplicate_query_asks_for_band_terms_document_body_indexes() -> Non
 
 
 def test_documents_without_a_usable_simhash_have_no_bands_and_rebuild_adds_them() -> None:
-    for missing in (None, "", "xyz", "1" * 17):
+    for missing in (None, "", "xyz", "1" * 17, "1" * 15, "0x" + "1" * 14, " " + "1" * 15):
         assert document_body(_promo(missing))["simhash_bands"] == [], missing
     # An index of schema 2 has no simhash_bands: the rebuild derives them from fields.
     old_source = document_body(_promo("00000000ffff0001"))
