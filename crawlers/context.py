@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawlers.processing.dedup import NearDuplicateIndex
 from crawlers.processing.linking import Linker
 
 if TYPE_CHECKING:
@@ -21,7 +20,6 @@ class CrawlContext:
         self.crawler = crawler
         self._store: Store | None = None
         self._linker: Linker | None = None
-        self.near: NearDuplicateIndex | None = None
 
     @property
     def store(self) -> Store:

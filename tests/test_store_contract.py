@@ -350,6 +350,94 @@ def test_document_ids_with_hash(store: Store) -> None:
     assert store.document_ids_with_hash("none") == []
 
 
+# A simhash with the top bit set: SQLite integers are signed, this one does not fit.
+SH = 0xF0E1_D2C3_B4A5_9687
+
+
+def flip(*bits: int) -> int:
+    """SH with these bit positions flipped (bits 0-15 are band 0, 16-31 band 1, ...)."""
+    value = SH
+    for b in bits:
+        value ^= 1 << b
+    return value
+
+
+def sim_doc(doc_id: str, simhash: int | None, kind: str = "promo") -> Document:
+    return doc(doc_id, f"推广文本 {doc_id}", kind=kind,
+               fields={} if simhash is None else {"simhash": f"{simhash:016x}", "page_type": "article"})
+
+
+def test_near_duplicates_within_three_bits_closest_first(store: Store) -> None:
+    store.upsert_documents([
+        sim_doc("same", SH),
+        sim_doc("one", flip(63)),
+        sim_doc("two", flip(0, 40)),
+        sim_doc("three", flip(5, 20, 50)),  # one bit in each of bands 0, 1, 3: only band 2 agrees
+        sim_doc("three-b", flip(1, 2, 3)),
+        sim_doc("four-spread", flip(0, 16, 32, 48)),  # no band agrees
+        sim_doc("four-one-band", flip(0, 1, 2, 3)),  # three bands agree, but 4 bits away
+        sim_doc("far", SH ^ 0xFFFF_FFFF_FFFF_FFFF),
+    ])
+    assert store.near_duplicates(SH, 3, limit=10) == [
+        ("same", 0), ("one", 1), ("two", 2), ("three", 3), ("three-b", 3)]
+    assert store.near_duplicates(SH, 3) == [("same", 0)]  # limit 1: the closest
+    assert store.near_duplicates(SH, 3, limit=2) == [("same", 0), ("one", 1)]
+    assert store.near_duplicates(SH, 1, limit=10) == [("same", 0), ("one", 1)]
+    assert store.near_duplicates(SH, 0, limit=10) == [("same", 0)]
+    assert store.near_duplicates(SH, 3, limit=0) == []
+    # Measured from the query, not from SH: "four-spread" is 1 bit from flip(0, 16, 32).
+    assert store.near_duplicates(flip(0, 16, 32), 3, limit=10) == [("four-spread", 1), ("same", 3), ("two", 3)]
+    assert store.near_duplicates(SH ^ 0xFFFF_FFFF_FFFF_FFFF, 3, limit=10) == [("far", 0)]
+    assert store.near_duplicates(0x0123_4567_89AB_CDEF, 3, limit=10) == []
+
+
+def test_near_duplicates_exclude_and_documents_without_simhash(store: Store) -> None:
+    store.upsert_documents([
+        sim_doc("a", SH),
+        sim_doc("b", flip(7)),
+        sim_doc("plain", None),
+        sim_doc("court", None, kind="court"),
+        doc("bad", "坏的 simhash", fields={"simhash": "not-hex"}),
+        doc("long", "太长", fields={"simhash": f"{SH:016x}00"}),
+    ])
+    assert store.near_duplicates(SH, 3, exclude="a", limit=10) == [("b", 1)]
+    assert store.near_duplicates(SH, 3, exclude="b", limit=10) == [("a", 0)]
+    assert store.near_duplicates(SH, 3, exclude="nobody", limit=10) == [("a", 0), ("b", 1)]
+    assert store.near_duplicates(0, 3, limit=10) == []  # "plain" etc. have no simhash, not simhash 0
+    assert store.count_documents() == 6  # ignored for near-duplicates, still stored
+
+
+def test_near_duplicates_follow_a_changed_simhash(store: Store) -> None:
+    d = sim_doc("page", SH)
+    store.upsert_documents([d, sim_doc("other", flip(60, 61))])
+    assert store.near_duplicates(SH, 3, exclude="x", limit=10) == [("page", 0), ("other", 2)]
+    new = SH ^ 0x0000_FFFF_0000_FFFF
+    d.fields["simhash"] = f"{new:016x}"  # the page's text changed
+    d.text, d.content_hash = "全新的推广文本", "h-new"
+    store.upsert_documents([d])
+    assert store.near_duplicates(SH, 3, limit=10) == [("other", 2)]
+    assert store.near_duplicates(new, 3, limit=10) == [("page", 0)]
+    del d.fields["simhash"]  # and a page that lost its simhash stops matching at all
+    store.upsert_documents([d])
+    assert store.near_duplicates(new, 3, limit=10) == []
+    assert store.get_document("page").text == "全新的推广文本"
+    # The same page twice in one upsert: the last version is the one stored and matched.
+    first, last = sim_doc("twice", flip(30)), sim_doc("twice", SH ^ 0xFFFF_0000_FFFF_0000)
+    store.upsert_documents([first, last])
+    assert store.near_duplicates(flip(30), 3, exclude="other", limit=10) == []
+    assert store.near_duplicates(SH ^ 0xFFFF_0000_FFFF_0000, 3, limit=10) == [("twice", 0)]
+
+
+def test_near_duplicates_refuses_what_four_bands_cannot_answer(store: Store) -> None:
+    store.upsert_documents([sim_doc("a", SH)])
+    for bad_bits in (4, 64, -1):
+        with pytest.raises(ValueError, match="max_bits"):
+            store.near_duplicates(SH, bad_bits)
+    for bad_hash in (-1, 1 << 64):
+        with pytest.raises(ValueError, match="simhash"):
+            store.near_duplicates(bad_hash, 3)
+
+
 def test_documents_for_orders_oldest_first_and_filters_kind(store: Store) -> None:
     c1, c2 = code(1), code(2)
     store.upsert_documents([

@@ -5,6 +5,10 @@ one URL per page). Here: a page whose normalised text hashes like a stored page 
 the same domain under another URL is dropped (counted 'duplicate'); a copy on
 another domain is kept (spread is measured on domains) and marked ``duplicate_of``;
 a near-copy (simhash within 3 bits) is kept and marked ``near_duplicate_of``.
+
+Near-copies are looked up in the store (``Store.near_duplicates``: band lookups, so a
+crawl no longer reads every stored promotion first) and among this crawl's own pages,
+which the store pipeline writes in batches and so are not all in the store yet.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers.context import context
 from crawlers.items import DocumentItem
-from crawlers.processing.dedup import NearDuplicateIndex, content_hash, simhash
+from crawlers.processing.dedup import NEAR_BITS, NearDuplicateIndex, content_hash, simhash
 from crawlers.processing.urls import domain_of
 from indexing.models import stable_id
 
@@ -23,22 +27,17 @@ class DedupPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.seen_hash: dict[str, tuple[str, str]] = {}  # hash -> (doc id, domain), this crawl
+        self.near = NearDuplicateIndex()  # simhashes of this crawl's pages
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         return cls(crawler)
 
-    def _near(self) -> NearDuplicateIndex:
-        ctx = context(self.crawler)
-        if ctx.near is None:
-            ctx.near = NearDuplicateIndex()
-            kind = getattr(self.crawler.spider, "kind", "")
-            if kind == "promo":  # near-copies matter for promotions (schemes reborn under new names)
-                for doc in ctx.store.iter_documents("promo"):
-                    sh = doc.fields.get("simhash")
-                    if sh:
-                        ctx.near.add(int(sh, 16), doc.id)
-        return ctx.near
+    def _near_copy(self, sh: int, doc_id: str) -> str | None:
+        """The closest page within NEAR_BITS of ``sh`` (ties: smallest id), of this crawl or stored."""
+        found = self.near.matches(sh, exclude=doc_id)
+        found += context(self.crawler).store.near_duplicates(sh, NEAR_BITS, exclude=doc_id, limit=1)
+        return min(found, key=lambda hit: (hit[1], hit[0]))[0] if found else None
 
     def process_item(self, item):
         if not isinstance(item, DocumentItem):
@@ -66,9 +65,9 @@ class DedupPipeline:
         if item.source_kind == "promo" and len(norm) >= 40:
             sh = simhash(norm)
             item.fields["simhash"] = f"{sh:016x}"
-            near = self._near().find(sh, exclude=doc_id)
+            near = self._near_copy(sh, doc_id)
             if near and "duplicate_of" not in item.fields:
                 item.fields["near_duplicate_of"] = near
                 ctx.inc("near_duplicates")
-            self._near().add(sh, doc_id)
+            self.near.add(sh, doc_id)
         return item

@@ -52,9 +52,17 @@ class NearDuplicateIndex:
         for i in range(4):
             self._bands[i].setdefault(value >> (16 * i) & 0xFFFF, []).append((value, doc_id))
 
-    def find(self, value: int, exclude: str = "") -> str | None:
+    def matches(self, value: int, exclude: str = "") -> list[tuple[str, int]]:
+        """(doc id, distance) of every added hash within NEAR_BITS, closest first, then by id."""
+        found: dict[str, int] = {}
         for i in range(4):
             for other, doc_id in self._bands[i].get(value >> (16 * i) & 0xFFFF, ()):
-                if doc_id != exclude and hamming(other, value) <= NEAR_BITS:
-                    return doc_id
-        return None
+                d = hamming(other, value)
+                if doc_id != exclude and d <= NEAR_BITS:
+                    found[doc_id] = min(d, found.get(doc_id, d))
+        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+
+    def find(self, value: int, exclude: str = "") -> str | None:
+        """The closest added doc id within NEAR_BITS (ties: the smallest id), or None."""
+        m = self.matches(value, exclude)
+        return m[0][0] if m else None

@@ -13,6 +13,7 @@ every implementation keeps:
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,48 @@ def link_keys(company: Company) -> list[tuple[str, str]]:
         "website": set(company.websites),
     }
     return [(kind, v) for kind in LINK_KINDS for v in sorted(x for x in by_kind[kind] if ok(x))]
+
+
+# Near-duplicate lookups (``Store.near_duplicates``): a 64-bit simhash is cut into 4 bands of
+# 16 bits, and each band value is indexed. Two hashes within 3 bits differ in at most 3
+# bands, so they agree exactly in at least one (pigeonhole): the candidates are the
+# documents sharing a band value (besides real near-copies, about N / 65536 per band by
+# chance: some 60 per lookup at a million documents), never all N. At 4 bits or more that
+# guarantee is gone, so wider searches are refused rather than silently incomplete.
+SIMHASH_BANDS = 4
+SIMHASH_BAND_BITS = 16
+MAX_NEAR_BITS = SIMHASH_BANDS - 1
+_SIMHASH_HEX = re.compile(r"[0-9a-fA-F]{16}")
+
+
+def check_near_args(simhash: int, max_bits: int) -> None:
+    if not isinstance(simhash, int) or not 0 <= simhash < 1 << 64:
+        raise ValueError(f"simhash must be a 64-bit unsigned integer, got {simhash!r}")
+    if not isinstance(max_bits, int) or not 0 <= max_bits <= MAX_NEAR_BITS:
+        raise ValueError(f"max_bits must be 0..{MAX_NEAR_BITS} (4 bands of 16 bits), got {max_bits!r}")
+
+
+def simhash_bands(simhash: int) -> list[int]:
+    """The 16-bit band values of ``simhash``, band 0 (lowest bits) first."""
+    mask = (1 << SIMHASH_BAND_BITS) - 1
+    return [simhash >> (SIMHASH_BAND_BITS * i) & mask for i in range(SIMHASH_BANDS)]
+
+
+def fields_simhash(fields: Any) -> int | None:
+    """A document's ``fields["simhash"]`` (16 hex digits, as the crawler writes it) as an
+    integer; None when absent or malformed (such a document is never a near-duplicate)."""
+    raw = fields.get("simhash") if isinstance(fields, dict) else None
+    # A regex, not int(raw, 16) alone: that also takes "0x", "_" and surrounding spaces.
+    return int(raw, 16) if isinstance(raw, str) and _SIMHASH_HEX.fullmatch(raw) else None
+
+
+def nearest(candidates: Iterable[tuple[str, int]], simhash: int, max_bits: int, exclude: str,
+            limit: int) -> list[tuple[str, int]]:
+    """(doc id, distance) of the (doc id, simhash) candidates within ``max_bits`` of
+    ``simhash``, closest first, then by doc id; each id once, ``exclude`` left out."""
+    found = {d: (s ^ simhash).bit_count() for d, s in candidates if d != exclude}
+    hits = sorted((dist, d) for d, dist in found.items() if dist <= max_bits)
+    return [(d, dist) for dist, d in hits[: max(0, int(limit))]]
 
 
 class StoreError(RuntimeError):
@@ -180,6 +223,15 @@ class Store(ABC):
     @abstractmethod
     def document_ids_with_hash(self, content_hash: str) -> list[str]:
         """Ids of stored documents with exactly this content hash (exact-duplicate check)."""
+
+    @abstractmethod
+    def near_duplicates(self, simhash: int, max_bits: int = MAX_NEAR_BITS, exclude: str = "",
+                        limit: int = 1) -> list[tuple[str, int]]:
+        """(doc id, Hamming distance) of at most ``limit`` stored documents whose
+        ``fields["simhash"]`` (see ``fields_simhash``) is within ``max_bits`` bits of
+        ``simhash``: closest first, then by id; ``exclude`` (the document being checked) is
+        left out. Band lookups: only documents sharing a 16-bit band are compared, never all.
+        ``max_bits`` above ``MAX_NEAR_BITS`` (or a simhash outside 64 bits) raises ValueError."""
 
     # --- search --------------------------------------------------------------
     @abstractmethod

@@ -43,6 +43,7 @@ from indexing.normalize import normalize_name
 from indexing.store import es_admin, es_query
 from indexing.store.base import (
     MAX_LINK_VALUE,
+    MAX_NEAR_BITS,
     CompanyHit,
     CompanyQuery,
     DocumentHit,
@@ -51,7 +52,10 @@ from indexing.store.base import (
     Store,
     UpsertResult,
     check_link_kind,
+    check_near_args,
+    fields_simhash,
     link_keys,
+    nearest,
 )
 from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
 from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
@@ -170,6 +174,8 @@ def document_body(doc: Document) -> dict[str, Any]:
     body = dict(d)
     _add_tokens(body, "documents")
     body["date"] = (doc.published or doc.fetched or "")[:10]
+    sh = fields_simhash(doc.fields)
+    body["simhash_bands"] = es_query.simhash_band_terms(sh) if sh is not None else []
     body["fingerprint"] = document_fingerprint(d)
     return body
 
@@ -563,6 +569,15 @@ class ElasticStore(Store):
             return []
         return [s["id"] for s in self.scan("documents", {"term": {"content_hash": content_hash}},
                                            [{"id": "asc"}], source=["id"])]
+
+    @_translated("looking up near-duplicate documents")
+    def near_duplicates(self, simhash: int, max_bits: int = MAX_NEAR_BITS, exclude: str = "",
+                        limit: int = 1) -> list[tuple[str, int]]:
+        check_near_args(simhash, max_bits)
+        hits = self.scan("documents", es_query.near_duplicate_query(simhash, exclude), [{"id": "asc"}],
+                         source=["id", "fields.simhash"])
+        candidates = ((h["id"], fields_simhash(h.get("fields"))) for h in hits)
+        return nearest(((d, sh) for d, sh in candidates if sh is not None), simhash, max_bits, exclude, limit)
 
     # --- search ----------------------------------------------------------------
     def _page(self, entity: str, query: dict[str, Any], sort: list[Any], limit: int, offset: int,

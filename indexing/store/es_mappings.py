@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-SCHEMA_VERSION = 2  # 2: companies.links
+SCHEMA_VERSION = 3  # 2: companies.links; 3: documents.simhash_bands
 
 # Entities, in the order a rebuild or migration copies them.
 ENTITIES: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
@@ -164,6 +164,9 @@ def _documents() -> dict[str, Any]:
         "date": _DATE,  # published, else the day it was fetched: date filters and sort
         "raw_text": _STORED_TEXT,
         "content_hash": _KEYWORD,
+        # "<band>:<4 hex digits>" for each 16-bit band of fields["simhash"]: near_duplicates.
+        # The simhash itself stays in fields (in _source), read back to measure distances.
+        "simhash_bands": _KEYWORD,
         "fingerprint": {"type": "keyword", "index": False},  # hash of everything but fetched
         "encoding": {"type": "keyword", "index": False},
         "domain": {"type": "keyword", "normalizer": "lower"},

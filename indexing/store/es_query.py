@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind
+from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind, simhash_bands
 from indexing.store.es_mappings import CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import query_bigrams, query_tokens
 
@@ -167,6 +167,21 @@ def link_term(kind: str, value: str) -> str:
 def link_query(kind: str, value: str) -> dict[str, Any]:
     """Companies with ``(kind, value)`` among their link keys (exact, like the embedded store)."""
     return {"bool": {"filter": [{"term": {"links": link_term(kind, value)}}]}}
+
+
+def simhash_band_terms(simhash: int) -> list[str]:
+    """The documents' ``simhash_bands`` keyword values of one simhash: band number, ':',
+    the band's 16 bits as 4 hex digits (so equal bands of different positions differ)."""
+    return [f"{band}:{value:04x}" for band, value in enumerate(simhash_bands(simhash))]
+
+
+def near_duplicate_query(simhash: int, exclude: str = "") -> dict[str, Any]:
+    """Documents sharing at least one simhash band with ``simhash``: the candidates whose
+    distance the store then measures (base.MAX_NEAR_BITS explains why that finds them all)."""
+    q: dict[str, Any] = {"bool": {"filter": [{"terms": {"simhash_bands": simhash_band_terms(simhash)}}]}}
+    if exclude:
+        q["bool"]["must_not"] = [{"term": {"id": exclude}}]
+    return q
 
 
 def terms_agg(field_name: str) -> dict[str, Any]:

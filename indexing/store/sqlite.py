@@ -36,6 +36,8 @@ from indexing.highlight import company_highlight, highlight
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
 from indexing.store.base import (
+    MAX_NEAR_BITS,
+    SIMHASH_BANDS,
     CompanyHit,
     CompanyQuery,
     DocumentHit,
@@ -45,11 +47,15 @@ from indexing.store.base import (
     StoreError,
     UpsertResult,
     check_link_kind,
+    check_near_args,
+    fields_simhash,
     link_keys,
+    nearest,
+    simhash_bands,
 )
 from indexing.tokenize import analyze, query_bigrams, query_tokens
 
-SCHEMA_VERSION = 2  # 2: company_links
+SCHEMA_VERSION = 3  # 2: company_links; 3: simhash_bands
 BATCH = 1000  # documents / companies per write transaction
 _ID_CHUNK = 500  # ids per "IN (...)" lookup (well under SQLite's variable limit)
 _PAGE = 1000  # rows per page of the iterators
@@ -159,6 +165,18 @@ CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE OF title_tok, text_tok, g
     INSERT INTO documents_fts(rowid, title_tok, text_tok, grams)
     VALUES (new.rid, new.title_tok, new.text_tok, new.grams);
 END;
+
+-- The 16-bit bands of each document's fields["simhash"] (base.simhash_bands): near_duplicates.
+-- The full hash is kept as 16 hex digits: SQLite integers are signed 64-bit, and half of
+-- all simhashes are 2^63 or more.
+CREATE TABLE IF NOT EXISTS simhash_bands (
+    band INTEGER NOT NULL,  -- 0..3, band 0 = the lowest 16 bits
+    value INTEGER NOT NULL,  -- 0..65535
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    simhash TEXT NOT NULL,
+    PRIMARY KEY (band, value, doc_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS simhash_bands_doc ON simhash_bands(doc_id);
 
 CREATE TABLE IF NOT EXISTS mentions (
     credit_code TEXT NOT NULL,
@@ -338,6 +356,8 @@ class SQLiteStore(Store):
                 # transaction: a crash leaves the old version, and the next open starts again.
                 if row[0] < 2:
                     self._backfill_links(c)
+                if row[0] < 3:
+                    self._backfill_simhash(c)
                 c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     @staticmethod
@@ -349,6 +369,17 @@ class SQLiteStore(Store):
             c.executemany(
                 "INSERT OR IGNORE INTO company_links(kind, value, credit_code) VALUES (?,?,?)",
                 [(k, v, code) for code, data in rows for k, v in link_keys(Company.from_dict(json.loads(data)))],
+            )
+
+    @staticmethod
+    def _backfill_simhash(c: sqlite3.Connection) -> None:
+        """simhash_bands for every stored document carrying one (databases before version 3)."""
+        c.execute("DELETE FROM simhash_bands")
+        cur = c.execute("SELECT id, data FROM documents")
+        while rows := cur.fetchmany(_PAGE):
+            c.executemany(
+                "INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
+                [r for doc_id, data in rows for r in _simhash_rows(doc_id, json.loads(data).get("fields"))],
             )
 
     def close(self) -> None:
@@ -519,6 +550,7 @@ class SQLiteStore(Store):
     def _upsert_document_batch(self, batch: list[Document], result: UpsertResult) -> None:
         existing = self._existing("documents", "id", [d.id for d in batch], "content_hash, fingerprint")
         rows, mentions, written = [], [], []
+        bands: dict[str, list[tuple[int, int, str, str]]] = {}  # by id: the last of a repeated id wins
         for doc in batch:
             try:
                 if not doc.id or not doc.url or not doc.source_kind:
@@ -546,6 +578,7 @@ class SQLiteStore(Store):
                 mentions.extend((m.credit_code, doc.id, m.role, m.method, m.confidence)
                                 for m in doc.mentions if m.credit_code)
                 written.append((doc.id,))
+                bands[doc.id] = _simhash_rows(doc.id, doc.fields)
             except (ValueError, TypeError, AttributeError) as e:
                 result.failed.append(f"{doc.id or '?'}: {e}")
         if not rows:
@@ -564,6 +597,10 @@ class SQLiteStore(Store):
                 rows,
             )
             c.executemany("DELETE FROM mentions WHERE doc_id = ?", written)
+            # Replaced, not merged: a page whose text changed stops matching its old simhash.
+            c.executemany("DELETE FROM simhash_bands WHERE doc_id = ?", written)
+            c.executemany("INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
+                          [r for doc_rows in bands.values() for r in doc_rows])
             c.executemany(
                 """INSERT INTO mentions(credit_code, doc_id, role, method, confidence) VALUES (?,?,?,?,?)
                    ON CONFLICT DO UPDATE SET method=excluded.method, confidence=excluded.confidence
@@ -621,6 +658,15 @@ class SQLiteStore(Store):
             return []
         return [r[0] for r in self._query(
             "SELECT id FROM documents WHERE content_hash = ? ORDER BY id", (content_hash,))]
+
+    def near_duplicates(self, simhash: int, max_bits: int = MAX_NEAR_BITS, exclude: str = "",
+                        limit: int = 1) -> list[tuple[str, int]]:
+        check_near_args(simhash, max_bits)
+        # One (band, value) equality per band: SQLite answers the OR from the primary key.
+        where = " OR ".join(["(band = ? AND value = ?)"] * SIMHASH_BANDS)
+        params = [x for band, value in enumerate(simhash_bands(simhash)) for x in (band, value)]
+        rows = self._query(f"SELECT doc_id, simhash FROM simhash_bands WHERE {where}", params)
+        return nearest(((d, int(h, 16)) for d, h in rows), simhash, max_bits, exclude, limit)
 
     # --- search --------------------------------------------------------------
     def _company_filters(self, q: CompanyQuery) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
@@ -896,6 +942,14 @@ class SQLiteStore(Store):
                 "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (key, value),
             )
+
+
+def _simhash_rows(doc_id: str, fields: Any) -> list[tuple[int, int, str, str]]:
+    """simhash_bands rows of one document: none unless it carries a simhash."""
+    sh = fields_simhash(fields)
+    if sh is None:
+        return []
+    return [(band, value, doc_id, f"{sh:016x}") for band, value in enumerate(simhash_bands(sh))]
 
 
 def _cursor_sql(key: str, desc: bool, tiebreak: str, after: list[Any] | None) -> tuple[str, list[Any]]:

@@ -104,4 +104,7 @@ def test_exact_and_near_duplicates():
     idx = NearDuplicateIndex()
     idx.add(simhash(a), "doc-a")
     assert idx.find(simhash(b)) == "doc-a"
+    idx.add(simhash(b), "doc-b")
+    assert idx.matches(simhash(b)) == [("doc-b", 0), ("doc-a", hamming(simhash(a), simhash(b)))]  # closest first
+    assert idx.matches(simhash(b), exclude="doc-b") == [("doc-a", hamming(simhash(a), simhash(b)))]
     assert idx.find(simhash(c)) is None

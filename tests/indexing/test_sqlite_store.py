@@ -68,13 +68,39 @@ def test_a_version_1_database_gets_its_company_links_on_open(tmp_path: Path) -> 
     con.close()
 
     with SQLiteStore(tmp_path / "s.db") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 2
+        assert s.schema_version() == SCHEMA_VERSION
         assert s.companies_sharing("person", "王伟") == [a.credit_code, b.credit_code]
         assert s.companies_sharing("phone", "0755-1111") == [a.credit_code, b.credit_code]
         assert s.companies_sharing("address", "深圳市某路1号") == [a.credit_code]
         rows = s._conn.execute("SELECT COUNT(*) FROM company_links").fetchone()[0]
     with SQLiteStore(tmp_path / "s.db") as s:  # migrated once: reopening changes nothing
         assert s._conn.execute("SELECT COUNT(*) FROM company_links").fetchone()[0] == rows == 5
+
+
+def test_a_version_2_database_gets_its_simhash_bands_on_open(tmp_path: Path) -> None:
+    """Version 2 had no simhash_bands: opening such a file fills the table from the stored
+    documents' fields["simhash"] (and only then says version 3), so near_duplicates finds
+    pages crawled before the upgrade."""
+    top = 0x8000_0000_0000_0001  # 2^63 and above: not a signed SQLite integer
+    docs = [_doc(i) for i in range(4)]
+    docs[0].fields = {"simhash": f"{top:016x}", "page_type": "article"}
+    docs[1].fields = {"simhash": f"{top ^ 0b101:016x}"}
+    docs[2].fields = {"simhash": "0123456789abcdef"}
+    with SQLiteStore(tmp_path / "s.db") as s:  # docs[3] has no simhash
+        s.upsert_documents(docs)
+    con = sqlite3.connect(tmp_path / "s.db")  # what a version 2 program left behind
+    con.execute("DROP TABLE simhash_bands")
+    con.execute("UPDATE schema_version SET version = 2")
+    con.commit()
+    con.close()
+
+    with SQLiteStore(tmp_path / "s.db") as s:
+        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.near_duplicates(top, 3, limit=10) == [("d0", 0), ("d1", 2)]
+        assert s.near_duplicates(0x0123456789ABCDEF, 3, exclude="d0", limit=10) == [("d2", 0)]
+        rows = s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0]
+    with SQLiteStore(tmp_path / "s.db") as s:  # migrated once: reopening changes nothing
+        assert s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0] == rows == 3 * 4
 
 
 def test_bad_records_are_counted_not_fatal(tmp_path: Path) -> None:

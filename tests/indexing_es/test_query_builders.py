@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from indexing.models import Company, Person
+from indexing.models import Company, Document, Person
 from indexing.store.base import CompanyQuery, DocumentQuery
-from indexing.store.elastic import company_body
+from indexing.store.elastic import company_body, document_body, rebody
 from indexing.store.es_mappings import mappings
 from indexing.store.es_query import (
     check_cursor,
@@ -18,6 +18,7 @@ from indexing.store.es_query import (
     document_query,
     document_sort,
     link_query,
+    near_duplicate_query,
     terms_agg,
 )
 
@@ -166,3 +167,45 @@ def test_link_query_asks_for_a_term_company_body_indexes() -> None:
     assert link_query("phone", "王伟")["bool"]["filter"][0]["term"]["links"] not in links
     with pytest.raises(ValueError, match="kind"):
         link_query("email", "a@b.test")
+
+
+def _promo(simhash: str | None) -> Document:
+    return Document(id="p1", url="http://x.test/p1", source_kind="promo", site="s", title="推广", text="拉人头返利",
+                    fetched="2024-01-01T00:00:00", fields={} if simhash is None else {"simhash": simhash})
+
+
+def test_near_duplicate_query_asks_for_band_terms_document_body_indexes() -> None:
+    """Without a cluster: a simhash within 3 bits of a stored page's asks for at least one
+    of the ``simhash_bands`` values its body wrote (so the page is a candidate); one 4 bits
+    away in four different bands asks for none of them."""
+    sh = 0xF0E1_D2C3_B4A5_9687
+    bands = document_body(_promo(f"{sh:016x}"))["simhash_bands"]
+    assert bands == ["0:9687", "1:b4a5", "2:d2c3", "3:f0e1"]
+    assert mappings("documents")["properties"]["simhash_bands"]["type"] == "keyword"
+
+    def asked(value: int, exclude: str = "") -> set[str]:
+        q = near_duplicate_query(value, exclude)
+        assert _fields_in(q) <= _mapped("documents")
+        [terms] = [c["terms"]["simhash_bands"] for c in q["bool"]["filter"]]
+        return set(terms)
+
+    for flipped in [(), (63,), (0, 40), (5, 20, 50), (15, 16, 31)]:
+        value = sh
+        for bit in flipped:
+            value ^= 1 << bit
+        assert asked(value) & set(bands), flipped
+    assert not asked(sh ^ (1 | 1 << 16 | 1 << 32 | 1 << 48)) & set(bands)
+    # The same 16 bits in another band are another term: positions are part of the value.
+    assert "1:9687" in asked(0x9687 << 16) and "0:9687" not in asked(0x9687 << 16)
+    assert near_duplicate_query(sh, "p1")["bool"]["must_not"] == [{"term": {"id": "p1"}}]
+    assert "must_not" not in near_duplicate_query(sh)["bool"]
+
+
+def test_documents_without_a_usable_simhash_have_no_bands_and_rebuild_adds_them() -> None:
+    for missing in (None, "", "xyz", "1" * 17, "1" * 15, "0x" + "1" * 14, " " + "1" * 15):
+        assert document_body(_promo(missing))["simhash_bands"] == [], missing
+    # An index of schema 2 has no simhash_bands: the rebuild derives them from fields.
+    old_source = document_body(_promo("00000000ffff0001"))
+    del old_source["simhash_bands"]
+    _id, body = rebody("documents", old_source)
+    assert _id == "p1" and body["simhash_bands"] == ["0:0001", "1:ffff", "2:0000", "3:0000"]
