@@ -37,7 +37,7 @@ LPR_1Y = 3.1  # default benchmark (one-year LPR, %); the scorer passes the model
 _CLAUSE_END = re.compile(r"[,。;!?\n]")
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 # A promoter's own denial of a label: "这不是传销", "绝非资金盘", "怎么可能是骗局"
-_DENIAL_BEFORE = re.compile(r"(?:非|不是|并非|绝非|决非|绝不是|决不是|根本不是|并不是|哪是|哪里是|不属于|不算|算不上|谈不上|"
+_DENIAL_BEFORE = re.compile(r"(?:非|(?<!是)不是|并非|绝非|决非|绝不是|决不是|根本不是|并不是|哪是|哪里是|不属于|不算|算不上|谈不上|"
                             r"不涉及|不存在|怎么(?:会|可能|就)是|难道是|这(?:也|就|都)?(?:叫|算|是))[^,。;!?]{0,3}$")
 _DENIAL_AFTER = re.compile(r"^[^,。;!?]{0,3}(?:吗|嘛|呢|\?|!)")
 # A label asked and answered at once: "传销？不是！", "资金盘?别瞎说"
@@ -86,7 +86,7 @@ _HALT = re.compile(r"(?:暂停|暂缓|关闭|停止|冻结|限制|延迟|推迟|
                    r"(?:提现|兑付|出金|赎回)(?:通道|功能|业务|申请)?[^,。;!?]{0,6}(?:暂停|关闭|停止|维护|冻结|延迟|暂缓|推迟|受限)|"
                    r"兑付方案|清退方案|良性退出|停止兑付|延期兑付")
 _REASSURE = re.compile(r"耐心等待|稍安勿躁|不要(?:听信|相信|轻信)(?:谣言|传言)|不信谣|不传谣|恶意唱衰|补偿|"
-                       r"请(?:相信|放心)|资金安全|按比例|分期|分批|会员|本金|复投|另行通知")
+                       r"请(?:相信|放心)|资金安全|按比例|分期|分批|会员|本金|复投|另行通知|不要(?:参与)?维权|理解(?:和)?支持")
 # A scheduled maintenance window (00:00-04:00, 2点至6点): a bank's notice, not a collapse
 _MAINTENANCE_WINDOW = re.compile(r"\d{1,2}[:：]\d{2}\s*[-~至到]\s*\d{1,2}[:：]\d{2}|\d{1,2}\s*(?:点|时)\s*[-~至到]\s*\d{1,2}\s*(?:点|时)")
 # Pay by the number of people recruited (禁止传销条例 第七条): "拉两个人回本", "推荐5人升级", "带3个人就能拿"
@@ -291,11 +291,12 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         # first-person recruiting with concrete promises and no authority cited: the text
         # speaks for the scheme, whatever labels it names (or denies)
         doc_type = "recruit" if votes.get("recruit", 0) > votes.get("promo", 0) else "promo"
+    elif doc_type in PROMISE_TYPES and reporter >= 2 and promoter == 0 and sales_calls == 0:
+        # a warning or report (or a forum answer) whose stock phrases were outvoted by the
+        # jargon it quotes; checked before the next rule, which would read the jargon as sales copy
+        doc_type = "warning" if votes.get("warning", 0) >= votes.get("news", 0) else "news"
     elif doc_type == "other" and (promise_weight >= 6 or (promised_yield and promoter >= 1)):
         doc_type = "promo"  # short sales copy has few genre cues but speaks for itself
-    elif doc_type in PROMISE_TYPES and reporter >= 2 and promoter == 0 and sales_calls == 0:
-        # a warning or report whose stock phrases were outvoted by the jargon it quotes
-        doc_type = "warning" if votes.get("warning", 0) >= votes.get("news", 0) else "news"
     elif (doc_type in PROMISE_TYPES and sales_calls < 2 and promoter <= reporter
           and sum(1 for o in occurrences if o.term.category == "labels") >= 3 and not _any_denial(occurrences, folded)):
         # a text that keeps naming 传销 / 非法集资 without denying them is about schemes
@@ -375,7 +376,9 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
             comps["legit_damping"] = -legit
         if doc_type == "other":
             risk *= 0.85
-        halts = [m for m in _HALT.finditer(folded) if not _warns(_sentence(folded, m.start(), m.end()))]
+        # Said by the platform itself: no third party (police, reporter) cited. Not the
+        # warning-sentence test: such notices tell readers what not to do (不要参与维权).
+        halts = reporter == 0 and _HALT.search(folded) is not None
         if halts and _REASSURE.search(folded) and not _MAINTENANCE_WINDOW.search(folded):
             # the platform's own notice that withdrawals stopped: conclusive whatever else it says
             comps["withdrawal_halt"] = 70.0
