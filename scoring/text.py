@@ -233,6 +233,20 @@ def _any_denial(occurrences: list[Occurrence], folded: str) -> bool:
     return any(o.term.category == "labels" and _status(o, folded, "promo") == "denial" for o in occurrences)
 
 
+def _respelt(folded: str, occurrences: list[Occurrence]) -> str:
+    """``folded`` with terms spelt in pinyin written back in hanzi ("ri 返" -> "日返  "),
+    padded with spaces so that offsets stay put: the yield grammar reads hanzi."""
+    spelt = [o for o in occurrences if o.via == "pinyin:spelt"]
+    if not spelt:
+        return folded
+    chars = list(folded)
+    for o in spelt:
+        word = o.term.term
+        if len(word) <= o.end - o.start:
+            chars[o.start : o.end] = list(word.ljust(o.end - o.start))
+    return "".join(chars)
+
+
 def _saturate(x: float, scale: float) -> float:
     return 100.0 * (1.0 - math.exp(-max(0.0, x) / scale))
 
@@ -283,7 +297,9 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     sales_calls = len(_SALES_CALL.findall(folded))
     promoter = len(_PROMOTER.findall(folded))
     reporter = len(_REPORTER.findall(folded))
-    claims = parse_yields(folded)
+    claims = parse_yields(_respelt(folded, occurrences))
+    for c in claims:
+        c.text = folded[c.start : c.end].strip()  # evidence in the page's own spelling
     promised_yield = any(y.promised for y in claims)
     if forced:
         pass
