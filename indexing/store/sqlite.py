@@ -27,7 +27,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -305,6 +305,15 @@ def _prefix_bounds(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "\U0010ffff"
 
 
+def _backfill(c: sqlite3.Connection, table: str, select: str, insert: str,
+              rows_of: Callable[[str, dict[str, Any]], Iterable[tuple]]) -> None:
+    """Refill a derived table from stored (key, JSON) rows, a page at a time (migrations)."""
+    c.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants of this module
+    cur = c.execute(select)
+    while rows := cur.fetchmany(_PAGE):
+        c.executemany(insert, [r for key, data in rows for r in rows_of(key, json.loads(data))])
+
+
 class SQLiteStore(Store):
     """The embedded Store backend (see module docstring)."""
 
@@ -363,24 +372,16 @@ class SQLiteStore(Store):
     @staticmethod
     def _backfill_links(c: sqlite3.Connection) -> None:
         """company_links for every stored company (databases written before version 2)."""
-        c.execute("DELETE FROM company_links")
-        cur = c.execute("SELECT credit_code, data FROM companies")
-        while rows := cur.fetchmany(_PAGE):
-            c.executemany(
-                "INSERT OR IGNORE INTO company_links(kind, value, credit_code) VALUES (?,?,?)",
-                [(k, v, code) for code, data in rows for k, v in link_keys(Company.from_dict(json.loads(data)))],
-            )
+        _backfill(c, "company_links", "SELECT credit_code, data FROM companies",
+                  "INSERT OR IGNORE INTO company_links(kind, value, credit_code) VALUES (?,?,?)",
+                  lambda code, data: [(k, v, code) for k, v in link_keys(Company.from_dict(data))])
 
     @staticmethod
     def _backfill_simhash(c: sqlite3.Connection) -> None:
         """simhash_bands for every stored document carrying one (databases before version 3)."""
-        c.execute("DELETE FROM simhash_bands")
-        cur = c.execute("SELECT id, data FROM documents")
-        while rows := cur.fetchmany(_PAGE):
-            c.executemany(
-                "INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
-                [r for doc_id, data in rows for r in _simhash_rows(doc_id, json.loads(data).get("fields"))],
-            )
+        _backfill(c, "simhash_bands", "SELECT id, data FROM documents",
+                  "INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
+                  lambda doc_id, data: _simhash_rows(doc_id, data.get("fields")))
 
     def close(self) -> None:
         with self._lock:

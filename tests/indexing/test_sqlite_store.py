@@ -54,6 +54,16 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "s.db")
 
 
+def _as_left_by_version(path: Path, version: int, drop: list[str]) -> None:
+    """Turn a current database file into what an older program left behind."""
+    con = sqlite3.connect(path)
+    for table in drop:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("UPDATE schema_version SET version = ?", (version,))
+    con.commit()
+    con.close()
+
+
 def test_a_version_1_database_gets_its_company_links_on_open(tmp_path: Path) -> None:
     """Version 1 had no company_links: opening such a file fills the table from the stored
     companies (and only then says version 2), so the relationship graph works at once."""
@@ -61,11 +71,7 @@ def test_a_version_1_database_gets_its_company_links_on_open(tmp_path: Path) -> 
     b = Company("91440300MA5F00002B", "乙公司", people=[Person("王伟", "executive")], phones=["0755-1111"])
     with SQLiteStore(tmp_path / "s.db") as s:
         s.upsert_companies([a, b])
-    con = sqlite3.connect(tmp_path / "s.db")  # what a version 1 program left behind
-    con.execute("DROP TABLE company_links")
-    con.execute("UPDATE schema_version SET version = 1")
-    con.commit()
-    con.close()
+    _as_left_by_version(tmp_path / "s.db", 1, drop=["company_links", "simhash_bands"])
 
     with SQLiteStore(tmp_path / "s.db") as s:
         assert s.schema_version() == SCHEMA_VERSION
@@ -88,11 +94,7 @@ def test_a_version_2_database_gets_its_simhash_bands_on_open(tmp_path: Path) -> 
     docs[2].fields = {"simhash": "0123456789abcdef"}
     with SQLiteStore(tmp_path / "s.db") as s:  # docs[3] has no simhash
         s.upsert_documents(docs)
-    con = sqlite3.connect(tmp_path / "s.db")  # what a version 2 program left behind
-    con.execute("DROP TABLE simhash_bands")
-    con.execute("UPDATE schema_version SET version = 2")
-    con.commit()
-    con.close()
+    _as_left_by_version(tmp_path / "s.db", 2, drop=["simhash_bands"])
 
     with SQLiteStore(tmp_path / "s.db") as s:
         assert s.schema_version() == SCHEMA_VERSION == 3
