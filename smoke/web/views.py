@@ -207,6 +207,8 @@ def _source_state(stats: Any) -> str:
 
 
 SOURCE_STATE_ZH = {"blocked": "被封锁", "failing": "失败", "degraded": "部分错误", "ok": "正常"}
+ALERT_RULE_ZH = {"crossing": "升至高风险", "rise": "快速上升", "critical": "关键证据"}
+DELIVERY_STATE_ZH = {"pending": "待发送", "sent": "已发送", "failed": "发送失败（将重试）", "abandoned": "已放弃（需人工重试）"}
 
 
 def source_health(runs: list[Run]) -> list[dict[str, Any]]:

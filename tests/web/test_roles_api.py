@@ -87,6 +87,7 @@ def test_analyst_acknowledges_alert(as_role, store_factory):
     c = as_role("analyst")
     page = c.get("/alerts")
     assert "7日上升34&lt;b&gt;分&lt;/b&gt;" in page.text  # alert text escaped
+    assert "email: 发送失败（将重试）" in page.text  # delivery state in Chinese
     r = c.post("/alerts/a2/ack", data={"csrf": csrf_of(page.text)})
     assert r.status_code == 303
     acked = {a.id: a for a in store_factory().list_alerts()}["a2"]

@@ -198,7 +198,8 @@ def alerts(request: Request) -> Response:
         if a.credit_code not in names:
             c = s.get_company(a.credit_code)
             names[a.credit_code] = c.name if c else a.credit_code
-    return render(request, "alerts.html", alerts=items, names=names, only_open=only_open)
+    return render(request, "alerts.html", alerts=items, names=names, only_open=only_open,
+                  rule_zh=views.ALERT_RULE_ZH, delivery_zh=views.DELIVERY_STATE_ZH)
 
 
 def _ack(request: Request, form: Any) -> Response:
