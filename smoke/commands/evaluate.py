@@ -90,4 +90,38 @@ def backtest_command(world: Path | None, companies: int, seed: int, date_from: s
             tmp.cleanup()
 
 
-COMMANDS = [evaluate_command, backtest_command]
+@click.command("evaluate-texts")
+@click.argument("corpus", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+def evaluate_texts_command(corpus: Path, as_json: bool) -> None:
+    """The text analyser on a labelled corpus of your own texts (JSON lines or YAML).
+
+    Each case: "text" and either "label" (1/0, scheme/legit) or "band" (high/mid/low);
+    "id" and "title" optional. Prints AUC, recall, precision and false-positive rate at
+    60, band accuracy, and every case the analyser got wrong. Nothing is stored.
+    """
+    from config import ConfigError
+    from scoring.text import analyze
+    from smoke.evaluation.texts import load_labelled, text_metrics
+
+    try:
+        cases = load_labelled(corpus)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    print(f"[evaluate-texts] {len(cases)} texts from {corpus}", file=sys.stderr, flush=True)
+
+    def risk_of(case):  # noqa: ANN001, ANN202
+        a = analyze(case.text, case.title)
+        return a.risk, a.doc_type
+
+    metrics = text_metrics(cases, risk_of)
+    if as_json:
+        _emit(metrics, True)
+        return
+    misses = metrics.pop("misses")
+    _emit(metrics, False)
+    for m in misses:
+        click.echo(f"miss {m['id']}: expected {m['expected']}, risk {m['risk']} ({m['doc_type']}): {m['text']}")
+
+
+COMMANDS = [evaluate_command, backtest_command, evaluate_texts_command]
