@@ -27,7 +27,7 @@ from smoke.evaluation.quality import HIGH, _auc
 
 LOW = 30.0
 MAX_TEXT = 200_000  # the crawler's cap: a corpus file is input like any other
-_LABELS = {1: 1, 0: 0, "1": 1, "0": 0, "scheme": 1, "legit": 0, True: 1, False: 0}
+_LABELS = {1: 1, 0: 0, "1": 1, "0": 0, "scheme": 1, "legit": 0}  # True and False hash as 1 and 0
 _BANDS = ("high", "mid", "low")
 
 
