@@ -125,10 +125,7 @@ def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[flo
 def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
     """Companies whose index rose most in the last seven days (from score history)."""
     since = (today - timedelta(days=7)).isoformat()
-    try:
-        candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits
-    except (ValueError, NotImplementedError):
-        candidates = store.search_companies(CompanyQuery(sort="score", min_score=20, limit=200)).hits
+    candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits  # both stores sort by rise
     out = []
     for hit in candidates:
         d = _delta_since(store.score_history(hit.company.credit_code), since)

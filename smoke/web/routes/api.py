@@ -111,15 +111,18 @@ def _token(request: Request, body: Any) -> Response:
     return JSONResponse({"access_token": token, "token_type": "bearer", "expires": session.expires, "role": user.role})
 
 
-async def token(request: Request) -> Response:
-    raw = await request.body()
+def _json_body(raw: bytes) -> Any:
+    """A request body as JSON: capped in size, a clear 400 when it is not JSON."""
     if len(raw) > 20_000:
         raise ApiError(400, "body: too large")
     try:
-        body = json.loads(raw or b"null")
+        return json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "body: expected JSON") from None
-    return await run_in_threadpool(_token, request, body)
+
+
+async def token(request: Request) -> Response:
+    return await run_in_threadpool(_token, request, _json_body(await request.body()))
 
 
 def companies(request: Request) -> Response:
@@ -203,12 +206,7 @@ def sources(request: Request) -> Response:
 def _source_switch(request: Request, raw: bytes) -> Response:
     session = _bearer(request, "admin")  # before looking at the body: no token is a 401 whatever it holds
     name = request.path_params["name"]
-    if len(raw) > 20_000:
-        raise ApiError(400, "body: too large")
-    try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "body: expected JSON") from None
+    body = _json_body(raw)
     if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
         raise ApiError(400, "body: expected a JSON object with a boolean field enabled (and an optional string reason)")
     extra = sorted(set(body) - {"enabled", "reason"})
