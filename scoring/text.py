@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from scoring.doctype import classify
 from scoring.lexicon import Lexicon, Occurrence, load_lexicon
 from scoring.matchtext import make_match_text
+from scoring.textmodel import ModelOpinion, TextModel, join_for_model, load_text_model
 from scoring.yields import YieldClaim, parse_yields, payout_frequency
 
 LPR_1Y = 3.1  # default benchmark (one-year LPR, %); the scorer passes the model's value
@@ -151,6 +152,9 @@ class TextAnalysis:
     components: dict[str, float] = field(default_factory=dict)
     length: int = 0
     lexicon_version: str = ""
+    rules_risk: float = 0.0  # the rules' risk before the statistical model's opinion
+    model: ModelOpinion | None = None  # the n-gram model's probability and the n-grams behind it
+    text_model_version: str = ""
 
     @property
     def is_promotional(self) -> bool:
@@ -174,6 +178,9 @@ class TextAnalysis:
             "snippets": [s.to_json() for s in self.snippets],
             "length": self.length,
             "lexicon_version": self.lexicon_version,
+            "rules_risk": self.rules_risk,
+            "text_model": None if self.model is None else self.model.to_json(),
+            "text_model_version": self.text_model_version,
         }
 
 
@@ -270,15 +277,18 @@ def _noisy_or(parts: list[float]) -> float:
 
 
 def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, lexicon: Lexicon | None = None,
-            normalized: bool = False, doc_type: str | None = None) -> TextAnalysis:
+            normalized: bool = False, doc_type: str | None = None,
+            text_model: TextModel | None | bool = None) -> TextAnalysis:
     """Analyse one text (see module docstring). ``normalized``: ``text`` is already normalize_text
     output. ``doc_type``: force the type instead of classifying (a page on a company's own
-    site speaks for the company whatever genre it imitates)."""
+    site speaks for the company whatever genre it imitates). ``text_model``: the statistical
+    model to combine with the rules (default: config/text_model.json); False for the rules alone."""
     forced = doc_type
     lex = lexicon or load_lexicon()
     mt = make_match_text(text or "", lex.table, already_normalized=normalized)
     folded = mt.folded
-    folded_title = make_match_text(title, lex.table).folded if title else ""
+    mt_title = make_match_text(title, lex.table) if title else None
+    folded_title = mt_title.folded if mt_title else ""
     doc_type, votes = classify(folded, folded_title)
     if forced:
         doc_type = forced
@@ -416,6 +426,19 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         comps["named_suspect"] = min(30.0, 15.0 * len(_SUSPECT.findall(folded)))
         risk = _noisy_or([comps["reported_scheme"], comps["named_suspect"]])
 
+    rules_risk = round(min(100.0, max(0.0, risk)), 1)
+    opinion = None
+    model_version = ""
+    if text_model is not False:
+        tm = text_model if isinstance(text_model, TextModel) else load_text_model()
+        read = join_for_model(mt_title.squeezed if mt_title else "", mt.squeezed)
+        opinion = tm.opinion(read)
+        model_version = tm.version
+        comps["text_model"] = 100.0 * opinion.probability
+        risk = tm.combine(opinion.probability, rules_risk, len(read))
+        if comps.get("conviction", 0.0) >= 85.0 or "withdrawal_halt" in comps:
+            risk = max(risk, rules_risk)  # conclusive on their own: a conviction, a platform's halt notice
+
     length = len(mt.base)
     effective_weight = sum(cat_scores.values())
     return TextAnalysis(
@@ -435,4 +458,7 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         components=comps,
         length=length,
         lexicon_version=lex.version,
+        rules_risk=rules_risk,
+        model=opinion,
+        text_model_version=model_version,
     )

@@ -1,0 +1,206 @@
+"""Build config/text_model.json: the text analyser's statistical half (scoring/textmodel.py).
+
+    .venv/bin/python scripts/train_text_model.py [--version V] [--corpus FILE ...] [--folds 5 --repeats 4]
+
+Trains a logistic regression over character n-grams on labelled texts:
+
+* the project's own cases (tests/scoring/realistic_texts.yaml: band high / low);
+* each ``--corpus`` file (JSON lines or YAML, the format of ``smoke evaluate-texts``);
+  by default ``../shared/corpus/real-dev.jsonl`` when it exists beside the checkout.
+
+Then it fits how the model's probability and the rules' risk combine into the analyser's
+risk, on out-of-fold predictions only (the model never grades its own training texts), and
+reports repeated stratified cross-validation figures per source: AUC, recall and false-
+positive rate at 60, for the rules alone, the model alone and the combination. The figures
+are written into the JSON next to the weights, so a reader of the model sees how it was
+validated. The texts themselves are never written: only n-grams seen in at least
+``--min-df`` texts, with their idf and weight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scoring.lexicon import load_lexicon  # noqa: E402
+from scoring.text import analyze  # noqa: E402
+from scoring.textmodel import MODEL_FILE, model_input, ngram_counts  # noqa: E402
+from smoke.evaluation.quality import HIGH, _auc  # noqa: E402
+from smoke.evaluation.texts import load_labelled  # noqa: E402
+
+OWN = ROOT / "tests" / "scoring" / "realistic_texts.yaml"
+SHARED = ROOT.parent / "shared" / "corpus" / "real-dev.jsonl"
+
+
+@dataclass
+class Example:
+    source: str
+    model_text: str
+    rules_risk: float
+    label: int
+
+
+def load_examples(paths: list[Path]) -> list[Example]:
+    lex = load_lexicon()
+    out = []
+    for path in paths:
+        for case in load_labelled(path):
+            if case.positive is None:
+                continue  # mid-band and range cases carry no label
+            rules = analyze(case.text, case.title, text_model=False)
+            out.append(Example(path.name, model_input(case.text, case.title, lex.table), rules.rules_risk,
+                               int(case.positive)))
+    return out
+
+
+def _vectorizer(vocabulary: list[str] | None, min_df: int) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=lambda s: [g for g, c in ngram_counts(s).items() for _ in range(c)],
+                           sublinear_tf=True, min_df=1 if vocabulary else min_df, vocabulary=vocabulary,
+                           norm="l2", smooth_idf=True)
+
+
+def fit_ngrams(texts: list[str], y: np.ndarray, weights: np.ndarray, c: float, keep: int, min_df: int):
+    """Fit, keep the ``keep`` n-grams with the largest |weight|, refit on those alone (so that
+    inference over the kept n-grams is exactly what was fitted)."""
+    vec = _vectorizer(None, min_df)
+    x = vec.fit_transform(texts)
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    lr.fit(x, y, sample_weight=weights)
+    names = vec.get_feature_names_out()
+    order = np.argsort(-np.abs(lr.coef_[0]))[:keep]
+    vocab = sorted(names[i] for i in order)
+    vec = _vectorizer(vocab, min_df)
+    vec.fit(texts)
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    lr.fit(vec.transform(texts), y, sample_weight=weights)
+    return vec, lr
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def fit_combiner(p: np.ndarray, rules: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """(model, rules, bias) of risk = 100 * sigmoid(model * logit(p) + rules * rules_risk / 100 + bias),
+    classes balanced: a text as likely scheme as not scores 50, below the high-risk line."""
+    z = np.column_stack([_logit(p), rules / 100.0])
+    lr = LogisticRegression(C=1.0, class_weight="balanced")
+    lr.fit(z, y, sample_weight=weights)
+    return float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])
+
+
+def combine(params: tuple[float, float, float], p: np.ndarray, rules: np.ndarray, chars: np.ndarray,
+            full_at: int) -> np.ndarray:
+    """What TextModel.combine computes, for arrays."""
+    a, b, c = params
+    share = np.minimum(1.0, chars / full_at)
+    return share * 100.0 / (1.0 + np.exp(-(a * _logit(p) + b * rules / 100.0 + c))) + (1 - share) * rules
+
+
+def figures(risk: np.ndarray, y: np.ndarray) -> dict:
+    pos, neg = risk[y == 1], risk[y == 0]
+    auc = _auc(list(pos), list(neg))
+    return {"n": int(len(y)), "auc": None if auc is None else round(auc, 4),
+            "recall_at_60": round(float((pos >= HIGH).mean()), 4) if len(pos) else None,
+            "false_positive_rate_at_60": round(float((neg >= HIGH).mean()), 4) if len(neg) else None}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--version", help="the new model version (default: today's date)")
+    ap.add_argument("--corpus", type=Path, action="append", help="labelled corpus (repeatable)")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=4)
+    ap.add_argument("--c", type=float, default=30.0, help="inverse regularisation of the n-gram model")
+    ap.add_argument("--keep", type=int, default=6000, help="n-grams kept in the shipped model")
+    ap.add_argument("--min-df", type=int, default=2, help="an n-gram must occur in this many texts")
+    ap.add_argument("--own-weight", type=float, default=0.5,
+                    help="weight of the project's own cases against texts written by others")
+    ap.add_argument("--combine-own-weight", type=float, default=0.3,
+                    help="weight of the own cases when fitting the combination (the rules were written "
+                         "for them, so they flatter the rules)")
+    ap.add_argument("--full-at-chars", type=int, default=200,
+                    help="texts shorter than this lean on the rules in proportion")
+    ap.add_argument("-o", "--output", type=Path, default=ROOT / "config" / MODEL_FILE)
+    args = ap.parse_args()
+
+    corpora = args.corpus if args.corpus is not None else ([SHARED] if SHARED.exists() else [])
+    sources = [OWN, *corpora]
+    t0 = time.monotonic()
+    examples = load_examples(sources)
+    texts = [e.model_text for e in examples]
+    y = np.array([e.label for e in examples])
+    rules = np.array([e.rules_risk for e in examples])
+    src = np.array([e.source for e in examples])
+    chars = np.array([len(t) for t in texts])
+    weights = np.where(src == OWN.name, args.own_weight, 1.0)
+    print(f"{len(examples)} labelled texts from {', '.join(p.name for p in sources)} "
+          f"({int(y.sum())} scheme, {int(len(y) - y.sum())} legit)", file=sys.stderr)
+
+    # Out-of-fold probabilities, repeated: every text graded by models that never saw it.
+    strata = y * len(sources) + np.array([[p.name for p in sources].index(s) for s in src])
+    oof = np.zeros((args.repeats, len(y)))
+    for r in range(args.repeats):
+        folds = StratifiedKFold(args.folds, shuffle=True, random_state=r).split(texts, strata)
+        for k, (tr, te) in enumerate(folds):
+            vec, lr = fit_ngrams([texts[i] for i in tr], y[tr], weights[tr], args.c, args.keep, args.min_df)
+            oof[r, te] = lr.predict_proba(vec.transform([texts[i] for i in te]))[:, 1]
+            print(f"\r  cross-validation: repeat {r + 1}/{args.repeats}, fold {k + 1}/{args.folds}",
+                  end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    p_oof = oof.mean(axis=0)
+    cweights = np.where(src == OWN.name, args.combine_own_weight, 1.0)
+    params = fit_combiner(p_oof, rules, y, cweights)
+    # the combiner itself graded out of fold too
+    combined = np.zeros(len(y))
+    for tr, te in StratifiedKFold(args.folds, shuffle=True, random_state=99).split(texts, strata):
+        combined[te] = combine(fit_combiner(p_oof[tr], rules[tr], y[tr], cweights[tr]), p_oof[te], rules[te],
+                              chars[te], args.full_at_chars)
+    report = {}
+    for name in [p.name for p in sources]:
+        m = src == name
+        report[name] = {"rules": figures(rules[m], y[m]), "model": figures(100 * p_oof[m], y[m]),
+                        "combined": figures(combined[m], y[m])}
+
+    vec, lr = fit_ngrams(texts, y, weights, args.c, args.keep, args.min_df)
+    names = vec.get_feature_names_out()
+    features = {str(g): [round(float(i), 5), round(float(w), 5)]
+                for g, i, w in zip(names, vec.idf_, lr.coef_[0], strict=True) if abs(w) > 1e-6}
+    out = {
+        "version": args.version or time.strftime("%Y.%m.%d"),
+        "about": "Logistic regression over character 2-3-grams of the squeezed text (scoring/textmodel.py); "
+                 "built by scripts/train_text_model.py; never edit by hand.",
+        "trained_on": {p.name: {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                                "texts": int((src == p.name).sum())} for p in sources},
+        "params": {"c": args.c, "keep": args.keep, "min_df": args.min_df, "own_weight": args.own_weight,
+                   "combine_own_weight": args.combine_own_weight,
+                   "folds": args.folds, "repeats": args.repeats},
+        "cross_validation": report,
+        "intercept": round(float(lr.intercept_[0]), 5),
+        "combine": {"model": round(params[0], 5), "rules": round(params[1], 5), "bias": round(params[2], 5),
+                    "full_at_chars": args.full_at_chars},
+        "features": features,
+    }
+    args.output.write_text(json.dumps(out, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    print(json.dumps({k: out[k] for k in ("version", "trained_on", "cross_validation", "combine")},
+                     ensure_ascii=False, indent=1))
+    print(f"wrote {args.output} ({len(features)} n-grams) in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
