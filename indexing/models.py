@@ -184,6 +184,9 @@ class Score:
     indicators: list[IndicatorResult]
     model_version: str
     hard_rules: list[str] = field(default_factory=list)
+    # what computed it: {"model": ..., "lexicon": ..., "analyser": ...} (config versions);
+    # empty in scores saved before provenance was recorded (they know only model_version)
+    versions: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -123,7 +123,7 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
         elif kind == "court":
             cause = f"{doc.fields.get('cause', '')} {doc.title}"
             if role != "plaintiff" and _CRIMINAL_CAUSE.search(cause) and (
-                "刑" in cause or "刑" in str(doc.fields.get("case_no", "")) or a.components.get("conviction", 0) >= 85
+                "刑" in cause or "刑" in str(doc.fields.get("case_no", "")) or a.is_fundraising_conviction
             ):
                 facts.criminal.append(ad)
             else:
@@ -136,6 +136,6 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
             facts.promo.append(ad)
         elif a.doc_type == "complaint":
             facts.complaints.append(ad)
-        elif a.doc_type == "judgment" and a.components.get("conviction", 0) >= 85:
+        elif a.doc_type == "judgment" and a.is_fundraising_conviction:
             facts.criminal.append(ad)
     return facts

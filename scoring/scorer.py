@@ -27,6 +27,7 @@ from scoring.context import ScoringContext
 from scoring.facts import CompanyFacts, gather
 from scoring.indicators import Measurement, complaints, compliance, features, network, spread, yields
 from scoring.model import Model, load_model
+from scoring.provenance import versions
 
 MEASURES: tuple[Callable[[CompanyFacts], dict[str, Measurement]], ...] = (
     compliance.measure, complaints.measure, yields.measure, features.measure, spread.measure, network.measure,
@@ -104,7 +105,7 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
     return Score(
         credit_code=credit_code, as_of=as_of, smoke_index=smoke_index, level=level_for(smoke_index),
         dimensions={d: round(dims[d], 2) for d in DIMENSIONS}, indicators=results,
-        model_version=model.version, hard_rules=hard,
+        model_version=model.version, hard_rules=hard, versions=versions(model),
     )
 
 

@@ -1,4 +1,4 @@
-"""Build config/text_model.json: the text analyser's statistical half (scoring/textmodel.py).
+"""Build config/text_model.json: the text analyser's statistical half (scoring/text/learned.py).
 
     .venv/bin/python scripts/train_text_model.py [--version V] [--corpus FILE ...] [--folds 5 --repeats 4]
 
@@ -35,9 +35,8 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scoring.lexicon import load_lexicon  # noqa: E402
 from scoring.text import analyze  # noqa: E402
-from scoring.textmodel import MODEL_FILE, model_input, ngram_counts  # noqa: E402
+from scoring.text.learned import MODEL_FILE, ngram_counts  # noqa: E402
 from smoke.evaluation.quality import HIGH, _auc  # noqa: E402
 from smoke.evaluation.texts import load_labelled  # noqa: E402
 
@@ -54,15 +53,13 @@ class Example:
 
 
 def load_examples(paths: list[Path]) -> list[Example]:
-    lex = load_lexicon()
     out = []
     for path in paths:
         for case in load_labelled(path):
             if case.positive is None:
                 continue  # mid-band and range cases carry no label
             rules = analyze(case.text, case.title, text_model=False)
-            out.append(Example(path.name, model_input(case.text, case.title, lex.table), rules.rules_risk,
-                               int(case.positive)))
+            out.append(Example(path.name, rules.model_reading, rules.rules_risk, int(case.positive)))
     return out
 
 
@@ -121,7 +118,7 @@ def figures(risk: np.ndarray, y: np.ndarray) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--version", help="the new model version (default: today's date)")
+    ap.add_argument("--version", help="the new model version (default: today's date and a digest of the weights)")
     ap.add_argument("--corpus", type=Path, action="append", help="labelled corpus (repeatable)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=4)
@@ -180,9 +177,10 @@ def main() -> int:
     names = vec.get_feature_names_out()
     features = {str(g): [round(float(i), 5), round(float(w), 5)]
                 for g, i, w in zip(names, vec.idf_, lr.coef_[0], strict=True) if abs(w) > 1e-6}
+    digest = hashlib.sha256(json.dumps([features, params], sort_keys=True).encode()).hexdigest()[:8]
     out = {
-        "version": args.version or time.strftime("%Y.%m.%d"),
-        "about": "Logistic regression over character 2-3-grams of the squeezed text (scoring/textmodel.py); "
+        "version": args.version or f"{time.strftime('%Y.%m.%d')}-{digest}",
+        "about": "Logistic regression over character 2-3-grams of the squeezed text (scoring/text/learned.py); "
                  "built by scripts/train_text_model.py; never edit by hand.",
         "trained_on": {p.name: {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                                 "texts": int((src == p.name).sum())} for p in sources},
@@ -198,7 +196,8 @@ def main() -> int:
     args.output.write_text(json.dumps(out, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
     print(json.dumps({k: out[k] for k in ("version", "trained_on", "cross_validation", "combine")},
                      ensure_ascii=False, indent=1))
-    print(f"wrote {args.output} ({len(features)} n-grams) in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    print(f"wrote {args.output} ({len(features)} n-grams) in {time.monotonic() - t0:.0f} s; "
+          f"then run python scripts/lock_config_versions.py", file=sys.stderr)
     return 0
 
 

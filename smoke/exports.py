@@ -1,7 +1,8 @@
 """Audit-ready exports of high-risk companies: CSV (UTF-8 with BOM), XLSX, JSONL.
 
-Every export gets a manifest beside it (``<file>.manifest.json``): filters, model
-version(s), data as-of date, row count, SHA-256 of the file and when it was made.
+Every export gets a manifest beside it (``<file>.manifest.json``): filters, the model,
+lexicon and analyser version(s) of the scores exported (each row carries its own), data
+as-of date, row count, SHA-256 of the file and when it was made.
 
 Reproducible: rows are ordered by smoke index (desc) then credit code and carry no
 timestamps, so the same data and model version give byte-identical CSV / JSONL
@@ -46,6 +47,8 @@ COLUMNS: tuple[str, ...] = (
     "first_high_date",
     "score_date",
     "model_version",
+    "lexicon_version",
+    "analyser_version",
 )
 # Header shown in spreadsheets (Chinese first, id second so scripts can still read it).
 HEADERS_ZH = {
@@ -68,6 +71,8 @@ HEADERS_ZH = {
     "first_high_date": "首次≥60日期 first_high_date",
     "score_date": "评分日期 score_date",
     "model_version": "模型版本 model_version",
+    "lexicon_version": "词库版本 lexicon_version",
+    "analyser_version": "文本规则版本 analyser_version",
 }
 _WIDTHS = {"name": 36, "credit_code": 22, "top_indicators": 60, "evidence_urls": 60, "industry": 16}
 
@@ -156,6 +161,8 @@ def export_rows(
                 "first_high_date": _first_high_date(store, score),
                 "score_date": score.as_of,
                 "model_version": score.model_version,
+                "lexicon_version": score.versions.get("lexicon", ""),
+                "analyser_version": score.versions.get("analyser", ""),
             }
         )
     return rows
@@ -266,6 +273,8 @@ def write_export(
         "min_score": min_score,
         "filters": filters,
         "model_versions": sorted({r["model_version"] for r in rows}),
+        "lexicon_versions": sorted({r["lexicon_version"] for r in rows}),
+        "analyser_versions": sorted({r["analyser_version"] for r in rows}),
         "as_of": data_as_of,
         "row_count": len(rows),
         "columns": list(COLUMNS),

@@ -54,6 +54,7 @@ def company_profile(store: Store, name_or_code: str) -> dict[str, Any] | None:
         "indicators": indicators,
         "hard_rules": list(score.hard_rules) if score else [],
         "model_version": score.model_version if score else None,
+        "versions": dict(score.versions) if score else {},  # model, lexicon and analyser versions
         "former_names": company.former_names,
         "legal_rep": company.legal_rep,
         "region_code": company.region_code,

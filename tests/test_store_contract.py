@@ -111,6 +111,7 @@ def score(credit_code: str, as_of: str, index: float, version: str = "m1") -> Sc
             )
         ],
         model_version=version,
+        versions={"model": version, "lexicon": "lex-1", "analyser": "rules-1"},  # provenance survives the round trip
     )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-SCHEMA_VERSION = 3  # 2: companies.links; 3: documents.simhash_bands
+SCHEMA_VERSION = 4  # 2: companies.links; 3: documents.simhash_bands; 4: scores.versions
 
 # Entities, in the order a rebuild or migration copies them.
 ENTITIES: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
@@ -189,6 +189,7 @@ def _scores() -> dict[str, Any]:
         "indicators": _OPAQUE,
         "model_version": _KEYWORD,
         "hard_rules": _KEYWORD,
+        "versions": _OPAQUE,  # model, lexicon and analyser versions that computed the score
         # Save order: among scores of equal as_of the last saved is current (the
         # embedded store's rowid plays this part).
         "seq": {"type": "long"},

@@ -81,7 +81,7 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
     out["compliance.criminal_case"] = Measurement(len(crim), top(crim))
     warn = [evidence_for(d.doc, d.doc.title) for d in facts.warnings]
     out["compliance.regulator_warning"] = Measurement(len(warn), top(warn))
-    reported = [evidence_for(d.doc, d.doc.title) for d in facts.news if d.analysis.components.get("named_suspect", 0) > 0]
+    reported = [evidence_for(d.doc, d.doc.title) for d in facts.news if d.analysis.verdicts["named_suspect"]]
     out["compliance.reported_suspect"] = Measurement(len(reported), top(reported))
 
     # capital and age anomalies

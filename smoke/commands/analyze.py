@@ -2,7 +2,7 @@
 
 The output is a contract others script against: every line has at least ``risk``,
 ``doc_type``, ``yields`` (list of {text, annual_rate}) and ``hits`` (list of {term,
-category, count}); see scoring/text.py for the rest.
+category, count}); see scoring/text/ and docs/analyser.md for the rest.
 """
 
 from __future__ import annotations

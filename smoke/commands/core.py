@@ -133,7 +133,8 @@ def company_command(name_or_code: str, as_json: bool) -> None:
         click.echo("not scored yet")
         return
     click.echo(f"冒烟指数 {profile['smoke_index']:.1f}  {profile['level']}/{profile['level_zh']}  "
-               f"(as of {profile['as_of']}, model {profile['model_version']})")
+               f"(as of {profile['as_of']}, model {profile['model_version']}, "
+               f"lexicon {profile['versions'].get('lexicon', '-')}, analyser {profile['versions'].get('analyser', '-')})")
     click.echo("dimensions: " + ", ".join(f"{k} {v:.0f}" for k, v in profile["dimensions"].items()))
     for ind in profile["indicators"]:
         if ind["points"] <= 0:

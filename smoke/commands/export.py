@@ -30,9 +30,10 @@ def export(
 ) -> None:
     """Export companies at or above --min-score as CSV (UTF-8 with BOM), XLSX or JSONL.
 
-    Writes OUTPUT and OUTPUT.manifest.json (filters, model version, as-of date, row
-    count, SHA-256). Rows are ordered by index then credit code, so the same data
-    and model version always give the same rows.
+    Writes OUTPUT and OUTPUT.manifest.json (filters, model, lexicon and analyser
+    versions, as-of date, row count, SHA-256); each row carries its three versions.
+    Rows are ordered by index then credit code, so the same data and versions always
+    give the same rows.
     """
     from indexing.store import open_store
 
@@ -48,7 +49,9 @@ def export(
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"wrote {manifest['row_count']} rows to {output} ({fmt}); manifest {manifest_path(output)}\n"
-        f"sha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  as of {manifest['as_of'] or '-'}"
+        f"sha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  "
+        f"lexicon {', '.join(manifest['lexicon_versions']) or '-'}  analyser {', '.join(manifest['analyser_versions']) or '-'}  "
+        f"as of {manifest['as_of'] or '-'}"
     )
 
 

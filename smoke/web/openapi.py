@@ -96,6 +96,11 @@ def openapi_spec() -> dict[str, Any]:
                         },
                         "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}},
                         "model_version": {"type": "string", "nullable": True},
+                        "versions": {
+                            "type": "object",
+                            "description": "The model, lexicon and analyser versions the score was computed with.",
+                            "properties": {k: {"type": "string"} for k in ("model", "lexicon", "analyser")},
+                        },
                         "region_code": {"type": "string"},
                         "industry": {"type": "string"},
                         "history": {"type": "array"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,8 @@ def test_invalid_model_names_file_and_field(tmp_path: Path) -> None:
 
 
 def test_model_version_changes_are_recorded(model, tmp_path: Path) -> None:
-    text = Path("config/model.yaml").read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "9.9.9-test"')
+    text = re.sub(r"^version: .*$", 'version: "9.9.9-test"', Path("config/model.yaml").read_text(encoding="utf-8"),
+                  count=1, flags=re.M)
     p = tmp_path / "model.yaml"
     p.write_text(text, encoding="utf-8")
     m2 = load_model(p)

@@ -1,6 +1,6 @@
 """The statistical half of the text analyser: a small linear model over character n-grams.
 
-The rules (``scoring.text``) read what a text promises; they miss registers whose words
+The rules (config/analyser.yaml, config/lexicon.yaml) read what a text promises; they miss registers whose words
 they do not know (a victim's account, a money game's rule page written without one
 lexicon word) and misread some that look like promotions (a shop plugin's distributor
 rules). A logistic regression over the character bigrams and trigrams of the squeezed
@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from config import ConfigError, config_path
-from scoring.matchtext import make_match_text
+from scoring.matchtext import NOISE_RE
 
 NGRAM_SIZES = (2, 3)
 _DIGITS = re.compile(r"\d+")
@@ -44,15 +44,22 @@ def ngram_counts(squeezed: str) -> Counter[str]:
     return counts
 
 
-def join_for_model(title_squeezed: str, squeezed: str) -> str:
-    """What the model reads: the squeezed title and text."""
+# Statuses of a lexicon occurrence that the model does not read: a warning, a report or a
+# negation quotes a promise without making it ("guaranteed principal used as bait"), and the rules already
+# weigh what such quotes mean. Masking them lets the model read who speaks, not what is quoted.
+UNREAD_STATUSES = frozenset({"warning", "context", "negated"})
+
+
+def model_reading(title_squeezed: str, folded: str, unread: list[tuple[int, int]]) -> str:
+    """What the model reads: the squeezed title and the squeezed text, the ``unread`` spans
+    (offsets in ``folded``) left out."""
+    if unread:
+        chars = list(folded)
+        for start, end in unread:
+            chars[start:end] = " " * (end - start)
+        folded = "".join(chars)
+    squeezed = NOISE_RE.sub("", folded)
     return f"{title_squeezed}\u3002{squeezed}" if title_squeezed else squeezed
-
-
-def model_input(text: str, title: str, table: dict[int, int]) -> str:
-    """``join_for_model`` from raw text and title (what training reads)."""
-    return join_for_model(make_match_text(title, table).squeezed if title else "",
-                          make_match_text(text, table).squeezed)
 
 
 @dataclass(frozen=True, slots=True)
