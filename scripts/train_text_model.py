@@ -36,10 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scoring.text import analyze  # noqa: E402
-from scoring.text.learned import MODEL_FILE, ngram_counts  # noqa: E402
+from scoring.text.learned import MODEL_FILE, TextModel, ngram_counts, with_combination  # noqa: E402
+from scoring.text.record import conclusive  # noqa: E402
 from smoke.evaluation.quality import HIGH, _auc  # noqa: E402
 from smoke.evaluation.texts import load_labelled  # noqa: E402
 
+# n-gram weights do not enter TextModel.combine: an empty model carries the combination
+PLACEHOLDER = TextModel(version="", idf={}, weight={}, intercept=0.0, model_coef=0.0, rules_coef=0.0, bias=0.0,
+                        full_at_chars=0)
 OWN = ROOT / "tests" / "scoring" / "realistic_texts.yaml"
 SHARED = ROOT.parent / "shared" / "corpus" / "real-dev.jsonl"
 
@@ -47,8 +51,10 @@ SHARED = ROOT.parent / "shared" / "corpus" / "real-dev.jsonl"
 @dataclass
 class Example:
     source: str
+    id: str
     model_text: str
     rules_risk: float
+    conclusive: bool  # the rules found a verdict the model cannot lower
     label: int
 
 
@@ -59,7 +65,8 @@ def load_examples(paths: list[Path]) -> list[Example]:
             if case.positive is None:
                 continue  # mid-band and range cases carry no label
             rules = analyze(case.text, case.title, text_model=False)
-            out.append(Example(path.name, rules.model_reading, rules.rules_risk, int(case.positive)))
+            out.append(Example(path.name, case.id, rules.model_reading, rules.rules_risk,
+                               conclusive(rules.verdicts), int(case.positive)))
     return out
 
 
@@ -100,12 +107,11 @@ def fit_combiner(p: np.ndarray, rules: np.ndarray, y: np.ndarray, weights: np.nd
     return float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])
 
 
-def combine(params: tuple[float, float, float], p: np.ndarray, rules: np.ndarray, chars: np.ndarray,
-            full_at: int) -> np.ndarray:
-    """What TextModel.combine computes, for arrays."""
-    a, b, c = params
-    share = np.minimum(1.0, chars / full_at)
-    return share * 100.0 / (1.0 + np.exp(-(a * _logit(p) + b * rules / 100.0 + c))) + (1 - share) * rules
+def combine(params: tuple[float, float, float], full_at: int, p: np.ndarray, examples: list[Example]) -> np.ndarray:
+    """The analyser's risk for each example, by TextModel.combine itself."""
+    tm = with_combination(PLACEHOLDER, params, full_at)
+    return np.array([tm.combine(float(pi), e.rules_risk, len(e.model_text), e.conclusive)
+                     for pi, e in zip(p, examples, strict=True)])
 
 
 def figures(risk: np.ndarray, y: np.ndarray) -> dict:
@@ -130,8 +136,9 @@ def main() -> int:
     ap.add_argument("--combine-own-weight", type=float, default=0.3,
                     help="weight of the own cases when fitting the combination (the rules were written "
                          "for them, so they flatter the rules)")
-    ap.add_argument("--full-at-chars", type=int, default=200,
+    ap.add_argument("--full-at-chars", type=int, default=100,
                     help="texts shorter than this lean on the rules in proportion")
+    ap.add_argument("--show-misses", action="store_true", help="list the texts the cross-validation got wrong")
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "config" / MODEL_FILE)
     args = ap.parse_args()
 
@@ -143,7 +150,6 @@ def main() -> int:
     y = np.array([e.label for e in examples])
     rules = np.array([e.rules_risk for e in examples])
     src = np.array([e.source for e in examples])
-    chars = np.array([len(t) for t in texts])
     weights = np.where(src == OWN.name, args.own_weight, 1.0)
     print(f"{len(examples)} labelled texts from {', '.join(p.name for p in sources)} "
           f"({int(y.sum())} scheme, {int(len(y) - y.sum())} legit)", file=sys.stderr)
@@ -165,14 +171,19 @@ def main() -> int:
     # the combiner itself graded out of fold too
     combined = np.zeros(len(y))
     for tr, te in StratifiedKFold(args.folds, shuffle=True, random_state=99).split(texts, strata):
-        combined[te] = combine(fit_combiner(p_oof[tr], rules[tr], y[tr], cweights[tr]), p_oof[te], rules[te],
-                              chars[te], args.full_at_chars)
+        combined[te] = combine(fit_combiner(p_oof[tr], rules[tr], y[tr], cweights[tr]), args.full_at_chars,
+                               p_oof[te], [examples[i] for i in te])
     report = {}
     for name in [p.name for p in sources]:
         m = src == name
         report[name] = {"rules": figures(rules[m], y[m]), "model": figures(100 * p_oof[m], y[m]),
                         "combined": figures(combined[m], y[m])}
 
+    if args.show_misses:
+        for i in np.argsort(combined):
+            if (combined[i] >= HIGH) != bool(y[i]):
+                print(f"  miss {src[i]} {examples[i].id}: {'scheme' if y[i] else 'legit'} at {combined[i]:.1f} "
+                      f"(rules {rules[i]:.1f}, model {100 * p_oof[i]:.1f})", file=sys.stderr)
     vec, lr = fit_ngrams(texts, y, weights, args.c, args.keep, args.min_df)
     names = vec.get_feature_names_out()
     features = {str(g): [round(float(i), 5), round(float(w), 5)]

@@ -13,7 +13,7 @@ from scoring.matchtext import make_match_text
 from scoring.text.context import sentence, status, warns
 from scoring.text.doctype import Stance, classify, settle
 from scoring.text.learned import UNREAD_STATUSES, TextModel, load_text_model, model_reading
-from scoring.text.record import PROMISE_TYPES, Hit, Snippet, TextAnalysis
+from scoring.text.record import PROMISE_TYPES, Hit, Snippet, TextAnalysis, conclusive
 from scoring.text.risk import Signals, assess
 from scoring.text.rules import Rules, load_rules
 from scoring.yields import YieldClaim, parse_yields, payout_frequency
@@ -153,10 +153,7 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         opinion = tm.opinion(read)
         version = f"{rules.version}+{tm.version}"
         assessment.components["text_model"] = 100.0 * opinion.probability
-        risk = tm.combine(opinion.probability, rules_risk, len(read))
-        v = assessment.verdicts
-        if (v.get("convicted") and v.get("fundraising_crime")) or v.get("withdrawal_halt"):
-            risk = max(risk, rules_risk)  # conclusive on their own: a conviction, a platform's halt notice
+        risk = tm.combine(opinion.probability, rules_risk, len(read), conclusive(assessment.verdicts))
     length = len(mt.base)
     promotional = genre in PROMISE_TYPES
     return TextAnalysis(

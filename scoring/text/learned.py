@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,13 +99,15 @@ class TextModel:
         top = sorted(contrib.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:explain]
         return ModelOpinion(_sigmoid(z), top)
 
-    def combine(self, probability: float, rules_risk: float, chars: int) -> float:
-        """The analyser's risk (0-100) from the model's probability, the rules' risk and the
-        length of what the model read."""
+    def combine(self, probability: float, rules_risk: float, chars: int, conclusive: bool = False) -> float:
+        """The analyser's risk (0-100) from the model's probability, the rules' risk, the
+        length of what the model read, and whether the rules found a conclusive verdict (a
+        fundraising conviction, a platform's own halt notice), which the model cannot lower."""
         p = min(1 - 1e-4, max(1e-4, probability))
         z = self.model_coef * math.log(p / (1 - p)) + self.rules_coef * rules_risk / 100.0 + self.bias
         share = min(1.0, chars / self.full_at_chars) if self.full_at_chars > 0 else 1.0
-        return share * 100.0 * _sigmoid(z) + (1.0 - share) * rules_risk
+        risk = share * 100.0 * _sigmoid(z) + (1.0 - share) * rules_risk
+        return max(risk, rules_risk) if conclusive else risk
 
 
 def _sigmoid(z: float) -> float:
@@ -146,6 +148,11 @@ def parse_model(raw: object, path: Path) -> TextModel:
                      model_coef=_number(combine, "model", path), rules_coef=_number(combine, "rules", path),
                      bias=_number(combine, "bias", path),
                      full_at_chars=int(_number(combine, "full_at_chars", path)))
+
+
+def with_combination(model: TextModel, coef: tuple[float, float, float], full_at_chars: int) -> TextModel:
+    """``model`` with other combination parameters (what training tries)."""
+    return replace(model, model_coef=coef[0], rules_coef=coef[1], bias=coef[2], full_at_chars=full_at_chars)
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,12 @@ CONTEXT_TYPES = ("warning", "news", "judgment")  # the text is about promises ma
 VERDICTS = ("convicted", "fundraising_crime", "withdrawal_halt", "named_suspect")
 
 
+def conclusive(verdicts: dict[str, bool]) -> bool:
+    """A verdict that settles a text on its own: a fundraising conviction, a platform's own
+    notice that withdrawals stopped."""
+    return bool((verdicts.get("convicted") and verdicts.get("fundraising_crime")) or verdicts.get("withdrawal_halt"))
+
+
 def no_verdicts() -> dict[str, bool]:
     return dict.fromkeys(VERDICTS, False)
 
@@ -77,7 +83,7 @@ class TextAnalysis:
     @property
     def is_fundraising_conviction(self) -> bool:
         """A judgment convicting someone of illegal fundraising or a pyramid scheme."""
-        return self.verdicts.get("convicted", False) and self.verdicts.get("fundraising_crime", False)
+        return bool(self.verdicts.get("convicted") and self.verdicts.get("fundraising_crime"))
 
     def to_json(self) -> dict:
         return {
