@@ -188,9 +188,8 @@ def main() -> int:
     names = vec.get_feature_names_out()
     features = {str(g): [round(float(i), 5), round(float(w), 5)]
                 for g, i, w in zip(names, vec.idf_, lr.coef_[0], strict=True) if abs(w) > 1e-6}
-    digest = hashlib.sha256(json.dumps([features, params], sort_keys=True).encode()).hexdigest()[:8]
     out = {
-        "version": args.version or f"{time.strftime('%Y.%m.%d')}-{digest}",
+        "version": args.version or "",
         "about": "Logistic regression over character 2-3-grams of the squeezed text (scoring/text/learned.py); "
                  "built by scripts/train_text_model.py; never edit by hand.",
         "trained_on": {p.name: {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
@@ -204,6 +203,9 @@ def main() -> int:
                     "full_at_chars": args.full_at_chars},
         "features": features,
     }
+    if not out["version"]:  # today's date and a digest of everything else: new content, new version
+        digest = hashlib.sha256(json.dumps(out, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
+        out["version"] = f"{time.strftime('%Y.%m.%d')}-{digest}"
     args.output.write_text(json.dumps(out, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
     print(json.dumps({k: out[k] for k in ("version", "trained_on", "cross_validation", "combine")},
                      ensure_ascii=False, indent=1))
