@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from scoring.facts import CompanyFacts, evidence_for
 from scoring.indicators import Measurement, top
+from scoring.text import TextAnalysis
 
 INVITE = re.compile(r"(?:邀请码|推荐码|注册码|邀请id)\s*[:：]?\s*([a-z0-9]{4,12})", re.I)
 # Prefecture-level cities and municipalities most often named in event-style promotion.
@@ -24,12 +25,20 @@ def _domain(url: str, fallback: str) -> str:
     return host.lower().removeprefix("www.")
 
 
+def _page_reason(title: str, analysis: TextAnalysis) -> str:
+    """A risky page as evidence: its title, its text risk and the n-grams that moved the
+    statistical model (so a reader sees why a page without lexicon words counts)."""
+    reasons = analysis.model_reasons()
+    said = f"；模型依据：{'、'.join(reasons)}" if reasons else ""
+    return f"{title}（文本风险 {analysis.risk:.0f}{said}）"
+
+
 def measure(facts: CompanyFacts) -> dict[str, Measurement]:
     cfg = facts.model.config
     risky = [d for d in facts.promo if d.analysis.risk >= cfg.risky_page_min_risk]
     risky.sort(key=lambda d: (-d.analysis.risk, d.doc.id))
     weighted = sum(d.analysis.risk / 100.0 for d in risky)
-    page_ev = [evidence_for(d.doc, d.doc.title) for d in risky]
+    page_ev = [evidence_for(d.doc, _page_reason(d.doc.title, d.analysis)) for d in risky]
     domains: dict[str, object] = {}
     sites: dict[str, object] = {}
     codes: dict[str, object] = {}

@@ -80,6 +80,12 @@ class TextAnalysis:
     def is_promotional(self) -> bool:
         return self.doc_type in ("promo", "recruit")
 
+    def model_reasons(self, n: int = 5) -> list[str]:
+        """The n-grams that raised the statistical model's probability most (its evidence)."""
+        if self.model is None:
+            return []
+        return [g for g, c in self.model.features if c > 0][:n]
+
     @property
     def is_fundraising_conviction(self) -> bool:
         """A judgment convicting someone of illegal fundraising or a pyramid scheme."""
