@@ -6,6 +6,7 @@ tests/test_analyser_docs.py fails when docs/analyser.md and the rules disagree."
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from pydantic import BaseModel
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from config import config_path  # noqa: E402
 from config.analyser import AnalyserConfig, Cue  # noqa: E402
+from scoring.text.learned import MODEL_FILE, load_text_model  # noqa: E402
 from scoring.text.rules import load_rules  # noqa: E402
 
 GROUPS = ("stance", "context", "legitimacy", "verdicts", "collapse", "recruit_pay")
@@ -101,7 +104,40 @@ def render() -> str:
             "100 × (1 − ∏(1 − c/100)).", ""]
     for name in type(cfg.risk).model_fields:
         out += _weights(name, _help(type(cfg.risk), name), getattr(cfg.risk, name))
+    out += _learned()
     return "\n".join(line.rstrip() for line in out).rstrip("\n") + "\n"
+
+
+def _learned() -> list[str]:
+    """The statistical half, from config/text_model.json."""
+    raw = json.loads(config_path(MODEL_FILE).read_text(encoding="utf-8"))
+    tm = load_text_model()
+    c = raw["combine"]
+    out = ["## The statistical half", "",
+           f"`config/text_model.json`, version **{tm.version}** (the analyser's version on every analysis is the rules' "
+           f"and this one's, joined by `+`): {raw['about']} It reads the squeezed title and text with digit runs written "
+           "as `0`, leaving out the lexicon terms the rules read as quoted, reported or negated (a warning that names "
+           "保本保息 as bait does not read like a promise of it).", "",
+           f"Risk = {c['model']:g} × logit(p) + {c['rules']:g} × rules risk / 100 + ({c['bias']:g}), through a sigmoid, "
+           f"× 100; a text shorter than {c['full_at_chars']} characters leans on the rules' risk in proportion; a "
+           "conclusive verdict (a fundraising conviction, a platform's own halt notice) is never lowered.", "",
+           "Trained on (the texts are not in the file, only n-grams seen in at least "
+           f"{raw['params']['min_df']} texts, {len(raw['features'])} kept):", "",
+           "| file | texts | sha256 |", "| --- | --- | --- |"]
+    out += [f"| `{name}` | {t['texts']} | `{t['sha256'][:16]}` |" for name, t in raw["trained_on"].items()]
+    out += ["", f"Cross-validated ({raw['params']['folds']} folds × {raw['params']['repeats']} repeats, every text "
+            "graded by models that never saw it):", "",
+            "| file | part | AUC | recall at 60 | false positives at 60 |", "| --- | --- | --- | --- | --- |"]
+    for name, parts in raw["cross_validation"].items():
+        for part, f in parts.items():
+            out.append(f"| `{name}` | {part} | {f['auc']} | {f['recall_at_60']} | {f['false_positive_rate_at_60']} |")
+    weights = sorted(tm.weight.items(), key=lambda kv: kv[1])
+    out += ["", "The n-grams that weigh most towards a scheme: " + ", ".join(_code(g) for g, _ in weights[-20:][::-1]),
+            "", "and towards a legitimate text: " + ", ".join(_code(g) for g, _ in weights[:20]), "",
+            "Rebuild after adding labelled cases: `.venv/bin/python scripts/train_text_model.py` (it also reads "
+            "`../shared/corpus/real-dev.jsonl` when present; `--show-misses` lists what the cross-validation got "
+            "wrong), then `python scripts/lock_config_versions.py` and `python scripts/gen_analyser_docs.py`.", ""]
+    return out
 
 
 if __name__ == "__main__":
