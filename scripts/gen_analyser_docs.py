@@ -119,7 +119,8 @@ def _learned() -> list[str]:
            "as `0`, leaving out the lexicon terms the rules read as quoted, reported or negated (a warning that names "
            "保本保息 as bait does not read like a promise of it).", "",
            f"Risk = {c['model']:g} × logit(p) + {c['rules']:g} × rules risk / 100 + ({c['bias']:g}), through a sigmoid, "
-           f"× 100; a text shorter than {c['full_at_chars']} characters leans on the rules' risk in proportion; a "
+           f"× 100, fitted on out-of-fold probabilities with the classes balanced, so that a text as likely a "
+           f"scheme as not scores {raw['params']['boundary']:g}; a text shorter than {c['full_at_chars']} characters leans on the rules' risk in proportion; a "
            "conclusive verdict (a fundraising conviction, a platform's own halt notice) is never lowered.", "",
            "Trained on (the texts are not in the file, only n-grams seen in at least "
            f"{raw['params']['min_df']} texts, {len(raw['features'])} kept):", "",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -98,13 +99,15 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def fit_combiner(p: np.ndarray, rules: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+def fit_combiner(p: np.ndarray, rules: np.ndarray, y: np.ndarray, weights: np.ndarray,
+                 boundary: float) -> tuple[float, float, float]:
     """(model, rules, bias) of risk = 100 * sigmoid(model * logit(p) + rules * rules_risk / 100 + bias),
-    classes balanced: a text as likely scheme as not scores 50, below the high-risk line."""
+    classes balanced, the bias shifted so that a text as likely scheme as not scores ``boundary``."""
     z = np.column_stack([_logit(p), rules / 100.0])
     lr = LogisticRegression(C=1.0, class_weight="balanced")
     lr.fit(z, y, sample_weight=weights)
-    return float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])
+    shift = math.log(boundary / (100.0 - boundary))
+    return float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0]) + shift
 
 
 def combine(params: tuple[float, float, float], full_at: int, p: np.ndarray, examples: list[Example]) -> np.ndarray:
@@ -138,6 +141,8 @@ def main() -> int:
                          "for them, so they flatter the rules)")
     ap.add_argument("--full-at-chars", type=int, default=100,
                     help="texts shorter than this lean on the rules in proportion")
+    ap.add_argument("--boundary", type=float, default=60.0,
+                    help="the risk of a text the evidence finds as likely a scheme as not (60 is the high-risk line)")
     ap.add_argument("--show-misses", action="store_true", help="list the texts the cross-validation got wrong")
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "config" / MODEL_FILE)
     args = ap.parse_args()
@@ -167,11 +172,11 @@ def main() -> int:
     print(file=sys.stderr)
     p_oof = oof.mean(axis=0)
     cweights = np.where(src == OWN.name, args.combine_own_weight, 1.0)
-    params = fit_combiner(p_oof, rules, y, cweights)
+    params = fit_combiner(p_oof, rules, y, cweights, args.boundary)
     # the combiner itself graded out of fold too
     combined = np.zeros(len(y))
     for tr, te in StratifiedKFold(args.folds, shuffle=True, random_state=99).split(texts, strata):
-        combined[te] = combine(fit_combiner(p_oof[tr], rules[tr], y[tr], cweights[tr]), args.full_at_chars,
+        combined[te] = combine(fit_combiner(p_oof[tr], rules[tr], y[tr], cweights[tr], args.boundary), args.full_at_chars,
                                p_oof[te], [examples[i] for i in te])
     report = {}
     for name in [p.name for p in sources]:
@@ -195,7 +200,7 @@ def main() -> int:
         "trained_on": {p.name: {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                                 "texts": int((src == p.name).sum())} for p in sources},
         "params": {"c": args.c, "keep": args.keep, "min_df": args.min_df, "own_weight": args.own_weight,
-                   "combine_own_weight": args.combine_own_weight,
+                   "combine_own_weight": args.combine_own_weight, "boundary": args.boundary,
                    "folds": args.folds, "repeats": args.repeats},
         "cross_validation": report,
         "intercept": round(float(lr.intercept_[0]), 5),

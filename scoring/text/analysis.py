@@ -147,7 +147,8 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     ))
     rules_risk = round(min(100.0, max(0.0, assessment.risk)), 1)
     risk, opinion, version = rules_risk, None, rules.version
-    read = model_reading(mt_title.squeezed if mt_title else "", folded, unread)
+    respelt = [(o.start, o.end, o.term.term) for o in occurrences if o.via.startswith("pinyin")]
+    read = model_reading(mt_title.squeezed if mt_title else "", folded, unread, respelt)
     if text_model is not False:
         tm = text_model if isinstance(text_model, TextModel) else load_text_model()
         opinion = tm.opinion(read)

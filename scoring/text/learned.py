@@ -50,14 +50,20 @@ def ngram_counts(squeezed: str) -> Counter[str]:
 UNREAD_STATUSES = frozenset({"warning", "context", "negated"})
 
 
-def model_reading(title_squeezed: str, folded: str, unread: list[tuple[int, int]]) -> str:
-    """What the model reads: the squeezed title and the squeezed text, the ``unread`` spans
-    (offsets in ``folded``) left out."""
-    if unread:
-        chars = list(folded)
-        for start, end in unread:
-            chars[start:end] = " " * (end - start)
-        folded = "".join(chars)
+def model_reading(title_squeezed: str, folded: str, unread: list[tuple[int, int]],
+                  respelt: list[tuple[int, int, str]] = ()) -> str:
+    """What the model reads: the squeezed title and the squeezed text, with the ``unread``
+    spans (offsets in ``folded``) left out and the ``respelt`` spans (a term spelt in pinyin or
+    abbreviated) written as the term itself, so that the model reads a term however it is spelt."""
+    if unread or respelt:
+        edits = sorted([(a, b, " " * (b - a)) for a, b in unread] + list(respelt))
+        parts, pos = [], 0
+        for start, end, repl in edits:
+            if start < pos:
+                continue  # overlapping spans: the first one wins
+            parts += [folded[pos:start], repl]
+            pos = end
+        folded = "".join(parts) + folded[pos:]
     squeezed = NOISE_RE.sub("", folded)
     return f"{title_squeezed}\u3002{squeezed}" if title_squeezed else squeezed
 

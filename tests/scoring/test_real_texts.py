@@ -65,7 +65,7 @@ def test_the_shipped_model_is_what_the_script_builds(tmp_path: Path) -> None:
     out = tmp_path / "text_model.json"
     args = [sys.executable, str(ROOT / "scripts" / "train_text_model.py"), "-o", str(out), "--corpus", str(CORPUS),
             "--version", raw["version"]]
-    for key in ("c", "keep", "min_df", "own_weight", "combine_own_weight", "folds", "repeats", "full_at_chars"):
+    for key in ("c", "keep", "min_df", "own_weight", "combine_own_weight", "boundary", "folds", "repeats", "full_at_chars"):
         args += [f"--{key.replace('_', '-')}", str(p[key] if key != "full_at_chars" else raw["combine"][key])]
     subprocess.run(args, check=True, capture_output=True, cwd=ROOT, timeout=600)
     rebuilt = json.loads(out.read_text(encoding="utf-8"))
