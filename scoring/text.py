@@ -30,7 +30,14 @@ from dataclasses import dataclass, field
 from scoring.doctype import classify
 from scoring.lexicon import Lexicon, Occurrence, load_lexicon
 from scoring.matchtext import make_match_text
-from scoring.yields import YieldClaim, parse_yields, payout_frequency
+from scoring.yields import (
+    RecruitReward,
+    YieldClaim,
+    parse_recruit_rewards,
+    parse_yields,
+    payout_frequency,
+    quote_verbatim,
+)
 
 LPR_1Y = 3.1  # default benchmark (one-year LPR, %); the scorer passes the model's value
 
@@ -151,6 +158,7 @@ class TextAnalysis:
     components: dict[str, float] = field(default_factory=dict)
     length: int = 0
     lexicon_version: str = ""
+    recruit_rewards: list[RecruitReward] = field(default_factory=list)  # pay per recruit: never a yield
 
     @property
     def is_promotional(self) -> bool:
@@ -174,6 +182,7 @@ class TextAnalysis:
             "snippets": [s.to_json() for s in self.snippets],
             "length": self.length,
             "lexicon_version": self.lexicon_version,
+            "recruit_rewards": [r.to_json() for r in self.recruit_rewards],
         }
 
 
@@ -297,9 +306,10 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     sales_calls = len(_SALES_CALL.findall(folded))
     promoter = len(_PROMOTER.findall(folded))
     reporter = len(_REPORTER.findall(folded))
-    claims = parse_yields(_respelt(folded, occurrences))
-    for c in claims:
-        c.text = folded[c.start : c.end].strip()  # evidence in the page's own spelling
+    respelt = _respelt(folded, occurrences)
+    rewards = parse_recruit_rewards(respelt)
+    claims = parse_yields(respelt, exclude=rewards)
+    quote_verbatim([*claims, *rewards], text or "", mt.base, normalized)  # evidence in the page's own words
     promised_yield = any(y.promised for y in claims)
     if forced:
         pass
@@ -435,4 +445,5 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         components=comps,
         length=length,
         lexicon_version=lex.version,
+        recruit_rewards=rewards,
     )
