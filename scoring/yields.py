@@ -25,11 +25,13 @@ _CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "".join(_CN_BIG)
 _MAX_NUM_CHARS = 24  # a longer run of digits or numerals is no stake and no rate
-# A number starts only where a run of digits or numerals starts (never inside one), Arabic
-# digits are taken possessively and a numeral starts with a digit or 十: every run is read
-# once, so the grammar stays linear on pages of digits (issue 12). Numerals may still give
-# back their tail ("一千一天" is 一千 + 一天).
-NUM = r"(?<![\d." + _CN + r"])(\d++(?:\.\d++)?+|[" + "".join(_CN_DIGITS) + r"十拾][" + _CN + r"]*)"
+# A number starts only where a run of digits or numerals starts (never inside one), a
+# numeral starts with a digit or 十, and both are taken possessively: every run is read
+# once, so the grammar stays linear on pages of digits (issue 12). A spoken period after a
+# numeral keeps its 一: "投一千一天返十五" is 一千 + 一天 and "一万一年" is 一万 + 一年, while
+# 十一天, 二十一天 and 一百零一天 stay 11, 21 and 101 days.
+NUM = (r"(?<![\d." + _CN + r"])(\d++(?:\.\d++)?+|[" + "".join(_CN_DIGITS) + r"十拾]"
+       r"(?:(?!(?<=[^十拾零〇])一[天日年周个星])[" + _CN + r"])*+)")
 _PCT = r"\s*+(?:%|个点|个百分点)"
 # a percentage either way it is written: 30%, 30个点, 百分之三十 (one NUM group matches)
 RATE = r"(?:百分之\s*+" + NUM + r"|" + NUM + _PCT + r")"
@@ -189,7 +191,7 @@ _PERIOD_WORDS = r"(每天|每日|天天|一天|一日|日|每周|每星期|每�
 _INVEST = re.compile(_STAKE + r"\s*+" + NUM + r"\s*+" + _MONEY + r"[^。;!?\n]{0,14}?" + _PERIOD_WORDS
                      + r"\s*+[可能就都稳固定至少最保底]{0,3}\s*+(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息|给)"
                      + r"[^\d" + _CN + r"。;!?\n]{0,10}?" + NUM + r"\s*+" + _MONEY
-                     + r"(?![\d.]|\s*+(?:%|个点|个百分点|分|厘))")
+                     + r"(?![\d.]|\s*+(?:%|个|分|厘))")  # 返3% / 返3个点 / 返3分: not an amount
 # 一年翻倍, 三个月回本, 100天翻番
 _DOUBLE = re.compile(NUM + r"\s*+(个月|个多月|年|天|周|个星期)\s*+(?:内|左右)?\s*+(?:就|即可|便|可|能)?\s*+(?:能)?(翻倍|翻番|翻一番|回本|收回本金)")
 # 翻十倍, 三年翻三倍, 上市后翻十倍, 币价翻百倍: N times the stake (one year assumed when no span is
@@ -330,6 +332,15 @@ _FREQ = [
     ("week", re.compile(r"周结|周返|每周(?:返|分红|结算|到账|领|发放)|按周(?:返|分红|结算)")),
     ("month", re.compile(r"月结|月返|每月(?:返|分红|结算|到账|领|派息|付息|发放)|按月(?:返|分红|付息|派息|结算)")),
 ]
+
+
+def payout_span(text: str, period: str) -> tuple[int, int] | None:
+    """Where ``text`` promises payouts every ``period`` (day | week | month), if it does."""
+    for p, rx in _FREQ:
+        if p == period:
+            m = rx.search(text)
+            return (m.start(), m.end()) if m else None
+    return None
 
 
 def payout_frequency(folded: str) -> str | None:
