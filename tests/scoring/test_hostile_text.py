@@ -207,6 +207,15 @@ def test_a_200k_hostile_page_is_extracted_and_analysed_in_under_2_seconds() -> N
     assert len(page) == 200_000
 
 
+def test_squeeze_is_linear_on_runs_of_spaces() -> None:
+    from indexing.normalize import squeeze
+
+    for text in (" " * 50_000 + "x", "x" + " " * 50_000 + "中", " \n" * 25_000):
+        t0 = time.perf_counter()
+        squeeze(text)
+        assert time.perf_counter() - t0 < BUDGET_MS_PER_KB / 1000 * len(text) / 1024
+
+
 @pytest.mark.parametrize("n", [20_000, 50_000])
 def test_reported_inputs(n: int) -> None:
     # issue 12: 16,000 digits took 19.5 s in the crawler, 20,000 digits and one % 44.5 s in the analyser
