@@ -149,7 +149,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
      "month"),
     (re.compile(r"(?:周返|周收益|周回报|每周(?:收益|回报|返还?|返利|分红|拿|领)?)" + _GAP + RATE), "week"),
     # mining jargon too: 日产出 0.8%, 每日释放 1%
-    (re.compile(r"(?:日息|日利率|日收益|日回报|日化|日返|日赚|日产出|每日产出|日释放|每日释放|"
+    (re.compile(r"(?:日息|日利率|日收益|日回报|日化|日返|日分红|日赚|日产出|每日产出|日释放|每日释放|"
                 r"每日(?:收益|回报|返还?|返利|分红|利息|拿|领)?|"
                 r"每天(?:收益|回报|返还?|返利|分红|利息|拿|领|给)?|天天(?:返|分红)?)" + _GAP + RATE), "day"),
 ]
@@ -189,7 +189,7 @@ _STAKE = (r"(?:(?:投|投资|投入|入金|认购|购买|买|存|存入|存款|�
 _MONEY = r"(万元?|千元?|w|元钱?|块钱?|毛钱?|角钱?|分钱)?"
 _PERIOD_WORDS = r"(每天|每日|天天|一天|一日|日|每周|每星期|每个星期|一周|一个星期|周|每个月|每月|一个月|月|每年|一年|年)"
 _INVEST = re.compile(_STAKE + r"\s*+" + NUM + r"\s*+" + _MONEY + r"[^。;!?\n]{0,14}?" + _PERIOD_WORDS
-                     + r"\s*+[可能就都稳固定至少最保底]{0,3}\s*+(?:返|收益|分红|领|拿|得|赚|到账|返还|返利|收入|利息|给)"
+                     + r"\s*+[可能就都稳固定至少最保底]{0,3}\s*+(?:返|收益|分红|领|拿|得|赚|到账|到手|返还|返利|收入|利息|给)"
                      + r"[^\d" + _CN + r"。;!?\n]{0,10}?" + NUM + r"\s*+" + _MONEY
                      + r"(?![\d.]|\s*+(?:%|个|分|厘))")  # 返3% / 返3个点 / 返3分: not an amount
 # 一年翻倍, 三个月回本, 100天翻番
@@ -211,6 +211,7 @@ _UNIT = {"": 1.0, "元": 1.0, "块": 1.0, "毛": 0.1, "角": 0.1, "分": 0.01, "
 _PERIOD_WORD = {"每天": "day", "每日": "day", "天天": "day", "一天": "day", "一日": "day", "日": "day",
                 "每周": "week", "每星期": "week", "每个星期": "week", "一周": "week", "一个星期": "week", "周": "week",
                 "每月": "month", "每个月": "month", "一个月": "month", "月": "month", "每年": "year", "一年": "year", "年": "year"}
+_WITH_PRINCIPAL = ("拿回", "收回", "取回", "到手", "连本带利", "本息")  # the payout includes the stake
 _DOUBLE_DAYS = {"个月": 365 / 12, "个多月": 365 / 12, "年": 365.0, "天": 1.0, "周": 7.0, "个星期": 7.0}
 
 
@@ -257,7 +258,9 @@ def parse_yields(folded: str, exclude: Sequence[RecruitReward] | None = None) ->
         taken[r.start : r.end] = b"\x01" * (r.end - r.start)
     for m in _INVEST.finditer(folded):
         p, b = _money(m.group(1), m.group(2)), _money(m.group(4), m.group(5))
-        if p and b:
+        if p and b and any(w in folded[m.end(3) : m.start(4)] for w in _WITH_PRINCIPAL):
+            b -= p  # 一年拿回6万 on 5万: the principal comes back with the gain
+        if p and b and b > 0:
             period = _PERIOD_WORD[m.group(3)]
             add(m, b / p * 100 * _PER_YEAR[period], period)
     for m in _FEN.finditer(folded):
