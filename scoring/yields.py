@@ -6,6 +6,16 @@ compounded): 月息2分 -> 2 % a month -> 24 % a year; 日息万分之五 -> 0.0
 "投1万每月返800" -> 8 % a month -> 96 %; "三个月回本" -> 100 % per 3 months -> 400 %.
 Rates quoted as past performance (近一年收益率, 历史业绩) are kept but flagged, and do
 not count as promises.
+
+Numbers come in Arabic digits, plain numerals (十五, 三万五千) and financial capitals (壹佰);
+a stake and its payout may sit in different clauses and be spoken ("投1000一天返15" ->
+547.5 %). Where a unit is missing or ambiguous (日息4, 返8分: cents or 8 %?) no rate is
+read: a wrong figure shown to a regulator costs more than a missing one. A reward per
+recruited person ("拉一个人再奖200") is a ``RecruitReward``, never a yield.
+
+Linear in the text (issue 12): every pattern starts a number only where a run of digits or
+numerals starts and takes it possessively, gaps are bounded, and a claim is checked
+against the characters already taken (a mask), not against every earlier claim.
 """
 
 from __future__ import annotations
