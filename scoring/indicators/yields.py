@@ -39,7 +39,8 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
         if a.payout_frequency == "day":
             # quoted: a daily claim, else the words that promise daily payouts
             span = next(((y.start, y.end) for y in a.yields if y.period == "day" and y.promised), None)
-            span = span or payout_span(d.doc.text, "day")
+            lower = d.doc.text.lower()  # the analyser matched the folded text (T+0 -> t+0)
+            span = span or payout_span(lower if len(lower) == len(d.doc.text) else d.doc.text, "day")
             daily.append(evidence_for(d.doc, _quote(d.doc, *span, pad=0) if span else "按日返利/分红"))
     ratio = best_rate / lpr if best_rate else 0.0
     over = best_rate > cfg.judicial_multiple * lpr
