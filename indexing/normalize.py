@@ -197,7 +197,8 @@ _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # carry meaning (20%, APP).
 _BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[\\W_]+(?=[{_CJK}])")
 # Whitespace next to a CJK character on one side only ("年化 20%" → "年化20%").
-_SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}])\\s+|\\s+(?=[{_CJK}])")
+# (a run is tried from its start only and taken whole: linear on a page of spaces)
+_SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}])\\s+|(?<!\\s)\\s++(?=[{_CJK}])")
 
 
 def squeeze(text: str) -> str:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import codecs
 import re
 
-_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# bounded: a head of "<meta<meta<meta..." would otherwise rescan the rest once per tag
+_META = re.compile(rb"""<meta[^>]{1,512}charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CJK = re.compile(r"[\u4e00-\u9fff]")

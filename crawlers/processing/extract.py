@@ -36,7 +36,11 @@ def first_date(text: str) -> str:
     return found[0] if found else ""
 
 
-_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿|万|千)?\s*(元|块|人民币)")
+# Linear on hostile text (issue 12): a number starts only where a digit run starts (not
+# inside one, nor after "digit,"), and possessive repeats never give back what they took,
+# so a run of 100k digits is read once instead of once per digit.
+_NUMBER = r"(?<!\d)(?<!\d[,.])(\d++(?:,\d{3})*+(?:\.\d++)?+)"
+_AMOUNT = re.compile(_NUMBER + r"\s*+(亿|万|千)?\s*+(元|块|人民币)")
 _UNIT = {"亿": 1e8, "万": 1e4, "千": 1e3, None: 1.0}
 
 
@@ -55,7 +59,7 @@ def amounts_in(text: str, limit: int = 50) -> list[float]:
 
 def parse_amount(value: str) -> float | None:
     """'12,000.50' / '5万' / '12000元' -> yuan; None when there is no number."""
-    m = re.search(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿|万|千)?", value or "")
+    m = re.search(_NUMBER + r"\s*+(亿|万|千)?", value or "")
     if not m:
         return None
     return float(m.group(1).replace(",", "")) * _UNIT[m.group(2)]
@@ -63,7 +67,7 @@ def parse_amount(value: str) -> float | None:
 
 def parse_capital_wan(value: str) -> float | None:
     """Registered capital in 万元 ('5000万元人民币' -> 5000.0, '1亿元' -> 10000.0)."""
-    m = re.search(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿|万)?", value or "")
+    m = re.search(_NUMBER + r"\s*+(亿|万)?", value or "")
     if not m:
         return None
     n = float(m.group(1).replace(",", ""))

@@ -16,7 +16,14 @@ from scoring.text.learned import UNREAD_STATUSES, TextModel, load_text_model, mo
 from scoring.text.record import PROMISE_TYPES, Hit, Snippet, TextAnalysis, conclusive
 from scoring.text.risk import Signals, assess
 from scoring.text.rules import Rules, load_rules
-from scoring.yields import YieldClaim, parse_yields, payout_frequency
+from scoring.yields import (
+    RecruitReward,
+    YieldClaim,
+    parse_recruit_rewards,
+    parse_yields,
+    payout_frequency,
+    quote_verbatim,
+)
 
 LPR_1Y = 3.1  # default benchmark (one-year LPR, %); the scorer passes the model's value
 GUARANTEE_CATEGORY = "guarantees"  # lexicon categories the analysis treats apart
@@ -84,11 +91,14 @@ class _Tally:
             self.snippets.append(snip)
 
 
-def _read_yields(rules: Rules, folded: str, occurrences: list[Occurrence]) -> list[YieldClaim]:
-    claims = parse_yields(_respelt(folded, occurrences))
-    for c in claims:
-        c.text = folded[c.start : c.end].strip()  # evidence in the page's own spelling
-    return claims
+def _read_yields(folded: str, occurrences: list[Occurrence], raw: str, base: str,
+                 normalized: bool) -> tuple[list[YieldClaim], list[RecruitReward]]:
+    """Promised yields and rewards per recruit (never a yield), each quoted in the page's own words."""
+    respelt = _respelt(folded, occurrences)
+    rewards = parse_recruit_rewards(respelt)
+    claims = parse_yields(respelt, exclude=rewards)
+    quote_verbatim([*claims, *rewards], raw, base, normalized)
+    return claims, rewards
 
 
 def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, lexicon: Lexicon | None = None,
@@ -105,7 +115,7 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     mt_title = make_match_text(title, lex.table) if title else None
     folded_title = mt_title.folded if mt_title else ""
     occurrences = lex.find(mt)
-    claims = _read_yields(rules, folded, occurrences)
+    claims, rewards = _read_yields(folded, occurrences, text or "", mt.base, normalized)
     reporter = len(rules.stance["reporter"].findall(folded))
     genre, votes = classify(rules, folded, folded_title)
     if doc_type:
@@ -179,4 +189,5 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         rules_risk=rules_risk,
         model=opinion,
         model_reading=read,
+        recruit_rewards=rewards,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scoring.text.learned import ModelOpinion
-from scoring.yields import YieldClaim
+from scoring.yields import RecruitReward, YieldClaim
 
 PROMISE_TYPES = ("promo", "recruit", "other")  # the text itself makes (or may make) the promise
 CONTEXT_TYPES = ("warning", "news", "judgment")  # the text is about promises made elsewhere
@@ -75,6 +75,7 @@ class TextAnalysis:
     rules_risk: float = 0.0  # the rules' risk before the statistical model's opinion
     model: ModelOpinion | None = None  # the n-gram model's probability and the n-grams behind it
     model_reading: str = field(default="", repr=False)  # what the n-gram model read (not serialised)
+    recruit_rewards: list[RecruitReward] = field(default_factory=list)  # pay per recruit: never a yield
 
     @property
     def is_promotional(self) -> bool:
@@ -111,6 +112,7 @@ class TextAnalysis:
             "length": self.length,
             "lexicon_version": self.lexicon_version,
             "analyser_version": self.analyser_version,
+            "recruit_rewards": [r.to_json() for r in self.recruit_rewards],
             "rules_risk": self.rules_risk,
             "text_model": None if self.model is None else self.model.to_json(),
         }
