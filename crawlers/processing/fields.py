@@ -127,12 +127,16 @@ class FieldReader:
             return [m.get() for m in matches], len(matches)
         return [node_text(m) for m in matches], len(matches)
 
-    def _typed(self, spec: FieldSpec, raw: Any, year: int | None) -> Any:
-        """The value typed as declared; None when it cannot be."""
+    @staticmethod
+    def _mapped(spec: FieldSpec, raw: Any) -> Any:
         if isinstance(raw, str):
             raw = raw.strip()
-        if spec.map:
+        if spec.map and raw not in (None, ""):
             raw = spec.map.get(str(raw), spec.default if spec.default is not None else raw)
+        return raw
+
+    def _typed(self, spec: FieldSpec, raw: Any, year: int | None) -> Any:
+        """The (mapped) value typed as declared; None when it cannot be."""
         t = spec.type
         if raw is None or raw == "":
             return None
@@ -188,6 +192,7 @@ class FieldReader:
                     pieces.append(raw)
             values = []
             for raw in pieces:
+                raw = self._mapped(spec, raw)
                 v = self._typed(spec, raw, year)
                 if v is None and raw not in (None, "") and spec.type == "date":
                     out.bad.append((name, str(raw)))
