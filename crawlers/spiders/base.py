@@ -8,24 +8,23 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from parsel import Selector
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from config import ConfigError
 from config.sources import SourceConfig, load_sources
-from config.sources_extraction import SITEMAP_INDEX, XML_DEFAULTS, Feed, PageSpec, Pagination
+from config.sources_extraction import SITEMAP_INDEX, Feed
 from crawlers.context import context
 from crawlers.errors import Blocked, BrokenPage, SpiderArgumentError, TrapRequest, Unchanged
-from crawlers.processing.fields import Extracted, FieldReader, json_path, select
+from crawlers.processing.fields import Extracted, FieldReader
+from crawlers.processing.listing import next_page, read_detail, read_listing
 from crawlers.processing.urls import canonicalize
 
 
@@ -169,61 +168,16 @@ class FeedSpider(ConfiguredSpider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         yield from self.parse_listing(response)
 
-    # --- listings ----------------------------------------------------------------
-    def load_json(self, response: Response) -> Any:
-        try:
-            return json.loads(response.text if isinstance(response, TextResponse) else response.body)
-        except ValueError:
-            self.count_error("bad_json")
-            return None
-
-    def listing_spec(self, feed: Feed) -> PageSpec:
-        spec = feed.listing
-        default = XML_DEFAULTS.get(feed.access)
-        if default is None:
-            return spec
-        return spec.model_copy(update={"records": spec.records or default.records,
-                                       "fields": spec.fields or default.fields})
-
-    def listing_entries(self, feed: Feed, response: Response) -> tuple[list[Extracted], Any, Any] | None:
-        """(entries, page node, JSON data) of a listing page; None when the page is unreadable."""
-        spec = self.listing_spec(feed)
-        context = self.page_context(response)
-        if feed.access == "json_api":
-            data = self.load_json(response)
-            if data is None:
-                return None
-            context.update(self.reader.read(spec.page_fields, entry=data, json=True).values)
-            raw = json_path(data, spec.records, []) if spec.records else data
-            rows = [e for e in raw if isinstance(e, dict)] if isinstance(raw, list) else []
-            return [self.reader.read_page(spec, entry=e, context=context, json=True) for e in rows], None, data
-        if not isinstance(response, TextResponse):
-            self.count_error("broken_page")
-            return None
-        node: Any = response
-        if feed.access in XML_DEFAULTS:
-            node = Selector(text=response.text, type="xml")
-            node.remove_namespaces()
-        context.update(self.reader.read(spec.page_fields, node).values)
-        records = select(node, spec.records) if spec.records else [node]
-        return [self.reader.read_page(spec, node=r, context=context) for r in records], node, None
-
-    @staticmethod
-    def page_context(response: Response) -> dict[str, Any]:
-        """What templates may use besides the entry's fields: {origin}, {host}, {listing}."""
-        parts = urlsplit(response.url)
-        return {"origin": f"{parts.scheme}://{parts.netloc}", "host": parts.hostname or "",
-                "listing": urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))}
-
     def parse_listing(self, response: Response) -> Iterator[Any]:
         name = response.meta.get("feed", "main")
         feed = self.feeds[name]
-        got = self.listing_entries(feed, response)
-        if got is None:
+        page = read_listing(feed, response, self.reader)
+        if page.problem:
+            self.count_error(page.problem)
             return
-        entries, node, data = got
-        if node is not None and feed.access == "sitemap":
-            for loc in node.xpath(SITEMAP_INDEX).getall():
+        entries = page.entries
+        if page.node is not None and feed.access == "sitemap":
+            for loc in page.node.xpath(SITEMAP_INDEX).getall():
                 yield self.request(response.urljoin(loc.strip()), self.parse_listing, feed=name, depth_reset=True)
         dates = []
         for e in entries:
@@ -242,7 +196,7 @@ class FeedSpider(ConfiguredSpider):
         if mark and dates and all(dates) and len(dates) == len(entries) and max(dates) < mark:
             self.crawler.stats.inc_value("smoke/watermark_stop")
             return
-        nxt = next_page(feed.pagination, response, node, data, len(entries))
+        nxt = next_page(feed.pagination, response, page)
         if nxt:
             # depth_reset: the next listing page is as shallow as the first, so a long
             # listing is not cut off by the trap depth limit (meant for links within a site).
@@ -264,9 +218,9 @@ class FeedSpider(ConfiguredSpider):
         answered but lacks a required field."""
         name = response.meta.get("feed", "main")
         spec = self.feeds[name].detail
-        if spec is None or not isinstance(response, TextResponse):
+        got = read_detail(spec, response, self.reader) if spec is not None else None
+        if got is None:
             raise BrokenPage(f"{response.url}: not a page the source can read")
-        got = self.reader.read_page(spec, node=response, context=self.page_context(response))
         self.count_bad(got)
         if not got.ok:
             raise BrokenPage(f"{response.url}: missing {', '.join(got.missing_required)}")
@@ -285,37 +239,3 @@ class FeedSpider(ConfiguredSpider):
         for field_name, raw in got.bad:
             self.count_error("bad_date")
             self.logger.info("bad date in %s: %r", field_name, raw)
-
-
-def next_page(p: Pagination, response: Response, node: Any, data: Any, n_entries: int) -> str | None:
-    """The next listing URL by the feed's pagination; None at the end."""
-    page_no = response.meta.get("page_no", 1)
-    if p.type == "none" or page_no >= p.max_pages:
-        return None
-    if p.type == "next_link":
-        href = json_path(data, p.next_selector) if data is not None else (
-            select(node, p.next_selector).get() if node is not None else None)
-        return response.urljoin(str(href).strip()) if href else None
-    if not n_entries:
-        return None
-    if p.type == "cursor":
-        cursor = json_path(data, p.cursor_path) if data is not None else select(node, p.cursor_path).get()
-        return with_query(response.url, {p.cursor_param: str(cursor)}) if cursor else None
-    query = dict(parse_qsl(urlsplit(response.url).query))
-    current = int(query.get(p.param, p.start))
-    total = json_path(data, p.total) if p.total and data is not None else None
-    if p.type == "offset":
-        nxt = current + n_entries
-        if isinstance(total, int) and nxt >= total:
-            return None
-        return with_query(response.url, {p.param: str(nxt)})
-    if isinstance(total, int) and (current - p.start + 1) * max(n_entries, 1) >= total:
-        return None
-    return with_query(response.url, {p.param: str(current + 1)})
-
-
-def with_query(url: str, params: dict[str, str]) -> str:
-    parts = urlsplit(url)
-    q = dict(parse_qsl(parts.query, keep_blank_values=True))
-    q.update(params)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(q.items())), ""))

@@ -17,6 +17,7 @@ from scrapy.http import Response, TextResponse
 from config.sources_extraction import XML_DEFAULTS, Feed
 from crawlers.items import DocumentItem
 from crawlers.processing.fields import select
+from crawlers.processing.listing import read_detail
 from crawlers.processing.urls import canonicalize, domain_of
 from crawlers.spiders.base import FeedSpider
 
@@ -67,8 +68,9 @@ class Promo(FeedSpider):
                 yield self.request(url, self.parse_detail, conditional=True, site_host=host, feed="main")
             elif h:
                 external.add(domain_of(url))
-        got = self.reader.read_page(self.feeds["main"].detail or self.source.listing, node=response,
-                                    context=self.page_context(response))
+        got = read_detail(self.feeds["main"].detail or self.source.listing, response, self.reader)
+        if got is None:
+            return
         self.count_bad(got)
         content = got.values.get("content") or []
         if not content:
