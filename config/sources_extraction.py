@@ -65,6 +65,7 @@ class Pagination(_Strict):
 class FieldSpec(_Strict):
     """One field: exactly one of css, xpath, json, label, template or value says where it comes from."""
 
+    path: str = ""  # a bare string in the file: a selector on pages, a JSON path on a JSON API's entries
     css: str = ""  # CSS selector (XPath when it starts with / ( ./ or is '.')
     xpath: str = ""
     json_path: str = Field("", alias="json")  # dotted path into a JSON entry ('a.b.0.c')
@@ -82,7 +83,7 @@ class FieldSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_origin(self) -> FieldSpec:
-        origins = [k for k in ("css", "xpath", "json_path", "label", "template") if getattr(self, k)]
+        origins = [k for k in ("path", "css", "xpath", "json_path", "label", "template") if getattr(self, k)]
         if self.value is not None:
             origins.append("value")
         if len(origins) != 1:
@@ -104,7 +105,11 @@ class FieldSpec(_Strict):
         return v
 
 
-FieldDecl = str | FieldSpec  # a bare string: a selector on HTML pages, a JSON path on JSON entries
+def _bare_strings(fields: Any) -> Any:
+    """``title: "h1"`` is ``title: {path: "h1"}``."""
+    if isinstance(fields, dict):
+        return {k: {"path": v} if isinstance(v, str) else v for k, v in fields.items()}
+    return fields
 
 
 class LabelTable(_Strict):
@@ -125,7 +130,12 @@ class Table(_Strict):
     """Repeated rows of a page (parties, people, register entries): a list of dicts."""
 
     records: str  # selector of each row
-    fields: dict[str, FieldDecl]
+    fields: dict[str, FieldSpec]
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _bare(cls, v: Any) -> Any:
+        return _bare_strings(v)
 
     @field_validator("records")
     @classmethod
@@ -137,10 +147,15 @@ class PageSpec(_Strict):
     """What to read from a page: a listing's entries (``records``), or one detail page."""
 
     records: str = ""  # listing: selector (HTML) or JSON path (JSON) of each entry
-    page_fields: dict[str, FieldDecl] = Field(default_factory=dict)  # listing: read once per page (year ...)
+    page_fields: dict[str, FieldSpec] = Field(default_factory=dict)  # listing: read once per page (year ...)
     labels: LabelTable | None = None
-    fields: dict[str, FieldDecl] = Field(default_factory=dict)
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
     tables: dict[str, Table] = Field(default_factory=dict)
+
+    @field_validator("page_fields", "fields", mode="before")
+    @classmethod
+    def _bare(cls, v: Any) -> Any:
+        return _bare_strings(v)
 
 
 class Feed(_Strict):
@@ -172,13 +187,13 @@ def check_urls(urls: list[str]) -> list[str]:
 
 
 def check_page_selectors(access: str, listing: PageSpec, detail: PageSpec | None) -> None:
-    """Bare strings are selectors on HTML / XML pages (JSON paths on a JSON API's entries): check them."""
+    """Bare strings (``path``) are selectors on HTML / XML pages (JSON paths on a JSON API's
+    entries): check them as selectors where they are."""
     pages = ([] if access == "json_api" else [listing]) + ([detail] if detail else [])
     for page in pages:
         table_fields = [d for t in page.tables.values() for d in t.fields.values()]
         for decl in [*page.fields.values(), *page.page_fields.values(), *table_fields]:
-            if isinstance(decl, str):
-                check_selector(decl)
+            check_selector(decl.path)
         if page.records and access != "json_api":
             check_selector(page.records)
 
@@ -199,10 +214,10 @@ class SiteCrawl(_Strict):
 # Standard formats read without declaring anything (a source may still declare its own):
 # the sitemap protocol (sitemaps.org) and RSS 2.0 / Atom. XML namespaces are dropped first.
 XML_DEFAULTS: dict[str, PageSpec] = {
-    "sitemap": PageSpec(records="//url", fields={"url": "./loc/text()", "published": FieldSpec(xpath="./lastmod/text()", type="date")}),
+    "sitemap": PageSpec(records="//url", fields={"url": "./loc/text()", "published": {"xpath": "./lastmod/text()", "type": "date"}}),
     "rss": PageSpec(records="//item | //entry", fields={
         "url": "./link/text() | ./link/@href", "title": "./title/text()",
-        "published": FieldSpec(xpath="./pubDate/text() | ./published/text() | ./updated/text()", type="date"),
+        "published": {"xpath": "./pubDate/text() | ./published/text() | ./updated/text()", "type": "date"},
     }),
 }
 SITEMAP_INDEX = "//sitemap/loc/text()"  # a sitemap index lists more sitemaps

@@ -18,7 +18,7 @@ from typing import Any
 
 from parsel import Selector, SelectorList
 
-from config.sources_extraction import FieldDecl, FieldSpec, LabelTable, PageSpec, is_xpath
+from config.sources_extraction import FieldSpec, LabelTable, PageSpec, is_xpath
 from crawlers.processing.dates import parse_date
 from crawlers.processing.extract import parse_amount, parse_capital_wan
 
@@ -52,11 +52,12 @@ def node_text(sel: Selector) -> str:
     return _WS.sub(" ", str(raw)).strip()
 
 
-def spec_of(decl: FieldDecl, json: bool) -> FieldSpec:
-    """A bare string is a JSON path on JSON entries, a selector on pages."""
-    if isinstance(decl, FieldSpec):
-        return decl
-    return FieldSpec(json_path=decl) if json else FieldSpec(css=decl)
+def spec_of(spec: FieldSpec, json: bool) -> FieldSpec:
+    """A bare string (``path``) is a JSON path on JSON entries, a selector on pages."""
+    if not spec.path:
+        return spec
+    where = {"json_path": spec.path} if json else {"css": spec.path}
+    return spec.model_copy(update={"path": "", **where})
 
 
 @dataclass
@@ -165,7 +166,7 @@ class FieldReader:
             return raw if isinstance(raw, bool) else str(raw).strip().lower() in _TRUE
         return raw
 
-    def read(self, decls: dict[str, FieldDecl], node: Any = None, entry: Any = None, labels: dict[str, str] | None = None,
+    def read(self, decls: dict[str, FieldSpec], node: Any = None, entry: Any = None, labels: dict[str, str] | None = None,
              context: dict[str, Any] | None = None, json: bool = False) -> Extracted:
         """Every declared field of one entry or page; templates last, from the others and ``context``."""
         out = Extracted()
