@@ -188,14 +188,19 @@ def check_urls(urls: list[str]) -> list[str]:
 
 def check_page_selectors(access: str, listing: PageSpec, detail: PageSpec | None) -> None:
     """Bare strings (``path``) are selectors on HTML / XML pages (JSON paths on a JSON API's
-    entries): check them as selectors where they are."""
-    pages = ([] if access == "json_api" else [listing]) + ([detail] if detail else [])
-    for page in pages:
-        table_fields = [d for t in page.tables.values() for d in t.fields.values()]
-        for decl in [*page.fields.values(), *page.page_fields.values(), *table_fields]:
-            check_selector(decl.path)
-        if page.records and access != "json_api":
-            check_selector(page.records)
+    entries): check them as selectors where they are; the error names the field."""
+    pages = ([] if access == "json_api" else [("list", listing)]) + ([("detail", detail)] if detail else [])
+    for where, page in pages:
+        named = [(f"{where}.fields.{k}", d) for k, d in page.fields.items()]
+        named += [(f"{where}.page_fields.{k}", d) for k, d in page.page_fields.items()]
+        named += [(f"{where}.tables.{t}.fields.{k}", d) for t, table in page.tables.items() for k, d in table.fields.items()]
+        if page.records:
+            named.append((f"{where}.records", FieldSpec(path=page.records)))
+        for name, decl in named:
+            try:
+                check_selector(decl.path)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
 
 
 class SiteCrawl(_Strict):
