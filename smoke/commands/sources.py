@@ -47,7 +47,10 @@ _STORE = click.option("--store", "store_path", type=click.Path(path_type=Path), 
 
 @click.group("sources")
 def sources() -> None:
-    """See the crawl sources and switch them off or on without editing their YAML.
+    """See the crawl sources, switch them off or on, check what a source file extracts.
+
+    `smoke sources check FILE.yaml` fetches a listing and a detail page of a (new) source
+    and shows each declared field's value; docs/crawling.md walks through adding a site.
 
     A source switched off is skipped by `smoke crawl`, `smoke run` and the schedule
     (the run records who switched it off and why) until switched on again;
