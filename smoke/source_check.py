@@ -91,7 +91,7 @@ def _fetch_page(role: str, url: str, cfg: SourceConfig, proxy: str | None):
 def check_source(cfg: SourceConfig, detail_url: str | None = None, proxy: str | None = None) -> list[FeedCheck]:
     """Fetch one listing page and one detail page per feed and read them as a crawl would."""
     from crawlers.processing.fields import FieldReader, read_labels
-    from crawlers.processing.listing import listing_spec, read_detail, read_listing
+    from crawlers.processing.listing import detail_context, listing_spec, read_detail, read_listing
 
     proxy = proxy if proxy is not None else cfg.resolved_proxy()
     reader = FieldReader()
@@ -102,6 +102,7 @@ def check_source(cfg: SourceConfig, detail_url: str | None = None, proxy: str | 
         page, response = _fetch_page("listing", feed.start_urls[0], cfg, proxy)
         check.pages.append(page)
         first: dict[str, Any] = {}
+        inherited: dict[str, Any] = {}
         if response is not None:
             listing = read_listing(feed, response, reader)
             page.problem = listing.problem
@@ -110,6 +111,7 @@ def check_source(cfg: SourceConfig, detail_url: str | None = None, proxy: str | 
             if listing.entries:
                 e = listing.entries[0]
                 first = e.values
+                inherited = detail_context(listing, first)
                 page.values, page.missing, page.missing_required = e.values, e.missing, e.missing_required
                 page.bad_dates = [b for x in listing.entries for b in x.bad]
         spec = feed.detail
@@ -118,7 +120,7 @@ def check_source(cfg: SourceConfig, detail_url: str | None = None, proxy: str | 
             continue
         page, response = _fetch_page("detail", response.urljoin(url) if response is not None else url, cfg, proxy)
         check.pages.append(page)
-        got = read_detail(spec, response, reader) if response is not None else None
+        got = read_detail(spec, response, reader, inherited) if response is not None else None
         if response is not None and got is None:
             page.problem = "not a text page"
         if got is not None:

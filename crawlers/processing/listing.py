@@ -24,6 +24,7 @@ class ListingPage:
     entries: list[Extracted] = field(default_factory=list)
     node: Any = None  # the page as a selector (HTML, or XML without namespaces)
     data: Any = None  # the JSON answer
+    context: dict[str, Any] = field(default_factory=dict)  # the page's own fields (list.page_fields)
     problem: str = ""  # "bad_json" | "broken_page" when the page cannot be read as declared
 
 
@@ -52,28 +53,43 @@ def read_listing(feed: Feed, response: Response, reader: FieldReader) -> Listing
             data = json.loads(response.text if isinstance(response, TextResponse) else response.body)
         except ValueError:
             return ListingPage(problem="bad_json")
-        context.update(reader.read(spec.page_fields, entry=data, json=True).values)
+        own = reader.read(spec.page_fields, entry=data, json=True).values
+        context.update(own)
         raw = json_path(data, spec.records) if spec.records else data
         if not isinstance(raw, list):  # 200, but not the answer the source describes
             return ListingPage(data=data, problem="broken_page")
         rows = [e for e in raw if isinstance(e, dict)]
-        return ListingPage([reader.read_page(spec, entry=e, context=context, json=True) for e in rows], data=data)
+        entries = [reader.read_page(spec, entry=e, context=context, json=True) for e in rows]
+        return ListingPage(entries, data=data, context=own)
     if not isinstance(response, TextResponse):
         return ListingPage(problem="broken_page")
     node: Any = response
     if feed.access in XML_DEFAULTS:
         node = Selector(text=response.text, type="xml")
         node.remove_namespaces()
-    context.update(reader.read(spec.page_fields, node).values)
+    own = reader.read(spec.page_fields, node).values
+    context.update(own)
     records = select(node, spec.records) if spec.records else [node]
-    return ListingPage([reader.read_page(spec, node=r, context=context) for r in records], node=node)
+    return ListingPage([reader.read_page(spec, node=r, context=context) for r in records], node=node, context=own)
 
 
-def read_detail(spec: PageSpec, response: Response, reader: FieldReader) -> Extracted | None:
-    """The declared fields of a detail page; None when it is not a text page at all."""
+def detail_context(page: ListingPage, entry: dict[str, Any]) -> dict[str, Any]:
+    """What a detail page inherits from its listing: the year of dates written without one
+    (the listing's ``year``, else the year of the entry's own date)."""
+    year = page.context.get("year")
+    published = str(entry.get("published") or "")
+    if not isinstance(year, int) and published[:4].isdigit():
+        year = int(published[:4])
+    return {"year": year} if isinstance(year, int) else {}
+
+
+def read_detail(spec: PageSpec, response: Response, reader: FieldReader,
+                inherited: dict[str, Any] | None = None) -> Extracted | None:
+    """The declared fields of a detail page (``inherited``: from detail_context); None when it
+    is not a text page at all."""
     if not isinstance(response, TextResponse):
         return None
-    return reader.read_page(spec, node=response, context=page_context(response.url))
+    return reader.read_page(spec, node=response, context={**(inherited or {}), **page_context(response.url)})
 
 
 def next_page(p: Pagination, response: Response, page: ListingPage) -> str | None:

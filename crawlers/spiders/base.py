@@ -24,7 +24,7 @@ from config.sources_extraction import SITEMAP_INDEX, Feed
 from crawlers.context import context
 from crawlers.errors import Blocked, BrokenPage, SpiderArgumentError, TrapRequest, Unchanged
 from crawlers.processing.fields import Extracted, FieldReader
-from crawlers.processing.listing import next_page, read_detail, read_listing
+from crawlers.processing.listing import detail_context, next_page, read_detail, read_listing
 from crawlers.processing.urls import canonicalize
 
 
@@ -189,7 +189,7 @@ class FeedSpider(ConfiguredSpider):
             dates.append(published)
             if name == "main":
                 self.see_date(published)
-            yield from self.follow_entry(name, feed, values, response)
+            yield from self.follow_entry(name, feed, values, response, detail_context(page, values))
         # Newest-first listings: once a whole page is older than the watermark, the
         # rest was seen by an earlier complete crawl.
         mark = self.watermark() if name == "main" and feed.access == "list_detail" else ""
@@ -203,11 +203,13 @@ class FeedSpider(ConfiguredSpider):
             page_no = response.meta.get("page_no", 1) + 1
             yield self.request(nxt, self.parse_listing, feed=name, page_no=page_no, depth_reset=True)
 
-    def follow_entry(self, name: str, feed: Feed, values: dict[str, Any], response: Response) -> Iterator[Any]:
+    def follow_entry(self, name: str, feed: Feed, values: dict[str, Any], response: Response,
+                     inherited: dict[str, Any]) -> Iterator[Any]:
         """An entry's detail page when the feed has one, else the entry itself is the item."""
         url = str(values.get("url") or "")
         if feed.detail is not None and url:
-            yield self.request(response.urljoin(url), self.parse_detail, conditional=True, feed=name, entry=values)
+            yield self.request(response.urljoin(url), self.parse_detail, conditional=True, feed=name, entry=values,
+                               inherited=inherited)
         elif feed.detail is None:
             values = {**values, "url": response.urljoin(url) if url else response.url}
             yield from self.build_items(name, values, response, from_listing=True)
@@ -218,7 +220,7 @@ class FeedSpider(ConfiguredSpider):
         answered but lacks a required field."""
         name = response.meta.get("feed", "main")
         spec = self.feeds[name].detail
-        got = read_detail(spec, response, self.reader) if spec is not None else None
+        got = read_detail(spec, response, self.reader, response.meta.get("inherited")) if spec is not None else None
         if got is None:
             raise BrokenPage(f"{response.url}: not a page the source can read")
         self.count_bad(got)

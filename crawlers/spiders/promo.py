@@ -28,7 +28,8 @@ class Promo(FeedSpider):
     name = "promo"
     kind = "promo"
 
-    def follow_entry(self, name: str, feed: Feed, values: dict[str, Any], response: Response) -> Iterator[Any]:
+    def follow_entry(self, name: str, feed: Feed, values: dict[str, Any], response: Response,
+                     inherited: dict[str, Any]) -> Iterator[Any]:
         """A listed site: its sitemap and its home page."""
         url = str(values.get("url") or "")
         if not url:

@@ -96,7 +96,8 @@ def test_registry_gbk_labels_tables_and_dates(db):
 
 def test_court_api_offsets_parties_in_text_and_a_debtor_table(db):
     j1 = doc(db, "http://wenshu.other.test/wenshu/a1")
-    assert j1.title == "王某某等非法吸收公众存款案刑事判决书" and j1.published == "2024-08-01"
+    assert j1.title == "王某某等非法吸收公众存款案刑事判决书"
+    assert j1.published == "2024-08-01"  # the page's 8月1日, in the year of the listing's 2024-8-1 10:30
     f = j1.fields
     assert (f["case_no"], f["court"], f["cause"], f["judgment_type"], f["amount"], f["doc_id"]) == (
         "（2024）粤03刑初100号", "深圳市中级人民法院", "非法吸收公众存款", "判决书", 12_000_000, "a1")

@@ -91,7 +91,8 @@ def court() -> None:
         chunk = CASES[start:start + 2]
         write("court", CRT, f"api/search@rows=2&start={start}.json",
               json.dumps({"code": 0, "data": {"total": len(CASES), "list": chunk}}, ensure_ascii=False))
-    meta = ('<div class="ws-meta"><p><b>审理法院：</b>深圳市中级人民法院</p><p><b>案由：</b>非法吸收公众存款</p>'
+    # 裁判日期 without a year: the year comes from the listing's entry (2024-8-1 10:30)
+    meta = ('<div class="ws-meta"><p><b>审理法院：</b>深圳市中级人民法院</p><p><b>裁判日期：</b>8月1日</p><p><b>案由：</b>非法吸收公众存款</p>'
             '<p><b>文书类型：</b>判决书</p><p><b>涉案金额：</b>1200万元</p></div>')
     parties = ('<div class="dsr"><p>公诉机关：深圳市人民检察院。</p>'
                f'<p>被告单位：深圳市鑫盛财富投资管理有限公司，统一社会信用代码{A}。</p></div>')
