@@ -70,7 +70,7 @@ class FieldSpec(_Strict):
     xpath: str = ""
     json_path: str = Field("", alias="json")  # dotted path into a JSON entry ('a.b.0.c')
     label: str = ""  # the value of the row with this label in the page's label table
-    template: str = ""  # built from the entry's other fields: "{origin}/dishonest/{id}"
+    template: str | list[str] = ""  # from the entry's other fields: "{origin}/dishonest/{id}"; a list: the first one all of whose fields are there
     value: Any = None  # a constant, e.g. dishonest: {value: true}
     all: bool = False  # every match, as a list (default: the first)
     split: str = ""  # a regex that splits the text into a list ("[；;]")

@@ -81,8 +81,15 @@ class _Blank(dict):
         return ""
 
 
-def _template(tpl: str, values: dict[str, Any]) -> str:
-    return string.Formatter().vformat(tpl, (), _Blank({k: "" if v is None else v for k, v in values.items()}))
+def _template(tpl: str | list[str], values: dict[str, Any]) -> str:
+    """The template filled from ``values``; of a list, the first whose fields all have a value."""
+    given = {k: v for k, v in values.items() if v not in (None, "", [])}
+    choices = [tpl] if isinstance(tpl, str) else tpl
+    for choice in choices:
+        names = [f for _, f, _, _ in string.Formatter().parse(choice) if f]
+        if all(n in given for n in names) or choice is choices[-1]:
+            return string.Formatter().vformat(choice, (), _Blank(given))
+    return ""
 
 
 def read_labels(table: LabelTable, node: Selector | SelectorList) -> dict[str, str]:
