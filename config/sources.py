@@ -1,9 +1,9 @@
 """Schema of a source YAML (``config/sources/<name>.yaml``): one file per site.
 
 A site of a known kind (registry, court, complaint, promo, amac) is data, not code:
-its start URLs, endpoints, selectors / JSON paths, pagination, rate limits,
-encoding hints, robots policy, trap limits and proxy live here, and the spider of
-its kind reads them. ``load_sources`` validates every file; a bad file raises
+its start URLs, how its listings are read and paged (``list``, ``detail``, ``feeds``:
+config/sources_extraction.py), rate limits, encoding hints, robots policy, trap limits
+and proxy live here, and the spider of its kind reads them. ``load_sources`` validates every file; a bad file raises
 ``ConfigError`` naming the file, the field and what was expected.
 """
 
@@ -14,9 +14,18 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from config import CONFIG_DIR, ConfigError, load_yaml
+from config.sources_extraction import (
+    Access,
+    Feed,
+    PageSpec,
+    Pagination,
+    SiteCrawl,
+    check_page_selectors,
+    check_urls,
+)
 
 KINDS = ("registry", "court", "complaint", "promo", "amac")
 # Order of a cycle: AMAC and the registry first so that entity linking of the
@@ -27,21 +36,7 @@ _ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Pagination(_Strict):
-    """How a listing moves on: follow a next link, count pages, or follow a cursor."""
-
-    type: Literal["next_link", "page_param", "cursor", "none"] = "next_link"
-    next_selector: str = "a.next::attr(href)"  # next_link: CSS selector of the next URL
-    param: str = "page"  # page_param: the query parameter of the page number
-    start: int = Field(1, ge=0)
-    size_param: str = ""  # page_param / cursor: the page-size parameter, if any
-    size: int = Field(50, ge=1, le=1000)
-    cursor_param: str = "cursor"  # cursor: the query parameter carrying the cursor
-    cursor_path: str = "next_cursor"  # cursor: the JSON path of the next cursor
-    max_pages: int = Field(10_000, ge=1)  # hard stop, whatever the site says
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class RateLimit(_Strict):
@@ -91,11 +86,12 @@ class SourceConfig(_Strict):
     description: str = ""
     start_urls: list[str] = Field(min_length=1)
     allowed_domains: list[str] = Field(default_factory=list)  # empty: hosts of start_urls (promo: any)
-    endpoints: dict[str, str] = Field(default_factory=dict)  # named URLs (e.g. dishonest API)
-    selectors: dict[str, str] = Field(default_factory=dict)  # CSS (or XPath if starting with / or ()
-    json_paths: dict[str, str] = Field(default_factory=dict)  # dotted paths into API answers
-    labels: dict[str, str] = Field(default_factory=dict)  # page label -> field (registry profile)
+    access: Access = "list_detail"  # how the main listing is read: HTML list, JSON API, sitemap or RSS
     pagination: Pagination = Field(default_factory=Pagination)
+    listing: PageSpec = Field(default_factory=PageSpec, alias="list")  # the entries of a listing page
+    detail: PageSpec | None = None  # what a detail page carries; none: the entry is the item
+    feeds: dict[str, Feed] = Field(default_factory=dict)  # more listings of the site (a court's debtor API)
+    site_crawl: SiteCrawl = Field(default_factory=SiteCrawl)  # promo: how each listed site is crawled
     rate: RateLimit = Field(default_factory=RateLimit)
     traps: Traps = Field(default_factory=Traps)
     blocking: Blocking = Field(default_factory=Blocking)
@@ -107,10 +103,12 @@ class SourceConfig(_Strict):
     @field_validator("start_urls")
     @classmethod
     def _urls(cls, v: list[str]) -> list[str]:
-        for u in v:
-            if not re.match(r"^https?://[^/\s]+", u):
-                raise ValueError(f"expected an absolute http(s) URL, got {u!r}")
-        return v
+        return check_urls(v)
+
+    @model_validator(mode="after")
+    def _selectors(self) -> SourceConfig:
+        check_page_selectors(self.access, self.listing, self.detail)
+        return self
 
     @field_validator("encoding")
     @classmethod
@@ -123,6 +121,15 @@ class SourceConfig(_Strict):
             except LookupError as exc:
                 raise ValueError(f"expected a known charset name, got {name!r}") from exc
         return v
+
+    def main_feed(self) -> Feed:
+        """The source's own listing (top-level access, start_urls, pagination, list, detail) as a feed."""
+        return Feed(access=self.access, start_urls=self.start_urls, pagination=self.pagination,
+                    listing=self.listing, detail=self.detail)
+
+    def all_feeds(self) -> dict[str, Feed]:
+        """Every listing to crawl: the main one first (named ``main``), then ``feeds``."""
+        return {"main": self.main_feed(), **self.feeds}
 
     def resolved_proxy(self) -> str | None:
         """The proxy with ``${VAR}`` taken from the environment; None when it comes out empty."""

@@ -46,8 +46,13 @@ class CompanyItem(_Item):
 
 
 class AmacItem(_Item):
+    """A registered fund manager; ``url`` is the manager's own stable URL (one API page lists many)."""
+
     name: str
     credit_code: str = ""
     registration_no: str = ""
     registered_date: str = ""
     status: str = ""
+    text: str = ""  # the manager's document text, as the source file's template writes it
+    mentions: list[dict[str, Any]] = Field(default_factory=list)  # set by the AMAC pipeline
+    registered_company: dict[str, Any] | None = None  # a stored company the AMAC pipeline marked registered

@@ -17,7 +17,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response, TextResponse
 
 from crawlers.context import context
-from crawlers.errors import Blocked, TrapRequest, Unchanged
+from crawlers.errors import Blocked, BrokenPage, TrapRequest, Unchanged
 from crawlers.processing.charset import decode_html
 
 
@@ -252,9 +252,10 @@ class RetryDelay(_Base):
 
 
 class ParseErrorGuard(_Base):
-    """A callback that raises on one page is counted (errors['parse']) and the crawl goes on."""
+    """A callback that raises on one page is counted (errors['parse'], or errors['broken_page']
+    for a page that answered but lacks what its source declares) and the crawl goes on."""
 
     def process_spider_exception(self, response: Response, exception: Exception) -> list[Any]:
-        context(self.crawler).count_error("parse")
+        context(self.crawler).count_error("broken_page" if isinstance(exception, BrokenPage) else "parse")
         self.crawler.spider.logger.warning("parse error on %s: %r", response.url, exception)
         return []

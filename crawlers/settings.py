@@ -77,6 +77,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.validate.ValidatePipeline": 100,
     "crawlers.pipelines.clean.CleanPipeline": 200,
     "crawlers.pipelines.dedup.DedupPipeline": 300,
+    "crawlers.pipelines.amac.AmacPipeline": 350,
     "crawlers.pipelines.link.LinkPipeline": 400,
     "crawlers.pipelines.store.StorePipeline": 900,
 }

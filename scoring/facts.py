@@ -91,8 +91,8 @@ def _own_site(doc: Document, own: set[str]) -> bool:
 
 
 def _is_dishonest(doc: Document) -> bool:
-    f = doc.fields
-    return bool(f.get("dishonest")) or ("duty" in f and "performance" in f)
+    """A 失信被执行人 entry: the crawler stores the flag its source declares (``dishonest``)."""
+    return bool(doc.fields.get("dishonest"))
 
 
 def gather(company: Company, documents: list[Document], context: ScoringContext, model: Model, as_of: str) -> CompanyFacts:

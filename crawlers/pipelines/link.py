@@ -7,10 +7,10 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from crawlers.context import context
-from crawlers.items import DocumentItem
+from crawlers.items import CompanyItem, DocumentItem
 from crawlers.processing.linking import CONF, merge
 from crawlers.processing.urls import domain_of
-from indexing.models import Mention
+from indexing.models import Company, Mention
 
 
 class LinkPipeline:
@@ -22,6 +22,10 @@ class LinkPipeline:
         return cls(crawler)
 
     def process_item(self, item):
+        if isinstance(item, CompanyItem):
+            # a company crawled now is linkable by the documents that follow in this crawl
+            context(self.crawler).linker.add(Company.from_dict(item.company))
+            return item
         if not isinstance(item, DocumentItem):
             return item
         linker = context(self.crawler).linker

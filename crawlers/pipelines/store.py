@@ -1,4 +1,5 @@
-"""Write items to the store in batches, then record each page's validators (ETag /
+"""Write items to the store in batches (the store pipeline only writes: items arrive
+validated, cleaned, reconciled and linked), then record each page's validators (ETag /
 Last-Modified) so that a later crawl can skip it with a conditional request.
 
 Validators are written only *after* the batch is committed: a crawl killed with
@@ -9,7 +10,6 @@ stable id mean nothing is duplicated either.
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import UTC, datetime
 
@@ -20,8 +20,6 @@ from crawlers.context import context
 from crawlers.items import AmacItem, CompanyItem, DocumentItem
 from crawlers.processing.urls import domain_of
 from indexing.models import Company, Document, Mention, stable_id
-
-AMAC_STATE = "amac:codes"
 
 
 def _warm_tokenizer() -> None:
@@ -44,8 +42,6 @@ class StorePipeline:
         self.docs: list[Document] = []
         self.companies: list[Company] = []
         self.validators: list[tuple[str, str, str]] = []
-        self.amac_codes: set[str] | None = None
-        self.amac_seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -59,30 +55,15 @@ class StorePipeline:
         # in the background while the first pages download instead of at the first write.
         threading.Thread(target=_warm_tokenizer, daemon=True).start()
 
-    def _amac(self) -> set[str] | None:
-        if self.amac_codes is None:
-            raw = context(self.crawler).store.get_state(AMAC_STATE)
-            self.amac_codes = set(json.loads(raw)) if raw else set()
-        return self.amac_codes or None
-
     def process_item(self, item):
-        ctx = context(self.crawler)
         if isinstance(item, CompanyItem):
             company = Company.from_dict(item.company)
-            codes = self._amac()
-            if codes is not None:
-                company.amac_registered = company.credit_code in codes
             company.updated = _now()
             self.companies.append(company)
-            ctx.linker.add(company)
         elif isinstance(item, AmacItem):
-            self.amac_seen.add(item.credit_code)
             self.docs.append(self._amac_document(item))
-            if item.credit_code:
-                existing = ctx.store.get_company(item.credit_code)
-                if existing is not None and existing.amac_registered is not True:
-                    existing.amac_registered = True
-                    self.companies.append(existing)
+            if item.registered_company is not None:
+                self.companies.append(Company.from_dict(item.registered_company))
         elif isinstance(item, DocumentItem):
             self.docs.append(self._document(item))
         self.validators.append((item.url, item.etag, item.last_modified))
@@ -110,17 +91,10 @@ class StorePipeline:
         )
 
     def _amac_document(self, item: AmacItem) -> Document:
-        text = f"{item.name} 私募基金管理人 登记编号 {item.registration_no} 登记日期 {item.registered_date} {item.status}"
-        mentions = [Mention(item.credit_code, "credit_code", 1.0)] if item.credit_code else []
-        if not mentions:
-            found = context(self.crawler).linker.lookup_name(item.name, fuzzy=False)
-            mentions = [found] if found else []
-        # one stable URL per manager (the API page URL is shared by 100 managers)
-        url = f"{item.url.split('?')[0]}#{item.registration_no or item.credit_code or item.name}"
         return Document(
-            id=stable_id(url), url=url, source_kind="amac", site=item.source, title=item.name,
-            text=text, raw_text=text, fetched=_now(), published=item.registered_date[:10],
-            domain=domain_of(item.url), mentions=mentions,
+            id=stable_id(item.url), url=item.url, source_kind="amac", site=item.source, title=item.name,
+            text=item.text, raw_text=item.text, fetched=_now(), published=item.registered_date[:10],
+            domain=domain_of(item.url), mentions=[Mention(**m) for m in item.mentions],
             fields={"manager_name": item.name, "registration_no": item.registration_no,
                     "credit_code": item.credit_code, "status": item.status},
         )
@@ -151,8 +125,6 @@ class StorePipeline:
         ctx = context(self.crawler)
         try:
             self.flush()
-            if getattr(spider, "kind", "") == "amac" and reason == "finished" and self.amac_seen:
-                ctx.store.set_state(AMAC_STATE, json.dumps(sorted(c for c in self.amac_seen if c)))
             spider.on_finished(ctx.store, reason)
         finally:
             ctx.close()

@@ -1,4 +1,4 @@
-"""AMAC-style private fund manager list (paginated JSON API) -> AmacItem per manager."""
+"""AMAC-style private fund manager list -> AmacItem per manager (fields declared in the source)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,23 @@ from typing import Any
 from scrapy.http import Response
 
 from crawlers.items import AmacItem
-from crawlers.spiders.base import JsonApiSpider, json_path
+from crawlers.spiders.base import FeedSpider
 
 
-class Amac(JsonApiSpider):
+class Amac(FeedSpider):
     name = "amac"
     kind = "amac"
 
-    def parse_entry(self, entry: dict, response: Response) -> Iterator[Any]:
-        jp = self.source.json_paths
-        name = str(json_path(entry, jp.get("name", "name"), "")).strip()
+    def build_items(self, feed: str, values: dict[str, Any], response: Response, from_listing: bool) -> Iterator[Any]:
+        name = str(values.get("name", "")).strip()
         if not name:
             return
         yield AmacItem(
-            url=response.url, source=self.source_name, name=name,
-            credit_code=str(json_path(entry, jp.get("credit_code", "credit_code"), "")).strip().upper(),
-            registration_no=str(json_path(entry, jp.get("registration_no", "registration_no"), "")),
-            registered_date=str(json_path(entry, jp.get("registered_date", "registered_date"), ""))[:10],
-            status=str(json_path(entry, jp.get("status", "status"), "")),
+            url=values["url"], source=self.source_name, name=name,
+            credit_code=str(values.get("credit_code", "")).strip().upper(),
+            registration_no=str(values.get("registration_no", "")),
+            registered_date=str(values.get("registered_date", "")),
+            status=str(values.get("status", "")),
+            text=str(values.get("text", "")),
+            **({} if from_listing else self.validators(response)),
         )

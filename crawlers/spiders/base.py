@@ -2,17 +2,16 @@
 
 * ``ConfiguredSpider``: loads the source, makes canonical requests with our errback
   (errors counted by type), tracks blocked hosts and the per-source watermark.
-* ``ListDetailSpider``: an HTML listing (next link) -> one detail page per entry.
-* ``JsonApiSpider``: a paginated JSON API (page number or cursor).
+* ``FeedSpider``: the source's feeds (HTML list -> detail, JSON API, sitemap, RSS),
+  read and paged as the source file declares; a kind's spider only builds items.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -21,24 +20,12 @@ from twisted.python.failure import Failure
 
 from config import ConfigError
 from config.sources import SourceConfig, load_sources
+from config.sources_extraction import SITEMAP_INDEX, Feed
 from crawlers.context import context
-from crawlers.errors import Blocked, SpiderArgumentError, TrapRequest, Unchanged
+from crawlers.errors import Blocked, BrokenPage, SpiderArgumentError, TrapRequest, Unchanged
+from crawlers.processing.fields import Extracted, FieldReader
+from crawlers.processing.listing import detail_context, next_page, read_detail, read_listing
 from crawlers.processing.urls import canonicalize
-
-
-def json_path(data: Any, path: str, default: Any = None) -> Any:
-    """'a.b.0.c' into nested dicts / lists; ``default`` when any step is missing."""
-    cur = data
-    for part in path.split(".") if path else []:
-        if isinstance(cur, dict):
-            cur = cur.get(part)
-        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
-            cur = cur[int(part)]
-        else:
-            return default
-        if cur is None:
-            return default
-    return cur
 
 
 def classify_failure(failure: Failure) -> str | None:
@@ -89,7 +76,7 @@ class ConfiguredSpider(scrapy.Spider):
         self.source_name = source
         self.proxy = cfg.resolved_proxy()
         self.start_urls = [canonicalize(u) for u in cfg.start_urls]
-        hosts = {urlsplit(u).hostname for u in [*cfg.start_urls, *cfg.endpoints.values()]}
+        hosts = {urlsplit(u).hostname for feed in cfg.all_feeds().values() for u in feed.start_urls}
         self.primary_hosts = {h.lower() for h in hosts if h}
         if cfg.allowed_domains:
             self.allowed_domains = list(cfg.allowed_domains)
@@ -117,14 +104,6 @@ class ConfiguredSpider(scrapy.Spider):
         kind = classify_failure(failure)
         if kind is not None:
             self.count_error(kind)
-
-    # --- selectors -------------------------------------------------------------
-    def sel(self, node: Any, name: str, default: str = ""):
-        """Run the configured selector ``name`` (CSS, or XPath when it starts with / or ()."""
-        expr = self.source.selectors.get(name, default)
-        if not expr:
-            raise KeyError(f"source {self.source_name}: selectors.{name} is not configured")
-        return node.xpath(expr) if expr.startswith(("/", "(", "./")) else node.css(expr)
 
     # --- blocking and state ----------------------------------------------------
     def mark_blocked(self, host: str, reason: str) -> None:
@@ -172,90 +151,93 @@ class ConfiguredSpider(scrapy.Spider):
         }
 
 
-class ListDetailSpider(ConfiguredSpider):
-    """HTML listing pages with a next link; ``detail_links`` selects the entries."""
+class FeedSpider(ConfiguredSpider):
+    """Every feed of the source (its main listing, then ``feeds``): listing pages (HTML,
+    JSON API, sitemap or RSS) -> entries -> a detail page per entry with a ``url`` when the
+    feed declares ``detail`` -> ``build_items``, the one thing a kind's spider writes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.feeds = self.source.all_feeds()
+        self.reader = FieldReader()
+
+    def start_requests_list(self) -> list[scrapy.Request]:
+        return [self.request(u, self.parse_listing, feed=name)
+                for name, feed in self.feeds.items() for u in feed.start_urls]
 
     def parse_start(self, response: Response) -> Iterator[Any]:
-        yield from self.parse_list(response)
+        yield from self.parse_listing(response)
 
-    def list_entries(self, response: Response) -> list[tuple[str, str]]:
-        """(detail URL, date or '') of each entry of a listing page."""
-        return [(response.urljoin(h), "") for h in self.sel(response, "detail_links").getall()]
-
-    def parse_list(self, response: Response) -> Iterator[Any]:
-        entries = self.list_entries(response)
-        mark = self.watermark()
-        for url, date in entries:
-            self.see_date(date)
-            yield self.request(url, self.parse_detail, conditional=True)
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        name = response.meta.get("feed", "main")
+        feed = self.feeds[name]
+        page = read_listing(feed, response, self.reader)
+        if page.problem:
+            self.count_error(page.problem)
+            return
+        entries = page.entries
+        if page.node is not None and feed.access == "sitemap":
+            for loc in page.node.xpath(SITEMAP_INDEX).getall():
+                yield self.request(response.urljoin(loc.strip()), self.parse_listing, feed=name, depth_reset=True)
+        dates = []
+        for e in entries:
+            self.count_bad(e)
+            if not e.ok:
+                continue
+            values = e.values
+            published = str(values.get("published") or "")
+            dates.append(published)
+            if name == "main":
+                self.see_date(published)
+            yield from self.follow_entry(name, feed, values, response, detail_context(page, values))
         # Newest-first listings: once a whole page is older than the watermark, the
         # rest was seen by an earlier complete crawl.
-        dates = [d for _, d in entries if d]
-        if mark and dates and len(dates) == len(entries) and max(dates) < mark:
+        mark = self.watermark() if name == "main" and feed.access == "list_detail" else ""
+        if mark and dates and all(dates) and len(dates) == len(entries) and max(dates) < mark:
             self.crawler.stats.inc_value("smoke/watermark_stop")
             return
-        nxt = self.sel(response, "next", self.source.pagination.next_selector).get()
-        if nxt and response.meta.get("page_no", 1) < self.source.pagination.max_pages:
+        nxt = next_page(feed.pagination, response, page)
+        if nxt:
             # depth_reset: the next listing page is as shallow as the first, so a long
             # listing is not cut off by the trap depth limit (meant for links within a site).
-            yield self.request(response.urljoin(nxt), self.parse_list, page_no=response.meta.get("page_no", 1) + 1,
-                               depth_reset=True)
+            page_no = response.meta.get("page_no", 1) + 1
+            yield self.request(nxt, self.parse_listing, feed=name, page_no=page_no, depth_reset=True)
+
+    def follow_entry(self, name: str, feed: Feed, values: dict[str, Any], response: Response,
+                     inherited: dict[str, Any]) -> Iterator[Any]:
+        """An entry's detail page when the feed has one, else the entry itself is the item."""
+        url = str(values.get("url") or "")
+        if feed.detail is not None and url:
+            yield self.request(response.urljoin(url), self.parse_detail, conditional=True, feed=name, entry=values,
+                               inherited=inherited)
+        elif feed.detail is None:
+            values = {**values, "url": response.urljoin(url) if url else response.url}
+            yield from self.build_items(name, values, response, from_listing=True)
+
+    # --- detail pages ----------------------------------------------------------------
+    def read_detail(self, response: Response) -> tuple[str, dict[str, Any]]:
+        """(feed name, the entry's fields overlaid with the page's); BrokenPage when the page
+        answered but lacks a required field."""
+        name = response.meta.get("feed", "main")
+        spec = self.feeds[name].detail
+        got = read_detail(spec, response, self.reader, response.meta.get("inherited")) if spec is not None else None
+        if got is None:
+            raise BrokenPage(f"{response.url}: not a page the source can read")
+        self.count_bad(got)
+        if not got.ok:
+            raise BrokenPage(f"{response.url}: missing {', '.join(got.missing_required)}")
+        found = {k: v for k, v in got.values.items() if v not in ("", None, [])}
+        return name, {**response.meta.get("entry", {}), **found, "url": response.url}
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
+        name, values = self.read_detail(response)
+        yield from self.build_items(name, values, response, from_listing=False)
+
+    def build_items(self, feed: str, values: dict[str, Any], response: Response, from_listing: bool) -> Iterator[Any]:
+        """The kind's items from one entry or page's declared fields."""
         raise NotImplementedError
 
-
-class JsonApiSpider(ConfiguredSpider):
-    """A paginated JSON API: ``pagination.type`` page_param or cursor; ``json_paths.items``
-    is where the list is."""
-
-    def parse_start(self, response: Response) -> Iterator[Any]:
-        yield from self.parse_api(response)
-
-    def load_json(self, response: Response) -> Any:
-        try:
-            return json.loads(response.text if hasattr(response, "text") else response.body)
-        except ValueError:
-            self.count_error("bad_json")
-            return None
-
-    def parse_api(self, response: Response) -> Iterator[Any]:
-        data = self.load_json(response)
-        if data is None:
-            return
-        items = json_path(data, self.source.json_paths.get("items", "items"), []) or []
-        for entry in items:
-            if isinstance(entry, dict):
-                yield from self.parse_entry(entry, response)
-        yield from self.next_api_page(response, data, items)
-
-    def next_api_page(self, response: Response, data: Any, items: list) -> Iterator[Any]:
-        p = self.source.pagination
-        page_no = response.meta.get("page_no", 1)
-        if not items or page_no >= p.max_pages:
-            return
-        if p.type == "cursor":
-            cursor = json_path(data, p.cursor_path)
-            if cursor:
-                yield self.request(with_query(response.url, {p.cursor_param: str(cursor)}), self.parse_api, page_no=page_no + 1)
-        elif p.type == "page_param":
-            total = json_path(data, self.source.json_paths.get("total", "total"))
-            current = int(dict(parse_qsl(urlsplit(response.url).query)).get(p.param, p.start))
-            size = len(items)
-            if isinstance(total, int) and (current - p.start + 1) * max(size, 1) >= total:
-                return
-            yield self.request(with_query(response.url, {p.param: str(current + 1)}), self.parse_api, page_no=page_no + 1)
-
-    def parse_entry(self, entry: dict, response: Response) -> Iterator[Any]:
-        raise NotImplementedError
-
-
-def with_query(url: str, params: dict[str, str]) -> str:
-    parts = urlsplit(url)
-    q = dict(parse_qsl(parts.query, keep_blank_values=True))
-    q.update(params)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(q.items())), ""))
-
-
-def absolute(response: Response, href: str) -> str:
-    return urljoin(response.url, href)
+    def count_bad(self, got: Extracted) -> None:
+        for field_name, raw in got.bad:
+            self.count_error("bad_date")
+            self.logger.info("bad date in %s: %r", field_name, raw)

@@ -1,77 +1,41 @@
-"""Registry (企业信用信息公示系统 replica): company list -> profile page -> Company."""
+"""Registry (企业信用信息公示系统 and the like): company list -> profile page -> Company.
+
+The profile's fields, the people table and the register-entry tables are declared in
+the source file; here they become a Company (indexing.models) and nothing else."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from scrapy.http import Response
 
 from crawlers.items import CompanyItem
-from crawlers.processing.extract import parse_capital_wan
-from crawlers.spiders.base import ListDetailSpider
+from crawlers.spiders.base import FeedSpider
 
-_LIST_FIELDS = {"former_names", "phones", "emails", "websites", "aliases"}
-_ROLES = {"法定代表人": "legal_rep", "股东": "shareholder", "董事": "executive", "监事": "executive", "经理": "executive"}
-
-
-def _text(node) -> str:
-    return re.sub(r"\s+", " ", " ".join(node.css("::text").getall())).strip()
+# Tables of register entries a source may declare, by the entry kind they hold.
+ENTRY_KINDS = ("abnormal", "penalty", "serious_violation", "change")
+_ENTRY_KEYS = ("date", "reason", "authority", "removed_date", "detail")
+_LIST_FIELDS = ("former_names", "phones", "emails", "websites", "aliases")
+_NOT_COMPANY = {"url", "people", *ENTRY_KINDS}
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in re.split(r"[；;]", value) if v.strip()]
-
-
-class Registry(ListDetailSpider):
+class Registry(FeedSpider):
     name = "registry"
     kind = "registry"
 
-    def parse_detail(self, response: Response) -> Iterator[Any]:
-        labels = self.source.labels
-        values: dict[str, Any] = {}
-        for row in self.sel(response, "profile_rows"):
-            label = _text(row.css("th")).rstrip("：:")
-            key = labels.get(label)
-            if key:
-                values[key] = _text(row.css("td"))
-        code = values.get("credit_code", "").upper()
-        if not code:
-            self.count_error("broken_page")
-            return
-        company: dict[str, Any] = {"credit_code": code, "source_url": response.url}
-        for key, value in values.items():
-            if key in _LIST_FIELDS:
-                company[key] = _split(value)
-            elif key in ("registered_capital", "paid_in_capital"):
-                company[key] = parse_capital_wan(value)
-            else:
-                company[key] = value
-        company["websites"] = [w.lower().removeprefix("http://").removeprefix("https://").strip("/") for w in company.get("websites", [])]
-        people = []
-        for row in self.sel(response, "people_rows"):
-            name = _text(row.css("td.name"))
-            role_cn = _text(row.css("td.role"))
-            share = _text(row.css("td.share")).rstrip("%")
-            if name:
-                people.append({
-                    "name": name,
-                    "role": _ROLES.get(role_cn, "executive"),
-                    "share": float(share) / 100 if re.fullmatch(r"\d+(\.\d+)?", share) else None,
-                })
-        company["people"] = people
-        entries = []
-        for kind, sel in (("abnormal", "abnormal_rows"), ("penalty", "penalty_rows"),
-                          ("serious_violation", "serious_rows"), ("change", "change_rows")):
-            for row in self.sel(response, sel):
-                date = _text(row.css("td.date"))
-                if not date:
-                    continue
-                entries.append({
-                    "kind": kind, "date": date[:10], "reason": _text(row.css("td.reason")),
-                    "authority": _text(row.css("td.authority")), "removed_date": _text(row.css("td.removed"))[:10],
-                    "detail": _text(row.css("td.detail")), "url": response.url,
-                })
-        company["entries"] = entries
-        yield CompanyItem(url=response.url, source=self.source_name, company=company, **self.validators(response))
+    def build_items(self, feed: str, values: dict[str, Any], response: Response, from_listing: bool) -> Iterator[Any]:
+        company: dict[str, Any] = {k: v for k, v in values.items() if k not in _NOT_COMPANY}
+        company["credit_code"] = str(company.get("credit_code", "")).upper()
+        company["source_url"] = values["url"]
+        for key in _LIST_FIELDS:
+            value = company.get(key, [])
+            company[key] = value if isinstance(value, list) else [value]
+        company["people"] = [{"name": p["name"], "role": p.get("role") or "executive", "share": p.get("share")}
+                             for p in values.get("people", []) if p.get("name")]
+        company["entries"] = [
+            {"kind": kind, **{k: str(row.get(k, "") or "") for k in _ENTRY_KEYS}, "url": values["url"]}
+            for kind in ENTRY_KINDS for row in values.get(kind, []) if row.get("date")
+        ]
+        validators = {} if from_listing else self.validators(response)
+        yield CompanyItem(url=values["url"], source=self.source_name, company=company, **validators)

@@ -82,16 +82,18 @@ description: a second court whose pages look nothing like the first
 start_urls: ["http://court2.test/cases?p=1"]
 proxy: ${SMOKE_SANDBOX_PROXY}
 pagination: {type: none}
-selectors:
-  list_items: "table.cases tr"
-  detail_link: "a.case::attr(href)"
-  list_date: "td.d::text"
-  title: "#doc h2"
-  meta_terms: "table.info th"
-  meta_values: "table.info td"
-  parties: "ol.party li"
-  content: "section.txt"
-labels: {案号: case_no, 案由: cause}
+list:
+  records: "table.cases tr"
+  fields: {url: "a.case::attr(href)", published: {css: "td.d::text", type: date}}
+detail:
+  labels: {rows: "table.info tr", label: "th", value: "td"}
+  fields:
+    title: "#doc h2"
+    content: {css: "section.txt", type: html, required: true}
+    case_no: {label: 案号}
+    cause: {label: 案由}
+  tables:
+    parties: {records: "ol.party li", fields: {name: ".", role: "./@data-role"}}
 """, encoding="utf-8")
     crawl("registry")
     run = crawl("court2", config_dir=cfg)

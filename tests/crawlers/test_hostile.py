@@ -74,7 +74,8 @@ def test_trap_patterns_and_depth_limit(crawl, site, tmp_path):
     (cfg / "sources").mkdir(parents=True)
     (cfg / "sources" / "web.yaml").write_text(
         'kind: promo\nstart_urls: ["http://web.sandbox.test/sites?page=1"]\nproxy: ${SMOKE_SANDBOX_PROXY}\n'
-        'selectors: {site_links: "ul.sites a.site::attr(href)", content: "div.content, div.post"}\n'
+        'list: {records: "ul.sites a.site", fields: {url: "::attr(href)"}}\n'
+        'detail: {fields: {content: {css: "div.content, div.post", type: html, all: true}}}\n'
         "traps: {depth_limit: 5}\n", encoding="utf-8")
     crawl("web", config_dir=cfg)
     cal = [k for (h, k) in site.hits if k.startswith("/calendar/")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ def requests(results):
 
 def test_registry_list_and_profile():
     sp = Registry(source="registry")
-    out = list(sp.parse_list(response("registry", "registry.sandbox.test", "companies@page=1.html",
+    out = list(sp.parse_listing(response("registry", "registry.sandbox.test", "companies@page=1.html",
                                       "http://registry.sandbox.test/companies?page=1")))
     urls = [r.url for r in requests(out)]
     assert "http://registry.sandbox.test/companies?page=2" in urls
@@ -57,7 +56,7 @@ def test_registry_list_and_profile():
 
 def test_court_judgment_and_dishonest_api():
     sp = Court(source="court")
-    out = list(sp.parse_list(response("court", "court.sandbox.test", "judgments@page=1.html",
+    out = list(sp.parse_listing(response("court", "court.sandbox.test", "judgments@page=1.html",
                                       "http://court.sandbox.test/judgments?page=1")))
     assert [r.url for r in requests(out)] == ["http://court.sandbox.test/judgment/j1", "http://court.sandbox.test/judgment/j2"]
     assert sp.new_watermark == "2024-08-01"
@@ -67,8 +66,8 @@ def test_court_judgment_and_dishonest_api():
     assert doc.fields["amount"] == 12_000_000 and doc.published == "2024-08-01"
     assert {"credit_code": A, "method": "party", "confidence": 1.0, "role": "defendant"} in doc.mentions
     assert {"name": "深圳市人民检察院", "role": "plaintiff", "fuzzy": False} in doc.mentions
-    out = list(sp.parse_dishonest(response("court", "court.sandbox.test", "api/dishonest@page=1&size=50.json",
-                                           "http://court.sandbox.test/api/dishonest?page=1&size=50", {"page_no": 1})))
+    out = list(sp.parse_listing(response("court", "court.sandbox.test", "api/dishonest@page=1&size=50.json",
+                                           "http://court.sandbox.test/api/dishonest?page=1&size=50", {"page_no": 1, "feed": "dishonest"})))
     (d,) = items(out, DocumentItem)
     assert d.fields["dishonest"] and d.mentions[0]["credit_code"] == A and d.mentions[0]["role"] == "dishonest"
     assert [r.url for r in requests(out)] == ["http://court.sandbox.test/api/dishonest?page=2&size=50"]
@@ -76,23 +75,23 @@ def test_court_judgment_and_dishonest_api():
 
 def test_complaint_api_cursor_and_detail():
     sp = Complaint(source="complaints")
-    out = list(sp.parse_api(response("complaint", "complaints.sandbox.test", "api/complaints@limit=50.json",
+    out = list(sp.parse_listing(response("complaint", "complaints.sandbox.test", "api/complaints@limit=50.json",
                                      "http://complaints.sandbox.test/api/complaints?limit=50")))
     urls = [r.url for r in requests(out)]
     assert urls[-1] == "http://complaints.sandbox.test/api/complaints?cursor=abc&limit=50"
     assert urls[:2] == ["http://complaints.sandbox.test/complaint/c1", "http://complaints.sandbox.test/complaint/c2"]
-    api = json.loads((FIX / "complaint/complaints.sandbox.test/api/complaints@limit=50.json").read_text())["items"][0]
+    (entry,) = [r.meta["entry"] for r in requests(out) if r.url.endswith("/c1")]
     (doc,) = items(sp.parse_detail(response("complaint", "complaints.sandbox.test", "complaint/c1.html",
-                                            "http://complaints.sandbox.test/complaint/c1", {"api": api})), DocumentItem)
+                                            "http://complaints.sandbox.test/complaint/c1", {"entry": entry})), DocumentItem)
     assert doc.typed_company == "鑫盛宝" and doc.fields["amount"] == 50000 and doc.published == "2024-07-01"
-    last = list(sp.parse_api(response("complaint", "complaints.sandbox.test", "api/complaints@cursor=abc&limit=50.json",
+    last = list(sp.parse_listing(response("complaint", "complaints.sandbox.test", "api/complaints@cursor=abc&limit=50.json",
                                       "http://complaints.sandbox.test/api/complaints?cursor=abc&limit=50")))
     assert not [r for r in requests(last) if "/api/" in r.url]  # next_cursor null: the end
 
 
 def test_amac_api():
     sp = Amac(source="amac")
-    out = list(sp.parse_api(response("amac", "amac.sandbox.test", "api/managers@page=1&size=100.json",
+    out = list(sp.parse_listing(response("amac", "amac.sandbox.test", "api/managers@page=1&size=100.json",
                                      "http://amac.sandbox.test/api/managers?page=1&size=100")))
     (m,) = items(out, AmacItem)
     assert m.credit_code == "91310000MA1K00003F" and m.registration_no == "P1000001"
@@ -101,9 +100,9 @@ def test_amac_api():
 
 def test_promo_directory_sitemap_and_page():
     sp = Promo(source="web")
-    out = list(sp.parse_directory(response("promo", "web.sandbox.test", "sites@page=1.html", "http://web.sandbox.test/sites?page=1")))
+    out = list(sp.parse_listing(response("promo", "web.sandbox.test", "sites@page=1.html", "http://web.sandbox.test/sites?page=1")))
     assert {r.url for r in requests(out)} >= {"http://xinsheng.test/sitemap.xml", "http://xinsheng.test/", "http://forum.test/"}
-    out = list(sp.parse_page(response("promo", "forum.test", "thread/1.html", "http://forum.test/thread/1",
+    out = list(sp.parse_detail(response("promo", "forum.test", "thread/1.html", "http://forum.test/thread/1",
                                       {"site_host": "forum.test"})))
     (doc,) = items(out, DocumentItem)
     assert doc.fields["page_type"] == "forum" and doc.fields["posts"] == 2
