@@ -90,7 +90,7 @@ def _own_site(doc: Document, own: set[str]) -> bool:
     return any(host == w or host.endswith("." + w) for w in own)
 
 
-def _is_dishonest(doc: Document) -> bool:
+def is_dishonest(doc: Document) -> bool:
     """A 失信被执行人 entry: the crawler stores the flag its source declares (``dishonest``)."""
     return bool(doc.fields.get("dishonest"))
 
@@ -110,7 +110,7 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
         if not _belongs(doc, company.credit_code):
             continue
         role = _role(doc, company.credit_code)
-        if kind == "court" and _is_dishonest(doc):
+        if kind == "court" and is_dishonest(doc):
             facts.dishonest.append(AnalysedDoc(doc, _analysis(doc, context, lpr), date, role))
             continue
         a = _analysis(doc, context, lpr)

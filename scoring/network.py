@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from indexing.models import Company, Document, Evidence, Score
 from scoring.context import NearCopy, ScoringContext, Tie
-from scoring.facts import doc_date, evidence_for
+from scoring.facts import doc_date, evidence_for, is_dishonest
 from scoring.indicators.compliance import normalize_address
 from scoring.matchtext import make_match_text
 from scoring.model import Model
@@ -38,7 +38,7 @@ def build_base_context(context: ScoringContext, companies: list[Company], court_
     people: dict[str, Evidence] = {}
     for d in sorted(court_docs, key=lambda d: (doc_date(d), d.id)):
         f = d.fields
-        if not (f.get("dishonest") or ("duty" in f and "performance" in f)):
+        if not is_dishonest(d):
             continue
         if f.get("credit_code") or not f.get("name") or doc_date(d) > context.as_of:
             continue
