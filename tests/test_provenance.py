@@ -20,6 +20,7 @@ from scoring.lexicon import load_lexicon
 from scoring.model import load_model
 from scoring.scorer import score_company
 from scoring.text import load_rules
+from scoring.text.learned import load_text_model
 from smoke.cli import cli
 from smoke.exports import write_export
 from tests.scoring.conftest import AS_OF, SCHEME_PROMO, company, doc
@@ -27,7 +28,7 @@ from tests.scoring.conftest import AS_OF, SCHEME_PROMO, company, doc
 
 @pytest.fixture(scope="module")
 def expected() -> dict[str, str]:
-    return {"model": load_model().version, "lexicon": load_lexicon().version, "analyser": load_rules().version}
+    return {"model": load_model().version, "lexicon": load_lexicon().version, "analyser": f"{load_rules().version}+{load_text_model().version}"}
 
 
 @pytest.fixture

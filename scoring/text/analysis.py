@@ -12,7 +12,7 @@ from scoring.lexicon import Lexicon, Occurrence, load_lexicon
 from scoring.matchtext import make_match_text
 from scoring.text.context import sentence, status, warns
 from scoring.text.doctype import Stance, classify, settle
-from scoring.text.learned import UNREAD_STATUSES, TextModel, load_text_model, model_reading
+from scoring.text.learned import UNREAD_STATUSES, TextModel, analyser_version, load_text_model, model_reading
 from scoring.text.record import PROMISE_TYPES, Hit, Snippet, TextAnalysis, conclusive
 from scoring.text.risk import Signals, assess
 from scoring.text.rules import Rules, load_rules
@@ -156,13 +156,12 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         severity=tally.severity, reported_weight=tally.reported_weight, labels=tally.labels,
     ))
     rules_risk = round(min(100.0, max(0.0, assessment.risk)), 1)
-    risk, opinion, version = rules_risk, None, rules.version
+    risk, opinion, tm = rules_risk, None, None
     respelt = [(o.start, o.end, o.term.term) for o in occurrences if o.via.startswith("pinyin")]
     read = model_reading(mt_title.squeezed if mt_title else "", folded, unread, respelt)
     if text_model is not False:
         tm = text_model if isinstance(text_model, TextModel) else load_text_model()
         opinion = tm.opinion(read)
-        version = f"{rules.version}+{tm.version}"
         assessment.components["text_model"] = 100.0 * opinion.probability
         risk = tm.combine(opinion.probability, rules_risk, len(read), conclusive(assessment.verdicts))
     length = len(mt.base)
@@ -185,7 +184,7 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
         verdicts=assessment.verdicts,
         length=length,
         lexicon_version=lex.version,
-        analyser_version=version,
+        analyser_version=analyser_version(rules.version, tm),
         rules_risk=rules_risk,
         model=opinion,
         model_reading=read,

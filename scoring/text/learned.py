@@ -33,6 +33,11 @@ _DIGITS = re.compile(r"\d+")
 MODEL_FILE = "text_model.json"
 
 
+def analyser_version(rules_version: str, model: TextModel | None) -> str:
+    """The analyser's version: its rules' and, when it is used, its statistical half's."""
+    return f"{rules_version}+{model.version}" if model is not None else rules_version
+
+
 def ngram_counts(squeezed: str) -> Counter[str]:
     """Character n-grams of a squeezed text. Digit runs become one ``0`` so that a model
     learns "a number of days" rather than the numbers of the texts it was trained on."""
