@@ -66,7 +66,9 @@ def load_examples(paths: list[Path]) -> list[Example]:
         for case in load_labelled(path):
             if case.positive is None:
                 continue  # mid-band and range cases carry no label
-            rules = analyze(case.text, case.title, text_model=False)
+            # the text alone: a corpus's titles are often a curator's summary of the case ("a victim's
+            # Weibo post"), not the page's own, and `smoke analyze-text` reads a text without one
+            rules = analyze(case.text, text_model=False)
             out.append(Example(path.name, case.id, rules.model_reading, rules.rules_risk,
                                conclusive(rules.verdicts), int(case.positive)))
     return out
