@@ -18,7 +18,13 @@ CONFIG_DIR = Path(__file__).resolve().parent
 M = TypeVar("M", bound=BaseModel)
 
 
-class ConfigError(Exception):
+class SmokeError(Exception):
+    """The root of the project's errors that an operator can act on: the message is one
+    line naming the file (or setting) and what is wrong. ``smoke.errors`` maps each kind
+    to a CLI exit code and an HTTP status, in one place."""
+
+
+class ConfigError(SmokeError):
     """Raised by config loading: the message names the file, the field and what was expected."""
 
 
