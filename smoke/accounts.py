@@ -28,6 +28,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,13 +56,15 @@ LOGIN_WINDOW = timedelta(minutes=1)
 # Password checks allowed per LOGIN_WINDOW, per scope (a successful login clears its user's count).
 LOGIN_LIMITS = {"user": 5, "addr": 20, "global": 200}
 LOGIN_MAX_FAILURES = LOGIN_LIMITS["user"]
-HASH_CONCURRENCY = 2  # argon2 hashes at once per process (each takes 64 MiB and a core)
+HASH_CONCURRENCY = 1  # argon2 hashes at once per process (each takes 64 MiB and a core)
 USERNAME_MAX = 64
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024
 COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
-_hasher = PasswordHasher()
+# argon2id, 64 MiB, 3 passes, one lane: a check takes one core, never all of them, so
+# logged-in users keep a core while a login is checked (older p=4 hashes are redone on login).
+_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=1)
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 _hash_slots = threading.BoundedSemaphore(HASH_CONCURRENCY)
 
@@ -90,6 +93,37 @@ def _hash_slot(wait: bool) -> Iterator[None]:
         _hash_slots.release()
 
 
+class _Refusals:
+    """Per-process memory of throttle scopes found full, so a flood's repeats are refused
+    without touching the database or a worker thread (the database stays the authority:
+    it is asked again once the memory expires)."""
+
+    HOLD_S = 5.0
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, key: str) -> None:
+        with self._lock:
+            if len(self._until) > 100_000:  # a spray of distinct names must not grow it forever
+                self._until.clear()
+            self._until[key] = time.monotonic() + self.HOLD_S
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._until.pop(key, None)
+
+    def held(self, keys: Iterator[str] | list[str]) -> str | None:
+        now = time.monotonic()
+        for key in keys:
+            until = self._until.get(key)
+            if until is not None and until > now:
+                return key
+        return None
+
+
+_refusals = _Refusals()
 _common: frozenset[str] | None = None
 
 
@@ -326,13 +360,26 @@ class Accounts:
                 db.execute("UPDATE users SET pw_hash = ? WHERE username = ?", (_hasher.hash(password), row[0]))
         return User(row[0], row[1], row[2], False)
 
+    def precheck_login(self, username: str, client: str) -> None:
+        """Cheap refusals, safe to call on the event loop: a scope remembered full, or no
+        hashing slot free right now. Raises ``LoginRefused``; ``check_login`` decides."""
+        keys = self._throttle_keys(username, client)
+        held = _refusals.held(list(keys.values()))
+        if held is not None:
+            scope = next(s for s, k in keys.items() if k == held)
+            raise LoginRefused(f"throttled per {scope}", int(LOGIN_WINDOW.total_seconds()))
+        if _hash_slots._value <= 0:  # advisory peek; the real acquire is in check_login
+            raise LoginRefused("busy", 1)
+
     def check_login(self, username: str, password: str, client: str) -> User | None:
         """The one login rule (web form and API token): a free hashing slot, then an
         atomically reserved attempt (per user name, address and globally), then the
         password check. None for a wrong password; ``LoginRefused`` when not checked."""
+        self.precheck_login(username, client)
         with _hash_slot(wait=False):
             reserved = self._reserve_attempt(username, client)
             if isinstance(reserved, str):
+                _refusals.hold(self._throttle_keys(username, client)[reserved])
                 raise LoginRefused(f"throttled per {reserved}", int(LOGIN_WINDOW.total_seconds()))
             user = self.authenticate(username, password)
         if user is not None:  # only failed checks count against the address and the world
@@ -378,6 +425,7 @@ class Accounts:
 
     def clear_login_failures(self, username: str, client: str) -> None:
         """After a successful login: its user name starts afresh (address and global counts stay)."""
+        _refusals.forget(self._throttle_keys(username, client)["user"])
         with self._conn() as db:
             db.execute("DELETE FROM login_failures WHERE key = ?", (self._throttle_keys(username, client)["user"],))
 

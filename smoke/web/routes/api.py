@@ -16,7 +16,7 @@ from smoke.accounts import AccountError, LoginRefused, Session, can
 from smoke.exports import ExportError
 from smoke.sources import UnknownSource, source_overview, switch_source
 from smoke.web import views
-from smoke.web.context import ApiError, cfg, client_addr, store
+from smoke.web.context import ApiError, cfg, client_addr, slow_refusal, store
 from smoke.web.openapi import openapi_spec
 from smoke.web.profile import company_profile
 from smoke.web.routes.admin import export_params, file_response, run_export
@@ -98,11 +98,7 @@ def _token(request: Request, body: Any) -> Response:
         raise ApiError(400, "body: username at most 64 and password at most 1024 characters")
     accounts = cfg(request).accounts
     client = client_addr(request)
-    try:
-        user = accounts.check_login(username, password, client)
-    except LoginRefused as exc:
-        raise ApiError(429, f"too many login attempts ({exc.reason}); try again later",
-                       {"Retry-After": str(exc.retry_after_s)}) from None
+    user = accounts.check_login(username, password, client)  # LoginRefused: answered by token()
     if user is None:
         accounts.audit(username or "-", "login_failed", {"via": "api"}, None, client)
         raise ApiError(401, "wrong username or password", {"WWW-Authenticate": "Bearer"})
@@ -122,7 +118,16 @@ def _json_body(raw: bytes) -> Any:
 
 
 async def token(request: Request) -> Response:
-    return await run_in_threadpool(_token, request, _json_body(await request.body()))
+    body = _json_body(await request.body())
+    try:
+        if isinstance(body, dict) and isinstance(body.get("username"), str):
+            # a flood's repeats are refused here, without a worker thread
+            cfg(request).accounts.precheck_login(body["username"][:64], client_addr(request))
+        return await run_in_threadpool(_token, request, body)
+    except LoginRefused as exc:
+        await slow_refusal()
+        raise ApiError(429, f"too many login attempts ({exc.reason}); try again later",
+                       {"Retry-After": str(exc.retry_after_s)}) from None
 
 
 def companies(request: Request) -> Response:

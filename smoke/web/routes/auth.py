@@ -21,6 +21,7 @@ from smoke.web.context import (
     current_session,
     render,
     secure_cookie,
+    slow_refusal,
 )
 
 
@@ -65,8 +66,10 @@ async def login_submit(request: Request) -> Response:
     accounts = cfg(request).accounts
     client = client_addr(request)
     try:
+        accounts.precheck_login(username, client)  # a flood's repeats never reach a worker thread
         user = await run_in_threadpool(accounts.check_login, username, password, client)
     except LoginRefused as exc:
+        await slow_refusal()
         if exc.reason != "busy":  # a full hashing pool is load, not an event worth a row each
             accounts.audit(username or "-", "login_throttled", {"why": exc.reason}, None, client)
         response = _login_page(request, "登录尝试过多，请稍后再试。", 429, username)
