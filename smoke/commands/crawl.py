@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -53,8 +54,11 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, re
     names = resolve_sources(list(sources) or None, load_sources(settings.config_dir))
     run_id = new_run_id("crawl")
     what = "smoke crawl" + (f" --source {','.join(sources)}" if sources else "")
-    with reading(path, "store"), crawl_locks(settings, names, what, wait_s, sqlite_path=path) as fds, \
-            live_run(settings, run_id, sqlite_path=path):
+    # With a shared frontier (Redis) several processes crawl one source on purpose: the
+    # frontier and its duplicate filter keep them apart, so no source lock is taken.
+    shared = bool(redis_url if redis_url is not None else settings.redis_url)
+    locks = nullcontext({}) if shared else crawl_locks(settings, names, what, wait_s, sqlite_path=path)
+    with reading(path, "store"), locks as fds, live_run(settings, run_id, sqlite_path=path):
         with open_store(sqlite_path=path) as store:
             sweep_interrupted(store, settings, sqlite_path=path)
         run = run_crawl(path, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
