@@ -33,7 +33,9 @@ def test_two_runs_one_second_apart_one_refuses_nothing_lost(small_world, clean_c
     assert second.returncode == 5, second.stderr[-2000:]
     line = second.stderr.strip().splitlines()[-1]
     assert line.startswith("busy: ") and f"held by pid {first.pid} (smoke run) since " in line, line
-    assert counts(home) == clean_counts
+    got = counts(home)
+    print(f"\noverlap (refuse): second exit {second.returncode}: {line}\n  {_brief(got)} vs clean {_brief(clean_counts)}")
+    assert got == clean_counts
 
 
 def test_two_runs_one_second_apart_the_second_waits_nothing_lost(small_world, clean_counts, tmp_path: Path) -> None:
@@ -43,9 +45,16 @@ def test_two_runs_one_second_apart_the_second_waits_nothing_lost(small_world, cl
     second = smoke(home, "run", "--world", str(small_world), "--wait", "300")
     assert first.wait(timeout=300) == 0, (tmp_path / "first.log").read_text()[-2000:]
     assert second.returncode == 0, second.stderr[-2000:]
-    assert counts(home) == clean_counts
+    got = counts(home)
+    print(f"\noverlap (--wait): both exit 0: {_brief(got)} vs clean {_brief(clean_counts)}")
+    assert got == clean_counts
     cycles = [r for r in runs(home) if r["kind"] == "cycle"]
     assert [r["status"] for r in cycles] == ["ok", "ok"]
+
+
+def _brief(c: dict) -> str:
+    return (f"companies {c['companies']}, documents {c['documents']}, scored {c['scored']}, "
+            f"alerts {len(c['alerts'])}, export rows {len(c['export_rows'])}")
 
 
 def _crawlers(pid: int) -> list[int]:
