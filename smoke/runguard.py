@@ -49,10 +49,13 @@ def sweep_interrupted(store: Store, settings: Settings, sqlite_path: Path | None
         path = _run_lock(lock_dir, run.id)
         try:
             with file_lock(path, what="sweep"):
-                pass
+                # Its owner may have finished between the listing and the lock: read again.
+                run = next((r for r in store.list_runs(limit=SWEEP_LIMIT) if r.id == run.id), run)
         except LockBusy:
             continue  # its process is alive: a run of another source, still going
         path.unlink(missing_ok=True)
+        if run.status != "running":
+            continue
         run.status = INTERRUPTED
         run.finished = run.finished or now
         run.message = "; ".join(p for p in (run.message, f"interrupted: its process stopped before the end "
