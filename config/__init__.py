@@ -18,7 +18,13 @@ CONFIG_DIR = Path(__file__).resolve().parent
 M = TypeVar("M", bound=BaseModel)
 
 
-class ConfigError(Exception):
+class SmokeError(Exception):
+    """The root of the project's errors that an operator can act on: the message is one
+    line naming the file (or setting) and what is wrong. ``smoke.errors`` maps each kind
+    to a CLI exit code and an HTTP status, in one place."""
+
+
+class ConfigError(SmokeError):
     """Raised by config loading: the message names the file, the field and what was expected."""
 
 
@@ -44,6 +50,12 @@ def load_yaml(path: Path, model: type[M]) -> M:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: file not found") from exc
+    except UnicodeDecodeError as exc:
+        # A file saved as GBK / GB18030 by a Chinese Windows editor is the usual case.
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                          f"save it as UTF-8 (it may be GBK)") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

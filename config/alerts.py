@@ -99,6 +99,8 @@ class EmailChannel(_Strict):
     def _recipients_when_enabled(self) -> EmailChannel:
         if self.enabled and not self.recipients:
             raise ValueError("expected at least one address in recipients when e-mail is enabled")
+        if self.enabled and not self.host.strip():
+            raise ValueError("expected an SMTP host in host when e-mail is enabled, got an empty one")
         for r in self.recipients:
             if "@" not in r or any(c in r for c in "\r\n,;<> "):
                 raise ValueError(f"expected plain e-mail addresses in recipients, got {r!r}")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from config import config_path, load_yaml
+from config import ConfigError, config_path, load_yaml
 
 TASKS = ("cycle", "deliver_alerts")
 
@@ -83,5 +83,16 @@ class ScheduleFile(BaseModel):
 
 
 def load_schedule_file(path: Path | None = None) -> ScheduleFile:
-    """Read and validate ``config/schedule.yaml`` (or ``path``); raises ``ConfigError``."""
-    return load_yaml(Path(path) if path else config_path("schedule.yaml"), ScheduleFile)
+    """Read and validate ``config/schedule.yaml`` (or ``path``); raises ``ConfigError``,
+    also for a job naming a source that is not configured (it would fail at 02:30)."""
+    from config.sources import load_sources
+
+    p = Path(path) if path else config_path("schedule.yaml")
+    schedule = load_yaml(p, ScheduleFile)
+    configured = load_sources(include_disabled=True)
+    for name, job in schedule.jobs.items():
+        unknown = [s for s in job.sources or [] if s not in configured]
+        if unknown:
+            raise ConfigError(f"{p}: jobs.{name}.sources: unknown source(s) {', '.join(unknown)}; "
+                              f"configured: {', '.join(configured)}")
+    return schedule

@@ -86,6 +86,8 @@ def get_settings() -> Settings:
     if sources not in ("sandbox", "live"):
         raise ConfigError(f"environment: SMOKE_SOURCES: expected 'sandbox' or 'live', got {sources!r}")
     cfg = _env("SMOKE_CONFIG_DIR")
+    if cfg and not Path(cfg).expanduser().is_dir():
+        raise ConfigError(f"environment: SMOKE_CONFIG_DIR: {cfg}: no such folder (unset it to use the bundled config/)")
     workers = _env("SMOKE_CRAWL_WORKERS").strip()
     if not workers.isdigit() or not 1 <= int(workers) <= 64:
         raise ConfigError(f"environment: SMOKE_CRAWL_WORKERS: expected a whole number from 1 to 64, got {workers!r}")

@@ -8,6 +8,7 @@ makes kill-and-resume real. Writes a JSON stats file (--stats-out) at the end.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import importlib
 import json
 import os
@@ -90,11 +91,35 @@ def _fixed_hosts(src: SourceConfig) -> int:
     return len({urlsplit(u).hostname for u in src.start_urls})
 
 
+class JobdirBusy(Exception):
+    """Another live crawler uses this job folder."""
+
+
+def claim_jobdir(jobdir: Path) -> int:
+    """Lock ``jobdir`` for this process's life (``<jobdir>.lock``, flock: freed when the
+    process dies, however it dies) and return the descriptor. A second crawler of the
+    same job would otherwise take the first one's live 'running' marker for a kill and
+    delete its queue under it."""
+    jobdir.parent.mkdir(parents=True, exist_ok=True)
+    lock = jobdir.with_name(jobdir.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise JobdirBusy(f"{jobdir}: in use by crawler pid {holder}; not touching it") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
 def prepare_jobdir(jobdir: Path) -> None:
     """Scrapy's JOBDIR survives a graceful stop, not SIGKILL: its queue and seen-set are
     written at different times, so after a kill the seen-set can hold requests that
-    were never processed (lost pages). A 'running' marker left behind means a kill:
-    start clean; the store's per-URL validators make the re-crawl cheap instead."""
+    were never processed (lost pages). A 'running' marker left behind means a kill
+    (the caller holds ``claim_jobdir``, so no live crawler owns it): start clean; the
+    store's per-URL validators make the re-crawl cheap instead."""
     marker = jobdir / "running"
     if marker.exists():
         shutil.rmtree(jobdir, ignore_errors=True)
@@ -154,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
                               not args.no_progress, overrides)
     jobdir = Path(args.jobdir) if args.jobdir and not args.redis_url else None
     if jobdir:
+        try:
+            claim_jobdir(jobdir)  # held until this process ends
+        except JobdirBusy as exc:
+            print(f"crawl error: {exc}", file=sys.stderr)
+            return 75  # EX_TEMPFAIL: try again once the other crawler is done
         prepare_jobdir(jobdir)
 
     from scrapy.crawler import CrawlerProcess

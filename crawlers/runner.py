@@ -12,11 +12,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from config import ConfigError
 from config.sources import load_sources
+from crawlers.children import kill as _kill
+from crawlers.children import start_child
 from crawlers.switches import describe, disabled_sources
 from indexing.models import Run, SourceStats
 
@@ -69,7 +72,8 @@ def crawl_env(proxy: str | None = None) -> dict[str, str]:
 def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | None = None,
               config_dir: Path | None = None, progress: bool = True, redis_url: str | None = None,
               *, settings: dict[str, str] | None = None, redis_key: str | None = None, force: bool = False,
-              workers: int | None = None) -> Run:
+              workers: int | None = None, run_id: str | None = None, lock_fds: Mapping[str, int] | None = None,
+              jobs_dir: Path | None = None) -> Run:
     """Crawl ``sources`` (default: every enabled one) into the store at ``store_path``;
     record and return the Run with per-source SourceStats. ``proxy`` becomes
     SMOKE_SANDBOX_PROXY for sources that say ``proxy: ${SMOKE_SANDBOX_PROXY}``;
@@ -86,7 +90,13 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     it as SourceStats(skipped=<who, when, why>) and progress says so.
 
     ``workers`` (default SMOKE_CRAWL_WORKERS) caps the crawler processes running at once
-    after the entity sources (see the module docstring)."""
+    after the entity sources (see the module docstring).
+
+    ``run_id`` names the Run (the caller may hold a liveness lock on it); ``lock_fds``
+    maps a source to the descriptor of the lock its crawl holds: the crawler process
+    inherits it, so the lock stays held while the crawler lives. ``jobs_dir`` holds the
+    Scrapy job folders (default SMOKE_HOME/jobs). Crawler processes die with this one
+    (``crawlers.children``)."""
     from config.settings import get_settings
     from indexing.store import open_store
 
@@ -94,15 +104,9 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     cfg = get_settings()
     config_dir = config_dir or cfg.config_dir
     configured = load_sources(config_dir)
-    if sources:
-        unknown = [s for s in sources if s not in configured]
-        if unknown:
-            raise ConfigError(f"sources: unknown or disabled source(s) {', '.join(unknown)}; configured: {', '.join(configured)}")
-        names = [n for n in configured if n in sources]  # cycle order, whatever the order given
-    else:
-        names = list(configured)
+    names = resolve_sources(sources, configured)
     redis_url = redis_url if redis_url is not None else (cfg.redis_url or None)
-    run = Run(id=f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", started=_now(), kind="crawl")
+    run = Run(id=run_id or new_run_id("crawl"), started=_now(), kind="crawl")
     store_path.parent.mkdir(parents=True, exist_ok=True)
     with open_store(sqlite_path=store_path) as store:
         switched_off = {} if force else disabled_sources(store, names)
@@ -116,7 +120,7 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     skipped = [n for n in names if n in switched_off]
     names = [n for n in names if n not in switched_off]
     env = crawl_env(proxy)
-    jobs = cfg.home / "jobs"
+    jobs = jobs_dir or cfg.home / "jobs"
     failures = 0
     workers = cfg.crawl_workers if workers is None else workers
     with tempfile.TemporaryDirectory(prefix="smoke-crawl-") as tmp:
@@ -132,9 +136,15 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
                                         None if redis_url else jobs / name, progress, settings)
                     if progress:
                         print(f"[crawl] {name}: starting", file=sys.stderr, flush=True)
-                    proc = subprocess.Popen(cmd, env=env, cwd=str(REPO_ROOT), stdout=subprocess.DEVNULL, stderr=err)
+                    proc = start_child(cmd, env, err, (lock_fds or {}).get(name), cwd=str(REPO_ROOT))
                     running.append((name, proc, stats_file, err))
-                name, proc, stats_file, err = running.pop(_wait_any([r[1] for r in running]))
+                try:
+                    name, proc, stats_file, err = running.pop(_wait_any([r[1] for r in running]))
+                except BaseException:
+                    # Ctrl-C, a scheduler shutting down: no crawler outlives this call.
+                    for r in running:
+                        _kill(r[1])
+                    raise
                 stderr = b""
                 if err is not None:
                     err.seek(0)
@@ -163,6 +173,22 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     with open_store(sqlite_path=store_path) as store:
         store.save_run(run)
     return run
+
+
+def new_run_id(kind: str) -> str:
+    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+def resolve_sources(sources: list[str] | None, configured: Mapping[str, object]) -> list[str]:
+    """The sources a crawl of ``sources`` (None: all) covers, in cycle order; an unknown
+    or disabled name is a ConfigError."""
+    if not sources:
+        return list(configured)
+    unknown = [s for s in sources if s not in configured]
+    if unknown:
+        raise ConfigError(f"sources: unknown or disabled source(s) {', '.join(unknown)}; "
+                          f"configured: {', '.join(configured)}")
+    return [n for n in configured if n in sources]  # cycle order, whatever the order given
 
 
 def _wait_any(procs: list[subprocess.Popen]) -> int:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.settings import Settings, get_settings
-from indexing.models import HIGH_RISK, Run, Score, stable_id
+from crawlers.runner import new_run_id
+from indexing.models import HIGH_RISK, Run, Score
 
 DEMO_COMPANIES = 300
 DEMO_SEED = 7
@@ -58,19 +59,66 @@ def run_cycle(
     alerts: bool = True,
     use_sandbox: bool | None = None,
     proxy: str | None = None,
+    wait_s: float = 0.0,
 ) -> CycleResult:
     """Run one full cycle and return what it did. ``use_sandbox`` (default: SMOKE_SOURCES)
     False crawls the configured sources as they are (real sites); True serves the sandbox
     world and crawls that.
-    ``proxy`` reuses an already running sandbox server (backtests move its clock)."""
-    from crawlers.runner import run_crawl
+    ``proxy`` reuses an already running sandbox server (backtests move its clock).
+
+    One cycle at a time per store: the cycle holds the store's ``cycle`` lock, each
+    source's ``crawl-<source>`` lock while crawling, ``score`` while scoring and
+    ``export`` while exporting (smoke.locking). A second cycle waits up to ``wait_s``
+    seconds, then raises ``LockBusy`` naming the holder. Every configuration file is
+    validated first (smoke.preflight)."""
     from indexing.store import open_store
-    from scoring.scorer import score_store
+    from smoke.locking import store_lock
+    from smoke.preflight import check_config
+    from smoke.runguard import live_run, sweep_interrupted
 
     settings = settings or get_settings()
+    check_config(settings)
     if use_sandbox is None:
         use_sandbox = settings.sources == "sandbox"
     settings.home.mkdir(parents=True, exist_ok=True)
+    what = "smoke run" + (f" --source {','.join(sources)}" if sources else "")
+    with store_lock(settings, "cycle", what=what, timeout_s=wait_s):
+        cycle_run = Run(id=new_run_id("cycle"), started=_now(), kind="cycle")
+        with live_run(settings, cycle_run.id):
+            with open_store(settings) as store:
+                swept = sweep_interrupted(store, settings)
+                if swept:
+                    _say(progress, f"[cycle] marked {len(swept)} run(s) left by killed processes interrupted: "
+                                   + ", ".join(swept))
+                store.save_run(cycle_run)
+            try:
+                return _cycle(settings, cycle_run, world_dir=world_dir, as_of=as_of, sources=sources,
+                              progress=progress, export=export, alerts=alerts, use_sandbox=use_sandbox,
+                              proxy=proxy, wait_s=wait_s, what=what)
+            except BaseException as exc:
+                cycle_run.status = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) else "failed"
+                cycle_run.finished = _now()
+                cycle_run.message = f"{type(exc).__name__}: {exc}"[:500]
+                with open_store(settings) as store:
+                    store.save_run(cycle_run)
+                raise
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of: str | None,
+           sources: list[str] | None, progress: bool, export: bool, alerts: bool, use_sandbox: bool,
+           proxy: str | None, wait_s: float, what: str) -> CycleResult:
+    from config.sources import load_sources
+    from crawlers.runner import resolve_sources, run_crawl
+    from indexing.store import open_store
+    from scoring.scorer import score_store
+    from smoke.locking import store_jobs_dir, store_lock
+    from smoke.runguard import crawl_locks, live_run
+    from smoke.runstate import crawl_state, partial_note
+
     server = None
     try:
         if use_sandbox and proxy is None:
@@ -84,15 +132,21 @@ def run_cycle(
         as_of = as_of or dt.date.today().isoformat()
 
         t0 = time.monotonic()
-        crawl_run = run_crawl(settings.sqlite_path, sources=sources, proxy=proxy, progress=progress,
-                              redis_url=settings.redis_url or None)
+        names = resolve_sources(sources, load_sources(settings.config_dir))
+        crawl_id = new_run_id("crawl")
+        with live_run(settings, crawl_id), crawl_locks(settings, names, what, wait_s) as fds:
+            crawl_run = run_crawl(settings.sqlite_path, sources=sources, proxy=proxy, progress=progress,
+                                  redis_url=settings.redis_url or None, run_id=crawl_id, lock_fds=fds,
+                                  jobs_dir=store_jobs_dir(settings))
         _say(progress, f"[cycle] crawl finished in {time.monotonic() - t0:.1f}s: {crawl_run.status}")
+        partial = crawl_run.status != "ok"
 
         store = open_store(settings)
         try:
             t0 = time.monotonic()
-            scores = score_store(store, as_of, progress=progress)
-            store.save_scores(scores)
+            with store_lock(settings, "score", what=what, timeout_s=wait_s):
+                scores = score_store(store, as_of, progress=progress)
+                store.save_scores(scores)
             _say(progress, f"[cycle] scored {len(scores)} companies in {time.monotonic() - t0:.1f}s")
             result = CycleResult(run=crawl_run, as_of=as_of, scored=len(scores))
             result.high_risk = sorted(
@@ -102,28 +156,34 @@ def run_cycle(
             if alerts:
                 from smoke.alerts import deliver_pending, evaluate_rules
 
-                result.new_alerts = len(evaluate_rules(store, as_of))
+                new = evaluate_rules(store, as_of)
+                if partial:
+                    for alert in new:  # a reader of the alert must know the data behind it is incomplete
+                        alert.message = f"{alert.message} {partial_note(crawl_run)}"
+                        store.update_alert(alert)
+                result.new_alerts = len(new)
                 result.delivery = deliver_pending(store, home=settings.home)
                 _say(progress, f"[cycle] {result.new_alerts} new alerts; delivery {result.delivery}")
 
             if export:
                 from smoke.exports import write_export
 
-                out = settings.home / "exports" / f"high-risk-{as_of}.csv"
+                # A partial crawl never takes the name of a complete export.
+                name = f"high-risk-{as_of}.partial.csv" if partial else f"high-risk-{as_of}.csv"
+                out = settings.home / "exports" / name
                 out.parent.mkdir(parents=True, exist_ok=True)
-                write_export(store, out, fmt="csv", min_score=HIGH_RISK, as_of=as_of)
+                with store_lock(settings, "export", what=what, timeout_s=wait_s):
+                    write_export(store, out, fmt="csv", min_score=HIGH_RISK, as_of=as_of,
+                                 crawl=crawl_state(crawl_run))
                 result.export_path = out
-                _say(progress, f"[cycle] export written to {out}")
+                _say(progress, f"[cycle] export written to {out}" + (" (PARTIAL crawl)" if partial else ""))
 
-            cycle_run = Run(
-                id=stable_id("cycle", as_of, dt.datetime.now(dt.UTC).isoformat()),
-                started=crawl_run.started,
-                finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                status=crawl_run.status,
-                kind="cycle",
-                sources=crawl_run.sources,
-                message=f"scored {len(scores)}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
-            )
+            cycle_run.finished = _now()
+            cycle_run.status = crawl_run.status
+            cycle_run.sources = crawl_run.sources
+            cycle_run.message = "; ".join(p for p in (
+                f"scored {len(scores)}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
+                f"crawl {crawl_run.status}: {crawl_run.message}" if partial else "") if p)
             store.save_run(cycle_run)
             result.run = cycle_run
             return result

@@ -8,8 +8,15 @@ Reproducible: rows are ordered by smoke index (desc) then credit code and carry 
 timestamps, so the same data and model version give byte-identical CSV / JSONL
 files (and identical XLSX cell values; the XLSX zip itself carries a write time).
 
-Crawled text is hostile: any text cell starting with = + - @ (or a tab / CR)
-gets a leading apostrophe so a spreadsheet never evaluates it as a formula.
+Crawled text is hostile: any text cell starting with = + - @ (or a tab / CR), their
+full-width forms (＝ ＋ － ＠), or an invisible format character (byte-order mark,
+right-to-left mark, zero-width space, bidi controls) gets a leading apostrophe so a
+spreadsheet never evaluates it as a formula.
+
+A partial crawl is never presented as complete: ``write_export(crawl=...)`` records
+the crawl's state per source in the manifest (``crawl``, ``complete``). The file is
+written as ``.<name>.<pid>.part`` and renamed; parts left by killed exports (their
+pid is gone) are removed by the next export into the same folder.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import csv
 import hashlib
 import io
 import json
+import os
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,9 +90,18 @@ class ExportError(ValueError):
     """A bad export request (unknown format or filter); the message names the field."""
 
 
+_FORMULA_START = "=+-@\t\r"
+
+
 def neutralise(value: Any) -> Any:
     """Make a text cell safe for spreadsheets (no formula evaluation)."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    # NFKC folds the full-width ＝＋－＠ onto = + - @; category Cf holds U+FEFF, U+200E/F,
+    # U+200B-D and the bidi embeddings, which a spreadsheet may drop before parsing.
+    if (first in _FORMULA_START or unicodedata.normalize("NFKC", first) in _FORMULA_START
+            or unicodedata.category(first) == "Cf"):
         return "'" + value
     return value
 
@@ -244,11 +262,14 @@ def write_export(
     min_score: float = 60,
     filters: dict | None = None,
     as_of: str | None = None,
+    crawl: dict | None = None,
 ) -> dict:
     """Write the export to ``path`` and its manifest to ``<path>.manifest.json``; return the manifest.
 
     ``filters``: region (code prefix), industry, level, max_score. ``as_of``: the data
     as-of date recorded in the manifest (default: the newest score date exported).
+    ``crawl``: the state of the crawl behind the data (smoke.runstate.crawl_state),
+    recorded in the manifest with ``complete`` (false when any source is not complete).
     """
     filters = _check(fmt, filters)
     try:
@@ -259,14 +280,18 @@ def write_export(
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = export_rows(store, min_score=min_score, filters=filters)
     data_as_of = as_of or max((r["score_date"] for r in rows), default="")
-    tmp = path.with_name(path.name + ".part")
-    if fmt == "csv":
-        _write_csv(rows, tmp)
-    elif fmt == "jsonl":
-        _write_jsonl(rows, tmp)
-    else:
-        _write_xlsx(rows, tmp, data_as_of)
-    tmp.replace(path)  # readers never see a half-written export
+    remove_dead_parts(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        if fmt == "csv":
+            _write_csv(rows, tmp)
+        elif fmt == "jsonl":
+            _write_jsonl(rows, tmp)
+        else:
+            _write_xlsx(rows, tmp, data_as_of)
+        tmp.replace(path)  # readers never see a half-written export
+    finally:
+        tmp.unlink(missing_ok=True)
     manifest = {
         "file": path.name,
         "format": fmt,
@@ -281,8 +306,25 @@ def write_export(
         "sha256": sha256_file(path),
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if crawl is not None:
+        manifest["crawl"] = crawl
+        manifest["complete"] = bool(crawl.get("complete"))
     manifest_path(path).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def remove_dead_parts(folder: Path) -> list[Path]:
+    """Delete ``.*.<pid>.part`` files in ``folder`` whose writing process is gone (a
+    killed export); return them."""
+    from smoke.locking import pid_alive
+
+    gone = []
+    for part in folder.glob(".*.part"):
+        pid = part.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            part.unlink(missing_ok=True)
+            gone.append(part)
+    return gone
 
 
 def media_type(fmt: str) -> str:

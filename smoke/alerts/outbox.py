@@ -21,7 +21,11 @@ the alerts raised after it, instead of receiving the whole history.
 
 A crash between "accepted" and "saved" resends that one alert on the next call;
 the channels carry the alert id as an idempotency key (e-mail Message-ID, webhook
-``idempotency_key``, digest dedup by id) so receivers can drop the repeat.
+``idempotency_key``, digest dedup by id) so receivers can drop the repeat. Channels
+whose receivers cannot (``Channel.dedupes`` False: DingTalk and WeCom robots) are sent
+at most once instead: ``sending`` is on record before the call, and a send found still
+``sending`` by the next round (the deliverer died during it) is abandoned with that
+reason rather than posted a second time; ``smoke alerts retry`` sends it again.
 """
 
 from __future__ import annotations
@@ -149,12 +153,25 @@ def _deliver(
                     continue
                 c = counts[ch.key]
                 rec = load_attempts(store, alert.id, ch.key)
+                if rec.pop("sending", None) and not ch.dedupes:
+                    # The last deliverer died during this very send: it may have posted.
+                    alert.delivery[ch.key] = "abandoned"
+                    rec["last_error"] = ("delivery cut short (the deliverer stopped during the call); it may have "
+                                         "been posted, so it is not repeated: `smoke alerts retry` sends it again")
+                    c["abandoned"] += 1
+                    log.error("alert %s via %s: %s", alert.id, ch.key, rec["last_error"])
+                    store.set_alert_delivery(alert.id, {ch.key: "abandoned"})
+                    store.set_state(attempts_key(alert.id, ch.key), json.dumps(rec, ensure_ascii=False))
+                    continue
                 due = rec.get("next_at", "")
                 if ch.key in down or (due and datetime.fromisoformat(due) > now):
                     c["pending"] += 1
                     continue
                 rec["attempts"] = int(rec.get("attempts", 0)) + 1
                 rec["last_attempt"] = now.isoformat(timespec="seconds")
+                if not ch.dedupes:
+                    store.set_state(attempts_key(alert.id, ch.key),
+                                    json.dumps({**rec, "sending": rec["last_attempt"]}, ensure_ascii=False))
                 try:
                     ch.send(_view(store, alert, companies))
                 except ChannelError as exc:

@@ -39,17 +39,27 @@ ZH = {level: zh for _, level, zh in LEVELS}
               help="Crawl the configured sources directly, or serve and crawl the sandbox world "
                    "(default: SMOKE_SOURCES, sandbox unless set).")
 @click.option("--top", default=50, show_default=True, help="How many high-risk companies to print (the export has all).")
+@click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
+              help="When another run holds the store, wait this long for it (0: exit 5 at once, naming it).")
 def run_command(world_dir: Path | None, as_of: str | None, sources: tuple[str, ...], live: bool | None,
-                top: int) -> None:
+                top: int, wait_s: float) -> None:
     """Run one full monitoring cycle: crawl, index, score, alert, export.
 
-    Prints the ranked high-risk list (smoke index >= 60) at the end.
+    Prints the ranked high-risk list (smoke index >= 60) at the end. One cycle at a
+    time per store. Exit status 0 when complete, 4 when partial (a source failed or
+    was blocked: the export is named *.partial.csv, its manifest and the alerts say
+    so), 1 when every source failed, 5 when another run holds the store.
     """
     from smoke.cycle import run_cycle
+    from smoke.runstate import exit_code
 
     result = run_cycle(get_settings(), world_dir=world_dir, as_of=as_of, sources=list(sources) or None,
-                       use_sandbox=None if live is None else not live)
+                       use_sandbox=None if live is None else not live, wait_s=wait_s)
     _print_ranked(result, top)
+    code = exit_code(result.run.status)
+    if code:
+        click.echo(f"cycle {result.run.status.upper()}: {result.run.message}", err=True)
+        sys.exit(code)
 
 
 def _print_ranked(result, top: int) -> None:
@@ -68,7 +78,8 @@ def _print_ranked(result, top: int) -> None:
     if len(result.high_risk) > top:
         click.echo(f"  ... and {len(result.high_risk) - top} more (see the export)")
     if result.export_path:
-        click.echo(f"\nexport: {result.export_path}")
+        note = "" if result.run.status == "ok" else f"  (PARTIAL: crawl {result.run.status}; see its manifest)"
+        click.echo(f"\nexport: {result.export_path}{note}")
     click.echo(f"alerts: {result.new_alerts} new; delivery {json.dumps(result.delivery, ensure_ascii=False)}")
     for name, stats in sorted(result.run.sources.items()):
         errors = sum(stats.errors.values())

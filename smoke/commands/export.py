@@ -18,6 +18,8 @@ from smoke.exports import FORMATS, ExportError, manifest_path, write_export
 @click.option("--level", type=click.Choice(["green", "blue", "yellow", "orange", "red"]), default=None, help="Only this band.")
 @click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="Highest smoke index.")
 @click.option("--as-of", default=None, help="Data as-of date to record in the manifest (default: newest score date).")
+@click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
+              help="When another export of this store is running, wait this long (0: exit 5 at once).")
 def export(
     min_score: float,
     fmt: str | None,
@@ -27,15 +29,20 @@ def export(
     level: str | None,
     max_score: float | None,
     as_of: str | None,
+    wait_s: float,
 ) -> None:
     """Export companies at or above --min-score as CSV (UTF-8 with BOM), XLSX or JSONL.
 
     Writes OUTPUT and OUTPUT.manifest.json (filters, model, lexicon and analyser
-    versions, as-of date, row count, SHA-256); each row carries its three versions.
-    Rows are ordered by index then credit code, so the same data and versions always
-    give the same rows.
+    versions, as-of date, row count, SHA-256, and the state of the newest crawl per
+    source: ``complete`` is false after a partial crawl); each row carries its three
+    versions. Rows are ordered by index then credit code, so the same data and versions
+    always give the same rows.
     """
+    from config.settings import get_settings
     from indexing.store import open_store
+    from smoke.locking import store_lock
+    from smoke.runstate import crawl_state, latest_crawl
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".")
@@ -43,13 +50,17 @@ def export(
     filters = {"region": region, "industry": industry, "level": level, "max_score": max_score}
     click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
     try:
-        with open_store() as store:
-            manifest = write_export(store, output, fmt=fmt, min_score=min_score, filters=filters, as_of=as_of)
+        settings = get_settings()
+        with store_lock(settings, "export", what="smoke export", timeout_s=wait_s), open_store(settings) as store:
+            manifest = write_export(store, output, fmt=fmt, min_score=min_score, filters=filters, as_of=as_of,
+                                    crawl=crawl_state(latest_crawl(store)))
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"wrote {manifest['row_count']} rows to {output} ({fmt}); manifest {manifest_path(output)}\n"
-        f"sha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  "
+        f"wrote {manifest['row_count']} rows to {output} ({fmt}); manifest {manifest_path(output)}"
+        + ("" if manifest["complete"] else f"\nnote: the newest crawl is {manifest['crawl']['status']}: "
+                                           "the data may be incomplete (see the manifest's crawl)")
+        + f"\nsha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  "
         f"lexicon {', '.join(manifest['lexicon_versions']) or '-'}  analyser {', '.join(manifest['analyser_versions']) or '-'}  "
         f"as of {manifest['as_of'] or '-'}"
     )

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 
-RC_SKIPPED = 3  # --once found the job's lock held (another run is going on)
+from smoke.errors import EXIT_BUSY
+
+RC_SKIPPED = EXIT_BUSY  # --once found the job's lock held (another run is going on)
 
 
 def _setup_logging() -> None:
@@ -43,8 +45,8 @@ def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> Non
     a restart). Jobs sharing a lock never overlap, even across two schedulers on one
     SMOKE_HOME: the second one logs and skips. Stop with Ctrl-C or SIGTERM.
 
-    With --once JOB the job runs now and the exit status is 0 when it ran, 3 when it
-    was skipped because another run holds its lock.
+    With --once JOB the job runs now and the exit status is 0 when it ran, 5 (busy)
+    when it was skipped because another run holds its lock.
     """
     from config.schedule import load_schedule_file
     from smoke.schedule import RAN, build_scheduler, describe_jobs, run_once

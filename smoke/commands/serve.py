@@ -23,6 +23,11 @@ def serve(host: str, port: int, workers: int, proxy_headers: bool) -> None:
     """
     import uvicorn
 
+    from smoke.web.app import create_app_from_settings
+
+    # Fail here, with one line and exit code 3, on a corrupt app.db or store, rather than
+    # in uvicorn's worker with a traceback.
+    create_app_from_settings().state.web.stores.get()
     click.echo(f"smokewatch web on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)", err=True)
     uvicorn.run(
         "smoke.web.app:create_app_from_settings",

@@ -43,7 +43,7 @@ def users() -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True, help="What the user may do.")
 def add(username: str, role: str) -> None:
-    """Add USERNAME; the password is read from standard input (at least 8 characters)."""
+    """Add USERNAME; the password is read from standard input (at least 12 characters, not a common one)."""
     with _account_errors():
         _accounts().add_user(username, _read_password(), role)
     click.echo(f"added {username} ({role})")
@@ -84,6 +84,27 @@ def enable(username: str) -> None:
     with _account_errors():
         _accounts().set_disabled(username, False)
     click.echo(f"{username} enabled")
+
+
+@users.command("tokens")
+@click.argument("username", required=False, default="")
+def tokens(username: str) -> None:
+    """List live API tokens (of USERNAME, or everyone's) by id; the tokens themselves are never stored."""
+    rows = _accounts().list_tokens(username)
+    if not rows:
+        click.echo("no live API tokens")
+    for t in rows:
+        click.echo(f"{t['id']}  {t['username']:<24} created {t['created']}  expires {t['expires']}")
+
+
+@users.command("revoke-token")
+@click.argument("token_id")
+def revoke_token(token_id: str) -> None:
+    """End the API token TOKEN_ID (from `smoke users tokens`) at once."""
+    with _account_errors():
+        if not _accounts().revoke_token(token_id):
+            raise AccountError(f"token: no live token {token_id!r}")
+    click.echo(f"token {token_id} revoked")
 
 
 @users.command("list")

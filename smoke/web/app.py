@@ -14,8 +14,10 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexing.store.base import Store
+from config import SmokeError
+from indexing.store.base import Store, StoreError
 from smoke.accounts import Accounts
+from smoke.errors import kind_of, reading
 from smoke.web.context import ApiError, Forbidden, LoginRequired, StoreProvider, WebConfig, render
 from smoke.web.routes import admin, api, auth, pages
 
@@ -96,6 +98,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message)
 
 
+async def _smoke_error(request: Request, exc: Exception) -> Response:
+    """A project error (smoke.errors maps it to its status): the full line goes to the
+    log, the client gets the kind and the status (no server paths)."""
+    kind = kind_of(exc)
+    if kind is None:
+        return await _server_error(request, exc)
+    log.error("%s on %s: %s", kind.label, request.url.path, exc)
+    message = {409: "busy: another run holds the lock; try again later",
+               503: "the data store is unreadable; the operator has been told (see the server log)"}.get(
+        kind.http_status, kind.label)
+    if _is_api(request):
+        return _json_error(kind.http_status, message)
+    return render(request, "error.html", status_code=kind.http_status, status=kind.http_status, message=message)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path)
     if _is_api(request):
@@ -124,6 +141,8 @@ def create_app(
             LoginRequired: _login_required,
             Forbidden: _forbidden,
             HTTPException: _http_error,
+            SmokeError: _smoke_error,
+            StoreError: _smoke_error,
             Exception: _server_error,
         },
     )
@@ -139,8 +158,9 @@ def create_app_from_settings() -> Starlette:
 
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
-    return create_app(
-        lambda: open_store(settings),
-        Accounts(settings.home / "app.db"),
-        settings.home / "exports" / "web",
-    )
+
+    def open_checked() -> Store:
+        with reading(settings.sqlite_path, "store"):
+            return open_store(settings)
+
+    return create_app(open_checked, Accounts(settings.home / "app.db"), settings.home / "exports" / "web")

@@ -3,6 +3,7 @@ logged-in user, permission checks, CSRF and the audit helper."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import secrets
@@ -113,6 +114,16 @@ def store(request: Request) -> Store:
 
 def client_addr(request: Request) -> str:
     return request.client.host if request.client else ""
+
+
+# A refused login (throttled, or the hashing pool full) is answered this much later: a
+# flood's clients wait for their answers, so each sends about one attempt a second and
+# the server keeps its time for logged-in users. The wait costs no thread (asyncio).
+LOGIN_REFUSAL_DELAY_S = 1.0
+
+
+async def slow_refusal() -> None:
+    await asyncio.sleep(LOGIN_REFUSAL_DELAY_S)
 
 
 def current_session(request: Request) -> Session | None:

@@ -199,7 +199,41 @@ def openapi_spec() -> dict[str, Any]:
                         },
                         "400": _error("Body is not JSON with username and password"),
                         "401": _error("Wrong username or password"),
-                        "429": _error("Too many failed logins"),
+                        "429": _error("Too many login attempts (per user name, address or overall), "
+                                      "or the password checker is busy; see Retry-After"),
+                    },
+                }
+            },
+            "/api/v1/auth/tokens": {
+                "get": {
+                    "summary": "Live API tokens by id: the caller's own (admins: everyone's); never the tokens",
+                    "responses": {
+                        "200": {
+                            "description": "Tokens",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["tokens"],
+                                "properties": {"tokens": {"type": "array", "items": {
+                                    "type": "object", "required": ["id", "username", "created", "expires"],
+                                    "properties": {k: {"type": "string"} for k in ("id", "username", "created", "expires")},
+                                }}},
+                            }}},
+                        },
+                        "400": _error("A parameter is malformed"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/auth/tokens/{token_id}": {
+                "delete": {
+                    "summary": "Revoke an API token by id (one's own; admins: anyone's)",
+                    "parameters": [{"name": "token_id", "in": "path", "required": True,
+                                    "schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"}}],
+                    "responses": {
+                        "200": {"description": "Revoked", "content": {"application/json": {"schema": {
+                            "type": "object", "properties": {"revoked": {"type": "string"}}}}}},
+                        "400": _error("Not a token id"),
+                        "404": _error("No such live token"),
+                        **_AUTH_ERRORS,
                     },
                 }
             },

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import api_token
+from tests.web.conftest import api_token, csrf_of
 
 
 def _latest(accounts, username, action):
@@ -17,7 +17,7 @@ def test_search_view_export_audited(as_role, accounts, codes):
     assert e.row_count is not None and e.client
     c.get(f"/company/{codes['red']}")
     assert _latest(accounts, "auditor", "view_company").detail["credit_code"] == codes["red"]
-    r = c.get("/export/download?format=jsonl&min_score=70")
+    r = c.post("/export/download", data={"format": "jsonl", "min_score": "70", "csrf": csrf_of(c.get("/export").text)})
     assert r.status_code == 200
     e = _latest(accounts, "auditor", "export")
     rows = r.content.decode().strip().splitlines()

@@ -160,6 +160,6 @@ def test_auditor_downloads_export(page_as, server, tmp_path):
 def test_viewer_refused_export(page_as, server):
     page = page_as("viewer")
     assert page.locator("nav >> text=导出").count() == 0
-    response = page.goto(f"{server}/export/download?format=csv")
+    response = page.goto(f"{server}/export")
     assert response.status == 403
     assert "无权" in page.inner_text("main")

@@ -29,15 +29,15 @@ def home(tmp_path, monkeypatch):
 
 
 def test_users_add_list_reset(home):
-    r = CliRunner().invoke(cli, ["users", "add", "alice", "--role", "auditor"], input="s3cret-pass\n")
+    r = CliRunner().invoke(cli, ["users", "add", "alice", "--role", "auditor"], input="s3cret-pass-4-alice\n")
     assert r.exit_code == 0, r.output
     acc = Accounts(home / "app.db")
-    assert acc.authenticate("alice", "s3cret-pass").role == "auditor"
+    assert acc.authenticate("alice", "s3cret-pass-4-alice").role == "auditor"
     r = CliRunner().invoke(cli, ["users", "list"])
     assert "alice" in r.output and "auditor" in r.output
-    r = CliRunner().invoke(cli, ["users", "reset", "alice"], input="another-pass\n")
+    r = CliRunner().invoke(cli, ["users", "reset", "alice"], input="another-pass-4-alice\n")
     assert r.exit_code == 0
-    assert acc.authenticate("alice", "s3cret-pass") is None and acc.authenticate("alice", "another-pass")
+    assert acc.authenticate("alice", "s3cret-pass-4-alice") is None and acc.authenticate("alice", "another-pass-4-alice")
     r = CliRunner().invoke(cli, ["users", "add", "bob", "--role", "admin"], input="short\n")
     assert r.exit_code != 0 and "password" in r.output
     r = CliRunner().invoke(cli, ["users", "add", "carol", "--role", "boss"], input="long enough\n")
@@ -62,7 +62,7 @@ def test_export_command(home):
 
 
 def test_serve_starts_and_answers(home):
-    Accounts(home / "app.db").add_user("root", "root-password", "admin")
+    Accounts(home / "app.db").add_user("root", "root-password-42", "admin")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -76,7 +76,7 @@ def test_serve_starts_and_answers(home):
         deadline = time.monotonic() + 30
         while True:
             try:
-                r = httpx.post(f"{base}/api/v1/auth/token", json={"username": "root", "password": "root-password"})
+                r = httpx.post(f"{base}/api/v1/auth/token", json={"username": "root", "password": "root-password-42"})
                 break
             except httpx.TransportError:
                 assert proc.poll() is None, proc.stderr.read().decode()

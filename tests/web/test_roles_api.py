@@ -73,7 +73,7 @@ def test_openapi_public(client):
 def test_ui_roles(as_role):
     viewer = as_role("viewer")
     assert viewer.get("/export").status_code == 403
-    assert viewer.get("/export/download?format=csv").status_code == 403
+    assert viewer.post("/export/download", data={"format": "csv", "csrf": csrf_of(viewer.get("/").text)}).status_code == 403
     assert viewer.get("/admin/users").status_code == 403
     assert viewer.get("/admin/audit").status_code == 403
     assert "导出" not in viewer.get("/").text.split("<main>")[0]  # no export link in the nav

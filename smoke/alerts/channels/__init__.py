@@ -25,6 +25,10 @@ class ChannelError(Exception):
 
 class Channel:
     key: str = ""
+    # Whether the receiver drops a repeat of an alert it already has (by the alert id as
+    # idempotency key). When not (DingTalk and WeCom robots post whatever they get), the
+    # outbox sends at most once: a send cut short by a crash is not repeated by itself.
+    dedupes: bool = True
 
     def send(self, view: AlertView) -> None:  # pragma: no cover - interface
         raise NotImplementedError

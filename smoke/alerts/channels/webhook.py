@@ -7,6 +7,11 @@
   ``sign`` = urlencode(base64(HMAC-SHA256(key=secret, msg="timestamp\\nsecret"))) added to
   the URL's query. DingTalk answers 200 with ``errcode`` != 0 on refusal.
 * ``wecom``: ``{"msgtype": "markdown", "markdown": {"content": ...}}``; the key is in the URL.
+
+Every call carries the alert id as idempotency key: the ``Idempotency-Key`` header, and
+for the robots the line ``告警编号 / idempotency-key: <id>`` in the message itself, the
+only field they pass on. The robots do not drop repeats themselves, so their channels
+say ``dedupes = False`` and the outbox sends them at most once (smoke.alerts.outbox).
 """
 
 from __future__ import annotations
@@ -47,6 +52,11 @@ def _with_query(url: str, extra: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+def _keyed(view: AlertView) -> str:
+    """The robot's markdown, ending with the idempotency key (the alert id)."""
+    return f"{view.markdown()}\n\nidempotency-key: {view.alert.id}"
+
+
 def build_request(view: AlertView, config: WebhookConfig, secret: str, now: float | None = None) -> tuple[str, dict, bytes]:
     """(url, headers, body) of the webhook call for one alert."""
     now = time.time() if now is None else now
@@ -63,12 +73,12 @@ def build_request(view: AlertView, config: WebhookConfig, secret: str, now: floa
             "text": view.text(),
         }
     elif config.format == "dingtalk":
-        payload = {"msgtype": "markdown", "markdown": {"title": view.subject(""), "text": view.markdown()}}
+        payload = {"msgtype": "markdown", "markdown": {"title": view.subject(""), "text": _keyed(view)}}
         if secret:
             ts = int(now * 1000)
             url = _with_query(url, f"timestamp={ts}&sign={dingtalk_sign(secret, ts)}")
     else:  # wecom
-        payload = {"msgtype": "markdown", "markdown": {"content": view.markdown()}}
+        payload = {"msgtype": "markdown", "markdown": {"content": _keyed(view)}}
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     if config.format == "json" and secret:
         ts = str(int(now))
@@ -81,6 +91,7 @@ class WebhookChannel(Channel):
     def __init__(self, config: WebhookConfig) -> None:
         self.config = config
         self.key = f"webhook:{config.name}"
+        self.dedupes = config.format == "json"
         self._client: httpx.Client | None = None
 
     def send(self, view: AlertView) -> None:

@@ -88,14 +88,20 @@ def export_page(request: Request) -> Response:
     return render(request, "export.html", FORMATS=FORMATS, LEVEL_ZH=views.LEVEL_ZH, error="")
 
 
-def export_download(request: Request) -> Response:
+def _export_download(request: Request, form: Any) -> Response:
     session = require(request, "export")
+    check_csrf(request, form, session)  # an export writes a file and an audit row: never a cross-site GET
     try:
-        fmt, min_score, filters = export_params(request.query_params)
+        fmt, min_score, filters = export_params(form)
     except ExportError as exc:
         return render(request, "export.html", status_code=400, FORMATS=FORMATS, LEVEL_ZH=views.LEVEL_ZH, error=str(exc))
     path, manifest = run_export(request, session.username, fmt, min_score, filters)
     return file_response(path, fmt, manifest)
+
+
+async def export_download(request: Request) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_export_download, request, form)
 
 
 def users_page(request: Request, error: str = "", status: int = 200) -> Response:
@@ -190,7 +196,7 @@ def audit_csv(request: Request) -> Response:
 
 routes = [
     Route("/export", export_page, methods=["GET"]),
-    Route("/export/download", export_download, methods=["GET"]),
+    Route("/export/download", export_download, methods=["POST"]),
     Route("/admin/users", users_page, methods=["GET"]),
     Route("/admin/users", users_post, methods=["POST"]),
     Route("/admin/sources", sources_page, methods=["GET"]),

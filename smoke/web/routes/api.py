@@ -12,11 +12,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from indexing.store.base import CompanyQuery
-from smoke.accounts import Session, can
+from smoke.accounts import AccountError, LoginRefused, Session, can
 from smoke.exports import ExportError
 from smoke.sources import UnknownSource, source_overview, switch_source
 from smoke.web import views
-from smoke.web.context import ApiError, cfg, client_addr, store
+from smoke.web.context import ApiError, cfg, client_addr, slow_refusal, store
 from smoke.web.openapi import openapi_spec
 from smoke.web.profile import company_profile
 from smoke.web.routes.admin import export_params, file_response, run_export
@@ -98,14 +98,10 @@ def _token(request: Request, body: Any) -> Response:
         raise ApiError(400, "body: username at most 64 and password at most 1024 characters")
     accounts = cfg(request).accounts
     client = client_addr(request)
-    if accounts.login_blocked(username, client):
-        raise ApiError(429, "too many failed logins; try again in a minute", {"Retry-After": "60"})
-    user = accounts.authenticate(username, password)
+    user = accounts.check_login(username, password, client)  # LoginRefused: answered by token()
     if user is None:
-        accounts.record_login_failure(username, client)
         accounts.audit(username or "-", "login_failed", {"via": "api"}, None, client)
         raise ApiError(401, "wrong username or password", {"WWW-Authenticate": "Bearer"})
-    accounts.clear_login_failures(username, client)
     token, session = accounts.create_session(user.username, "api")
     accounts.audit(user.username, "token", {"via": "api"}, None, client)
     return JSONResponse({"access_token": token, "token_type": "bearer", "expires": session.expires, "role": user.role})
@@ -122,7 +118,16 @@ def _json_body(raw: bytes) -> Any:
 
 
 async def token(request: Request) -> Response:
-    return await run_in_threadpool(_token, request, _json_body(await request.body()))
+    body = _json_body(await request.body())
+    try:
+        if isinstance(body, dict) and isinstance(body.get("username"), str):
+            # a flood's repeats are refused here, without a worker thread
+            cfg(request).accounts.precheck_login(body["username"][:64], client_addr(request))
+        return await run_in_threadpool(_token, request, body)
+    except LoginRefused as exc:
+        await slow_refusal()
+        raise ApiError(429, f"too many login attempts ({exc.reason}); try again later",
+                       {"Retry-After": str(exc.retry_after_s)}) from None
 
 
 def companies(request: Request) -> Response:
@@ -231,6 +236,28 @@ async def source_switch(request: Request) -> Response:
     return await run_in_threadpool(_source_switch, request, raw)
 
 
+def tokens(request: Request) -> Response:
+    """The caller's live API tokens (an admin's: everyone's), by id; never the tokens."""
+    session = _bearer(request)
+    _only(request.query_params, set())
+    owner = "" if can(session.role, "admin") else session.username
+    return JSONResponse({"tokens": cfg(request).accounts.list_tokens(owner)})
+
+
+def revoke_token(request: Request) -> Response:
+    """End an API token by id (one's own; an admin: anyone's)."""
+    session = _bearer(request)
+    owner = "" if can(session.role, "admin") else session.username
+    try:
+        gone = cfg(request).accounts.revoke_token(request.path_params["token_id"], owner)
+    except AccountError as exc:
+        raise ApiError(400, str(exc)) from None
+    if not gone:
+        raise ApiError(404, "no such token")
+    _audit(request, session, "token_revoke", {"token": request.path_params["token_id"]})
+    return JSONResponse({"revoked": request.path_params["token_id"]})
+
+
 def openapi(request: Request) -> Response:
     return JSONResponse(openapi_spec())
 
@@ -238,6 +265,8 @@ def openapi(request: Request) -> Response:
 routes = [
     Route("/api/v1/openapi.json", openapi, methods=["GET"]),
     Route("/api/v1/auth/token", token, methods=["POST"]),
+    Route("/api/v1/auth/tokens", tokens, methods=["GET"]),
+    Route("/api/v1/auth/tokens/{token_id}", revoke_token, methods=["DELETE"]),
     Route("/api/v1/companies", companies, methods=["GET"]),
     Route("/api/v1/companies/{credit_code}", company, methods=["GET"]),
     Route("/api/v1/export", export, methods=["GET"]),

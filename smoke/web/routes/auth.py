@@ -6,10 +6,12 @@ from __future__ import annotations
 import secrets
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from smoke.accounts import LoginRefused
 from smoke.web.context import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -19,6 +21,7 @@ from smoke.web.context import (
     current_session,
     render,
     secure_cookie,
+    slow_refusal,
 )
 
 
@@ -62,15 +65,19 @@ async def login_submit(request: Request) -> Response:
     password = str(form.get("password", ""))[:1024]
     accounts = cfg(request).accounts
     client = client_addr(request)
-    if accounts.login_blocked(username, client):
-        accounts.audit(username or "-", "login_throttled", {}, None, client)
-        return _login_page(request, "登录失败次数过多，请一分钟后再试。", 429, username)
-    user = accounts.authenticate(username, password)
+    try:
+        accounts.precheck_login(username, client)  # a flood's repeats never reach a worker thread
+        user = await run_in_threadpool(accounts.check_login, username, password, client)
+    except LoginRefused as exc:
+        await slow_refusal()
+        if exc.reason != "busy":  # a full hashing pool is load, not an event worth a row each
+            accounts.audit(username or "-", "login_throttled", {"why": exc.reason}, None, client)
+        response = _login_page(request, "登录尝试过多，请稍后再试。", 429, username)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     if user is None:
-        accounts.record_login_failure(username, client)
         accounts.audit(username or "-", "login_failed", {}, None, client)
         return _login_page(request, "用户名或密码错误。", 401, username)
-    accounts.clear_login_failures(username, client)
     token, _ = accounts.create_session(user.username, "web")
     accounts.audit(user.username, "login", {}, None, client)
     response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)

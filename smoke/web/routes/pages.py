@@ -220,10 +220,15 @@ async def ack_alert(request: Request) -> Response:
     return await run_in_threadpool(_ack, request, form)
 
 
+# Plain words for a run's status: a partial or interrupted run must not read like a finished one.
+RUN_STATUS_ZH = {"ok": "完成 ok", "running": "运行中 running", "partial": "部分完成 PARTIAL",
+                 "failed": "失败 FAILED", "interrupted": "已中断 INTERRUPTED"}
+
+
 def runs(request: Request) -> Response:
     require(request)
     items = store(request).list_runs(limit=50)
-    return render(request, "runs.html", runs=items, health=views.source_health(items))
+    return render(request, "runs.html", runs=items, health=views.source_health(items), RUN_STATUS_ZH=RUN_STATUS_ZH)
 
 
 routes = [
