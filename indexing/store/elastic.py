@@ -59,7 +59,7 @@ from indexing.store.base import (
 )
 from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
 from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
-from indexing.tokenize import prepare, token_string
+from indexing.tokenize import cjk_bigrams, token_string
 
 __all__ = ["ElasticStore", "ElasticStoreError"]
 
@@ -72,6 +72,7 @@ RETRY_ON_STATUS = (429, 503)
 _BULK_HAS_RETRY_ON_STATUS = "retry_on_status" in inspect.signature(streaming_bulk).parameters
 _NO_TOKENS = ["*" + TOKENS_SUFFIX, "*" + CJK_SUFFIX]  # derived: never sent back
 _CURRENT_FIELDS = ("smoke_index", "level", "score_as_of", "rise")
+_CAS_ATTEMPTS = 20  # compare-and-set retries before giving up (each one lost to a concurrent write)
 
 
 def _translated(doing: str) -> Callable[[F], F]:
@@ -152,7 +153,7 @@ def _add_tokens(body: dict[str, Any], entity: str) -> None:
         v = body.get(f)
         texts = [t for t in v if t] if isinstance(v, list) else [v or ""]
         body[f + TOKENS_SUFFIX] = [token_string(t) for t in texts] if isinstance(v, list) else token_string(texts[0])
-        body[f + CJK_SUFFIX] = [prepare(t) for t in texts] if isinstance(v, list) else prepare(texts[0])
+        body[f + CJK_SUFFIX] = [cjk_bigrams(t) for t in texts] if isinstance(v, list) else cjk_bigrams(texts[0])
 
 
 def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -770,18 +771,29 @@ class ElasticStore(Store):
 
     @_translated("acknowledging an alert")
     def acknowledge_alert(self, alert_id: str, by: str, at: str) -> bool:
-        # A script runs on the shard against the current document: the first
-        # acknowledgement wins, and delivery states written meanwhile are kept.
-        try:
-            resp = self.client.update(
-                index=self.alias("alerts"), id=alert_id, refresh=self.refresh, retry_on_conflict=5,
-                script={"lang": "painless", "params": {"by": by, "at": at},
-                        "source": "if (ctx._source.acknowledged_at == null || ctx._source.acknowledged_at == '') "
-                                  "{ ctx._source.acknowledged_by = params.by; ctx._source.acknowledged_at = params.at; }"
-                                  " else { ctx.op = 'noop'; }"})
-        except NotFoundError:
-            return False
-        return resp.body.get("result") == "updated"
+        # Compare-and-set on the document's sequence number: read, and write the two
+        # acknowledgement fields only if nobody wrote the alert since. A partial update
+        # leaves delivery states alone; on a conflict (a delivery round or another
+        # acknowledgement wrote meanwhile) read again. The first acknowledgement wins.
+        # No script: a cluster may run without the painless module.
+        for _ in range(_CAS_ATTEMPTS):
+            try:
+                got = self.client.get(index=self.alias("alerts"), id=alert_id,
+                                      source_includes=["acknowledged_at"])
+            except NotFoundError:
+                return False
+            if (got.body.get("_source") or {}).get("acknowledged_at"):
+                return False
+            try:
+                self.client.update(index=self.alias("alerts"), id=alert_id, refresh=self.refresh,
+                                   if_seq_no=got.body["_seq_no"], if_primary_term=got.body["_primary_term"],
+                                   doc={"acknowledged_by": by, "acknowledged_at": at})
+            except ConflictError:
+                continue
+            except NotFoundError:
+                return False
+            return True
+        raise ElasticStoreError(f"alert {alert_id!r}: gave up acknowledging after {_CAS_ATTEMPTS} write conflicts")
 
     @_translated("recording alert delivery")
     def set_alert_delivery(self, alert_id: str, states: dict[str, str]) -> None:

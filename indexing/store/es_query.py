@@ -4,7 +4,7 @@ They mirror the embedded store's SQL (indexing/store/sqlite.py) clause for claus
 
 * a text query is split by ``indexing.tokenize.query_tokens``; **every** word must
   match, either as a jieba token in a ``*_tokens`` field or, for a CJK word of two or
-  more characters, as a bigram phrase in the ``cjk``-analysed field;
+  more characters, as a phrase of its bigrams in the ``*_cjk`` field;
 * a query that looks like a credit code (6-18 code characters with a digit) also
   matches credit codes by prefix, and such a hit outranks every text match;
 * filters: region code prefix, industry, level, score range; source kind, mentioned
@@ -45,7 +45,8 @@ def word_clause(word: str, fields: dict[str, float]) -> dict[str, Any]:
     ]
     if query_bigrams(word):
         should.extend(
-            {"match_phrase": {f + CJK_SUFFIX: {"query": word, "boost": BIGRAM_BOOST}}} for f in fields
+            {"match_phrase": {f + CJK_SUFFIX: {"query": " ".join(query_bigrams(word)), "boost": BIGRAM_BOOST}}}
+            for f in fields
         )
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
