@@ -10,7 +10,6 @@ not by sharing code.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -34,7 +33,7 @@ from indexing.models import (
 )
 from indexing.store.base import CompanyQuery, DocumentQuery, Store, StoreError
 
-BACKENDS = ["sqlite", "elasticsearch"]
+BACKENDS = ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -48,9 +47,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         finally:
             s.close()
         return
-    url = os.environ.get("SMOKE_ES_URL", "")
-    if not url:
-        pytest.skip("elasticsearch: set SMOKE_ES_URL to run the contract against a real cluster")
+    url = request.getfixturevalue("es_url")
     from indexing.store.elastic import ElasticStore
 
     es = ElasticStore.for_tests(url=url, prefix=f"smoketest-{uuid4().hex[:8]}")
