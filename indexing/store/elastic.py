@@ -833,8 +833,9 @@ class ElasticStore(Store):
 
     @_translated("saving state")
     def set_state(self, key: str, value: str) -> None:
-        self.client.index(index=self.alias("state"), id=state_id(key), document={"key": key, "value": value},
-                          refresh=self.refresh)
+        # No refresh: state is only read back by id, and a GET by id is real-time. Waiting
+        # for a refresh here cost the crawler up to a second per page (one ETag per URL).
+        self.client.index(index=self.alias("state"), id=state_id(key), document={"key": key, "value": value})
 
 
 def _batches(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
