@@ -858,3 +858,17 @@ def test_state(store: Store) -> None:
     store.set_state("etag:http://x", '"abc"')
     assert store.get_state("watermark:court") == "2024-06-02"
     assert store.get_state("etag:http://x") == '"abc"'
+
+
+@pytest.mark.parametrize("bad", [["x"], [[1, 2], "id"], [{"a": 1}, "id"], [1.0, 2], [True, "id"], "score",
+                                 [1.0, "x" * 2000]])
+def test_bad_cursor_is_the_same_error_on_every_backend(store: Store, bad) -> None:
+    from indexing.store.core import BadCursor
+
+    store.upsert_companies([company(1, "鑫利财富投资有限公司")])
+    for search in (lambda: store.search_companies(CompanyQuery(text="投资", search_after=bad)),
+                   lambda: store.search_companies(CompanyQuery(search_after=bad)),
+                   lambda: store.search_documents(DocumentQuery(text="投资", search_after=bad)),
+                   lambda: store.search_documents(DocumentQuery(search_after=bad))):
+        with pytest.raises(BadCursor, match=r"search_after: expected \[sort value, id\] from Page.next_cursor"):
+            search()

@@ -37,10 +37,10 @@ import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from indexing.highlight import company_highlight, highlight
+from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
-from indexing.store import es_admin, es_query
+from indexing.store import core, es_admin, es_query
 from indexing.store.base import (
     MAX_LINK_VALUE,
     MAX_NEAR_BITS,
@@ -602,7 +602,7 @@ class ElasticStore(Store):
 
     @_translated("searching companies")
     def search_companies(self, query: CompanyQuery) -> Page:
-        after = es_query.check_cursor(query.search_after)
+        after = core.check_cursor(query.search_after)
         q, words, has_text = es_query.company_query(query)
         sort = es_query.company_sort(query.sort, has_text)
         hits, total, nxt = self._page("companies", q, sort, query.limit, query.offset, after)
@@ -617,7 +617,7 @@ class ElasticStore(Store):
 
     @_translated("searching documents")
     def search_documents(self, query: DocumentQuery) -> Page:
-        after = es_query.check_cursor(query.search_after)
+        after = core.check_cursor(query.search_after)
         q, words = es_query.document_query(query)
         if q is None:
             return Page(hits=[], total=0)
@@ -626,10 +626,7 @@ class ElasticStore(Store):
         out = []
         for h in hits:
             doc = document_from(h["_source"])
-            hl = highlight(doc.text, words) if words else highlight(doc.text, [])
-            if words and "<mark>" not in hl and doc.title:
-                t = highlight(doc.title, words)
-                hl = t if "<mark>" in t else hl
+            hl = core.document_highlight(doc, words)
             rel = float(h.get("_score") or 0.0) if words else 0.0
             out.append(DocumentHit(document=doc, relevance=rel, highlight=hl))
         return Page(hits=out, total=total, next_cursor=nxt)

@@ -32,9 +32,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from indexing.highlight import company_highlight, highlight
+from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
+from indexing.store import core
 from indexing.store.base import (
     MAX_NEAR_BITS,
     SIMHASH_BANDS,
@@ -297,7 +298,6 @@ def _day(d: Document) -> str:
 
 
 _CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
-_MAX_CURSOR_STR = 1000
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
@@ -727,17 +727,16 @@ class SQLiteStore(Store):
         return rows[:limit], total, len(rows) > limit
 
     def search_companies(self, query: CompanyQuery) -> Page:
+        core.check_cursor(query.search_after)
         where, params, join, join_params, words = self._company_filters(query)
-        sort = query.sort if query.sort in ("score", "name", "relevance", "rise") else "score"
-        if sort == "relevance" and not join:
-            sort = "score"
+        sort = core.company_sort(query.sort, bool(join))
         # (sort key expression, direction); ties always broken by credit_code ascending.
         key, desc = {
-            "score": ("COALESCE(c.smoke_index, -1.0)", True),
+            "score": (f"COALESCE(c.smoke_index, {core.MISSING_SCORE!r})", True),
             "name": ("c.name", False),
             # An exact credit-code hit outranks every text match.
             "relevance": ("COALESCE(m.rank, -1e9)", False),
-            "rise": ("COALESCE(c.rise, -1e18)", True),
+            "rise": (f"COALESCE(c.rise, {core.MISSING_RISE!r})", True),
         }[sort]
         rows, total, more = self._paged("companies c", "c.credit_code", "c.data, c.smoke_index, c.level", key, desc,
                                         join, join_params, where, params, query)
@@ -750,6 +749,7 @@ class SQLiteStore(Store):
         return Page(hits=hits, total=total, next_cursor=nxt)
 
     def search_documents(self, query: DocumentQuery) -> Page:
+        core.check_cursor(query.search_after)
         where: list[str] = []
         params: list[Any] = []
         join, join_params = "", []
@@ -773,17 +773,14 @@ class SQLiteStore(Store):
         if query.date_to:
             where.append("d.day <= ?")
             params.append(query.date_to[:10])
-        sort = "relevance" if query.sort == "relevance" and join else "date"
+        sort = core.document_sort(query.sort, bool(join))
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
         rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
                                         key, desc, join, join_params, where, params, query)
         hits = []
         for row in rows:
             doc = self._doc(row[2:5])
-            hl = highlight(doc.text, words) if words else highlight(doc.text, [])
-            if words and "<mark>" not in hl and doc.title:
-                t = highlight(doc.title, words)
-                hl = t if "<mark>" in t else hl
+            hl = core.document_highlight(doc, words)
             # bm25 is lower-is-better; relevance is reported higher-is-better.
             hits.append(DocumentHit(document=doc, relevance=-float(row[5]), highlight=hl))
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
@@ -955,10 +952,9 @@ def _simhash_rows(doc_id: str, fields: Any) -> list[tuple[int, int, str, str]]:
 
 def _cursor_sql(key: str, desc: bool, tiebreak: str, after: list[Any] | None) -> tuple[str, list[Any]]:
     """Keyset condition for rows after the cursor ``[key value, tie-break id]``."""
-    if not after:
+    after = core.check_cursor(after)
+    if after is None:
         return "", []
-    if len(after) != 2 or not isinstance(after[1], str) or len(after[1]) > _MAX_CURSOR_STR:
-        raise ValueError(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}")
     op = "<" if desc else ">"
     # The redundant "key <= ?" (or >=) bound lets SQLite seek in the sort index instead of
     # scanning up to the cursor: deep pages cost the same as the first.

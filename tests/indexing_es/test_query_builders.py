@@ -9,10 +9,10 @@ import pytest
 
 from indexing.models import Company, Document, Person
 from indexing.store.base import CompanyQuery, DocumentQuery
+from indexing.store.core import check_cursor
 from indexing.store.elastic import company_body, document_body, rebody
 from indexing.store.es_mappings import mappings
 from indexing.store.es_query import (
-    check_cursor,
     company_query,
     company_sort,
     document_query,
