@@ -64,7 +64,7 @@ def run_cycle(
     world and crawls that.
     ``proxy`` reuses an already running sandbox server (backtests move its clock)."""
     from crawlers.runner import run_crawl
-    from indexing.store import open_store
+    from indexing.store import StoreSpec, open_store
     from scoring.scorer import score_store
 
     settings = settings or get_settings()
@@ -84,7 +84,7 @@ def run_cycle(
         as_of = as_of or dt.date.today().isoformat()
 
         t0 = time.monotonic()
-        crawl_run = run_crawl(settings.sqlite_path, sources=sources, proxy=proxy, progress=progress,
+        crawl_run = run_crawl(StoreSpec.from_settings(settings), sources=sources, proxy=proxy, progress=progress,
                               redis_url=settings.redis_url or None)
         _say(progress, f"[cycle] crawl finished in {time.monotonic() - t0:.1f}s: {crawl_run.status}")
 

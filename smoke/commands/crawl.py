@@ -36,9 +36,10 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, re
     """
     from config.settings import get_settings
     from crawlers.runner import run_crawl
+    from indexing.store.spec import StoreSpec
 
-    path = store_path or get_settings().sqlite_path
-    run = run_crawl(path, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
+    spec = store_path or StoreSpec.from_settings(get_settings())
+    run = run_crawl(spec, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
                     redis_key=redis_key, force=force)
     if as_json:
         click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
