@@ -872,3 +872,27 @@ def test_bad_cursor_is_the_same_error_on_every_backend(store: Store, bad) -> Non
                    lambda: store.search_documents(DocumentQuery(search_after=bad))):
         with pytest.raises(BadCursor, match=r"search_after: expected \[sort value, id\] from Page.next_cursor"):
             search()
+
+
+def test_batch_reads_match_the_single_reads(store: Store) -> None:
+    a = company(1, "甲投资有限公司", legal_rep="张三", phones=["0755-1"])
+    b = company(2, "乙投资有限公司", legal_rep="张三")
+    c = company(3, "丙公司", phones=["0755-1"])
+    store.upsert_companies([a, b, c])
+    store.save_scores([score(a.credit_code, "2024-01-01", 30.0), score(a.credit_code, "2024-02-01", 70.0),
+                       score(b.credit_code, "2024-02-01", 10.0)])
+    codes = [a.credit_code, b.credit_code, c.credit_code, code(99), a.credit_code]
+    got = store.get_companies(codes)
+    assert got == {x: store.get_company(x) for x in codes[:3]}
+    latest = store.latest_scores(codes)
+    assert set(latest) == {a.credit_code, b.credit_code}
+    assert latest == {x: store.latest_score(x) for x in (a.credit_code, b.credit_code)}
+    assert latest[a.credit_code].smoke_index == 70.0
+    keys = [("person", "张三"), ("phone", "0755-1"), ("address", "nowhere"), ("person", "")]
+    shared = store.sharing(keys, limit=1)
+    assert list(shared) == keys
+    for kind, value in keys:
+        assert shared[(kind, value)] == (store.companies_sharing(kind, value, limit=1),
+                                         store.count_companies_sharing(kind, value))
+    assert shared[("person", "张三")] == ([min(a.credit_code, b.credit_code)], 2)
+    assert store.get_companies([]) == {} and store.latest_scores([]) == {} and store.sharing([]) == {}

@@ -202,6 +202,26 @@ class Store(ABC):
     def count_companies_sharing(self, kind: str, value: str) -> int:
         """How many companies ``companies_sharing`` would return without a limit."""
 
+    # --- batch reads ---------------------------------------------------------
+    # One call for many keys: a page that shows fifty companies makes one round trip to a
+    # remote backend, not fifty. These defaults loop over the single reads (an embedded
+    # store pays nothing per call); a remote backend overrides them with one request.
+    def get_companies(self, credit_codes: Iterable[str]) -> dict[str, Company]:
+        """The stored companies among ``credit_codes``, by code; unknown codes are left out."""
+        found = {c: self.get_company(c) for c in dict.fromkeys(credit_codes) if c}
+        return {c: co for c, co in found.items() if co is not None}
+
+    def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
+        """``latest_score`` of each of ``credit_codes`` that has one, by code."""
+        found = {c: self.latest_score(c) for c in dict.fromkeys(credit_codes) if c}
+        return {c: s for c, s in found.items() if s is not None}
+
+    def sharing(self, keys: Iterable[tuple[str, str]], limit: int = 50) -> dict[tuple[str, str], tuple[list[str], int]]:
+        """For each (kind, value): (``companies_sharing(kind, value, limit)``,
+        ``count_companies_sharing(kind, value)``)."""
+        return {k: (self.companies_sharing(k[0], k[1], limit), self.count_companies_sharing(k[0], k[1]))
+                for k in dict.fromkeys(keys)}
+
     # --- documents -----------------------------------------------------------
     @abstractmethod
     def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:

@@ -489,6 +489,40 @@ class ElasticStore(Store):
             return 0
         return self._count("companies", es_query.link_query(kind, value))
 
+    # --- batch reads: one request each ------------------------------------------
+    @_translated("reading companies by code")
+    def get_companies(self, credit_codes: Iterable[str]) -> dict[str, Company]:
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        if not codes:
+            return {}
+        resp = self.client.mget(index=self.alias("companies"), ids=codes, source_excludes=_NO_TOKENS)
+        return {d["_id"]: company_from(d["_source"]) for d in resp["docs"] if d.get("found")}
+
+    @_translated("reading latest scores by code")
+    def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        queries = {c: {"term": {"credit_code": c}} for c in codes}
+        return {c: Score.from_dict(src) for c, src in self._first_each(queries, self._SCORE_ORDER, source=True).items()}
+
+    @_translated("looking up companies sharing people, addresses, phones or websites")
+    def sharing(self, keys: Iterable[tuple[str, str]], limit: int = 50) -> dict[tuple[str, str], tuple[list[str], int]]:
+        wanted = list(dict.fromkeys(keys))
+        out: dict[tuple[str, str], tuple[list[str], int]] = {k: ([], 0) for k in wanted if not self._linkable(*k)}
+        asked = [k for k in wanted if k not in out]
+        for chunk in _chunks(asked, 200):
+            searches: list[dict[str, Any]] = []
+            for kind, value in chunk:
+                searches.append({"index": self.alias("companies")})
+                searches.append({"query": es_query.link_query(kind, value), "sort": [{"credit_code": "asc"}],
+                                 "size": max(0, int(limit)), "track_total_hits": True, "_source": ["credit_code"]})
+            resp = self.client.msearch(searches=searches)
+            for k, r in zip(chunk, resp["responses"], strict=True):
+                if "error" in r:
+                    raise ElasticStoreError(f"companies sharing {k[0]} {k[1]!r}: {r['error']}")
+                hits = r["hits"]["hits"]
+                out[k] = ([h["_source"]["credit_code"] for h in hits], int(r["hits"]["total"]["value"]))
+        return {k: out[k] for k in wanted}
+
     # --- documents -------------------------------------------------------------
     @_translated("upserting documents")
     def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:
@@ -700,8 +734,10 @@ class ElasticStore(Store):
                 "updating current scores: " + "; ".join(f"{i}: {r}" for i, r in failures[:10])
             )
 
-    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any]) -> dict[str, dict[str, Any]]:
-        """For each key, the first hit of its query (one msearch per 200 queries)."""
+    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any],
+                    source: bool = False) -> dict[str, dict[str, Any]]:
+        """For each key, the first score hit of its query (one msearch per 200 queries);
+        its whole _source with ``source``, else the fields refresh_current needs."""
         out: dict[str, dict[str, Any]] = {}
         keys = list(queries)
         for chunk in _chunks(keys, 200):
@@ -709,7 +745,7 @@ class ElasticStore(Store):
             for k in chunk:
                 searches.append({"index": self.alias("scores")})
                 searches.append({"query": queries[k], "sort": sort, "size": 1,
-                                 "_source": ["score_id", "smoke_index", "level", "as_of"]})
+                                 "_source": True if source else ["score_id", "smoke_index", "level", "as_of"]})
             resp = self.client.msearch(searches=searches)
             for k, r in zip(chunk, resp["responses"], strict=True):
                 if "error" in r:

@@ -146,14 +146,24 @@ def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
 def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
     """Companies linked to ``company`` (as stored) through shared people, addresses, phones
     and websites: its first ``MAX_GRAPH_KEYS`` link keys, each with up to
-    ``MAX_GRAPH_PER_KEY`` companies and the count of all the others."""
+    ``MAX_GRAPH_PER_KEY`` companies and the count of all the others. Three store calls
+    whatever the graph's size (batch reads: each a round trip on Elasticsearch)."""
+    keys = link_keys(company)[:MAX_GRAPH_KEYS]
+    # One more than shown per key: the company itself is among them.
+    shared = store.sharing(keys, limit=MAX_GRAPH_PER_KEY + 1)
+    others = {k: [cc for cc in codes if cc != company.credit_code][:MAX_GRAPH_PER_KEY]
+              for k, (codes, _) in shared.items()}
+    companies = store.get_companies(cc for codes in others.values() for cc in codes)
+    companies[company.credit_code] = company
+    scores = store.latest_scores(companies)
+
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, str]] = []
     link_nodes: dict[str, dict[str, Any]] = {}
 
     def add_company(c: Company) -> None:
         if c.credit_code not in nodes:
-            score = store.latest_score(c.credit_code)
+            score = scores.get(c.credit_code)
             nodes[c.credit_code] = {
                 "id": c.credit_code,
                 "label": c.name,
@@ -164,16 +174,13 @@ def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
             }
 
     add_company(company)
-    for kind, value in link_keys(company)[:MAX_GRAPH_KEYS]:
-        # One more than shown: the company itself is among them.
-        codes = store.companies_sharing(kind, value, limit=MAX_GRAPH_PER_KEY + 1)
-        others = [cc for cc in codes if cc != company.credit_code][:MAX_GRAPH_PER_KEY]
-        linked = [c for c in (store.get_company(cc) for cc in others) if c]
+    for kind, value in keys:
+        linked = [companies[cc] for cc in others[(kind, value)] if cc in companies]
         if not linked:
             continue
         key_id = f"{kind}:{value}"
         # The count includes the company itself, as stored.
-        count = max(store.count_companies_sharing(kind, value) - 1, len(linked))
+        count = max(shared[(kind, value)][1] - 1, len(linked))
         link_nodes[key_id] = {"id": key_id, "label": value, "type": kind, "count": count}
         edges.append({"source": company.credit_code, "target": key_id})
         for c in linked:
