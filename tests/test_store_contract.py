@@ -888,6 +888,9 @@ def test_batch_reads_match_the_single_reads(store: Store) -> None:
     assert set(latest) == {a.credit_code, b.credit_code}
     assert latest == {x: store.latest_score(x) for x in (a.credit_code, b.credit_code)}
     assert latest[a.credit_code].smoke_index == 70.0
+    histories = store.score_histories(codes)
+    assert histories == {x: store.score_history(x) for x in (a.credit_code, b.credit_code)}
+    assert [h[1] for h in histories[a.credit_code]] == [30.0, 70.0]
     keys = [("person", "张三"), ("phone", "0755-1"), ("address", "nowhere"), ("person", "")]
     shared = store.sharing(keys, limit=1)
     assert list(shared) == keys
@@ -896,3 +899,4 @@ def test_batch_reads_match_the_single_reads(store: Store) -> None:
                                          store.count_companies_sharing(kind, value))
     assert shared[("person", "张三")] == ([min(a.credit_code, b.credit_code)], 2)
     assert store.get_companies([]) == {} and store.latest_scores([]) == {} and store.sharing([]) == {}
+    assert store.score_histories([]) == {}

@@ -216,6 +216,11 @@ class Store(ABC):
         found = {c: self.latest_score(c) for c in dict.fromkeys(credit_codes) if c}
         return {c: s for c, s in found.items() if s is not None}
 
+    def score_histories(self, credit_codes: Iterable[str]) -> dict[str, list[tuple[str, float, str]]]:
+        """``score_history`` of each of ``credit_codes`` that has scores, by code."""
+        found = {c: self.score_history(c) for c in dict.fromkeys(credit_codes) if c}
+        return {c: h for c, h in found.items() if h}
+
     def sharing(self, keys: Iterable[tuple[str, str]], limit: int = 50) -> dict[tuple[str, str], tuple[list[str], int]]:
         """For each (kind, value): (``companies_sharing(kind, value, limit)``,
         ``count_companies_sharing(kind, value)``)."""

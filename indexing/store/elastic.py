@@ -504,6 +504,17 @@ class ElasticStore(Store):
         queries = {c: {"term": {"credit_code": c}} for c in codes}
         return {c: Score.from_dict(src) for c, src in self._first_each(queries, self._SCORE_ORDER, source=True).items()}
 
+    @_translated("reading score histories by code")
+    def score_histories(self, credit_codes: Iterable[str]) -> dict[str, list[tuple[str, float, str]]]:
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        out: dict[str, list[tuple[str, float, str]]] = {}
+        for chunk in _chunks(codes, 1000):
+            for s in self.scan("scores", {"terms": {"credit_code": chunk}},
+                               [{"as_of": "asc"}, {"seq": "asc"}, {"score_id": "asc"}],
+                               source=["credit_code", "as_of", "smoke_index", "model_version"]):
+                out.setdefault(s["credit_code"], []).append((s["as_of"], float(s["smoke_index"]), s["model_version"]))
+        return out
+
     @_translated("looking up companies sharing people, addresses, phones or websites")
     def sharing(self, keys: Iterable[tuple[str, str]], limit: int = 50) -> dict[tuple[str, str], tuple[list[str], int]]:
         wanted = list(dict.fromkeys(keys))

@@ -101,14 +101,15 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
             key=lambda r: (-r["count"], r["key"]),
         )[:12],
         "alerts": alerts,
-        "alert_names": {a.credit_code: _name(store, a.credit_code) for a in alerts[:10]},
+        "alert_names": _names(store, [a.credit_code for a in alerts[:10]]),
         "risers": risers(store, today),
     }
 
 
-def _name(store: Store, credit_code: str) -> str:
-    c = store.get_company(credit_code)
-    return c.name if c else credit_code
+def _names(store: Store, credit_codes: list[str]) -> dict[str, str]:
+    """Each code's company name (the code itself when unknown), in one store call."""
+    found = store.get_companies(credit_codes)
+    return {c: found[c].name if c in found else c for c in credit_codes}
 
 
 def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[float, float] | None:
@@ -126,9 +127,10 @@ def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
     """Companies whose index rose most in the last seven days (from score history)."""
     since = (today - timedelta(days=7)).isoformat()
     candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits  # both stores sort by rise
+    histories = store.score_histories(hit.company.credit_code for hit in candidates)
     out = []
     for hit in candidates:
-        d = _delta_since(store.score_history(hit.company.credit_code), since)
+        d = _delta_since(histories.get(hit.company.credit_code, []), since)
         if d and d[1] > 0:
             out.append(
                 {

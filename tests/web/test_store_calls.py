@@ -78,3 +78,18 @@ def test_company_page_makes_at_most_ten_store_calls(backend: Store, tmp_path: Pa
     assert center.name in page.text
     assert all(cc in page.text for cc in sorted(linked)[:3])  # drawn in the relationship graph
     assert len(counting.calls) <= MAX_COMPANY_PAGE_CALLS, counting.calls
+
+
+def test_dashboard_makes_a_handful_of_store_calls(backend: Store, tmp_path: Path) -> None:
+    build_world(backend)
+    counting = CountingStore(backend)
+    accounts = Accounts(tmp_path / "app.db")
+    accounts.add_user("viewer", PASSWORD, "viewer")
+    client = TestClient(create_app(lambda: counting, accounts, tmp_path / "exports"), follow_redirects=False)
+    login(client, "viewer")
+    counting.calls.clear()
+    page = client.get("/")
+    assert page.status_code == 200, page.text
+    # counts, three aggregations, today's alerts (+ their names), runs, risers (2)
+    assert len(counting.calls) <= 20, counting.calls
+    assert "score_history" not in counting.calls
