@@ -21,8 +21,7 @@ from indexing.models import (
     Score,
     SourceStats,
 )
-from indexing.store.elastic import company_body, document_body, score_body
-from indexing.store.es_mappings import (
+from indexing.store.elastic.mappings import (
     CHINESE_TEXT_FIELDS,
     CJK_SUFFIX,
     ENTITIES,
@@ -30,6 +29,7 @@ from indexing.store.es_mappings import (
     TOKENS_ANALYZER,
     TOKENS_SUFFIX,
 )
+from indexing.store.elastic.store import company_body, document_body, score_body
 from smoke.cli import cli
 
 

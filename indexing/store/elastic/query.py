@@ -19,7 +19,7 @@ from typing import Any
 
 from indexing.store import core
 from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind, simhash_bands
-from indexing.store.es_mappings import CJK_SUFFIX, TOKENS_SUFFIX
+from indexing.store.elastic.mappings import CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import query_bigrams, query_tokens
 
 # Field -> boost, the same weights as the embedded store's bm25 (name 10, other names 5,

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from indexing.models import Alert, Company, Document, Run, Score
-from indexing.store import es_admin
-from indexing.store.elastic import (
+from indexing.store.elastic import admin as es_admin
+from indexing.store.elastic.mappings import ENTITIES, ID_FIELD
+from indexing.store.elastic.store import (
     ElasticStore,
     ElasticStoreError,
     company_body,
@@ -34,7 +35,6 @@ from indexing.store.elastic import (
     score_id,
     state_id,
 )
-from indexing.store.es_mappings import ENTITIES, ID_FIELD
 
 Progress = Callable[[str], None]
 CHECKPOINT = "migrate:"

@@ -40,7 +40,7 @@ from elasticsearch.helpers import streaming_bulk
 from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
-from indexing.store import core, es_admin, es_query
+from indexing.store import core
 from indexing.store.base import (
     MAX_LINK_VALUE,
     MAX_NEAR_BITS,
@@ -57,8 +57,10 @@ from indexing.store.base import (
     link_keys,
     nearest,
 )
-from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
-from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
+from indexing.store.elastic import admin as es_admin
+from indexing.store.elastic import query as es_query
+from indexing.store.elastic.client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
+from indexing.store.elastic.mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import cjk_bigrams, token_string
 
 __all__ = ["ElasticStore", "ElasticStoreError"]
