@@ -900,3 +900,39 @@ def test_batch_reads_match_the_single_reads(store: Store) -> None:
     assert shared[("person", "张三")] == ([min(a.credit_code, b.credit_code)], 2)
     assert store.get_companies([]) == {} and store.latest_scores([]) == {} and store.sharing([]) == {}
     assert store.score_histories([]) == {}
+
+
+def test_iter_records_gives_every_record_of_every_kind_resumably(store: Store) -> None:
+    from indexing.store.base import RECORD_KINDS
+
+    cos = [company(i, f"公司{i}") for i in range(1, 4)]
+    store.upsert_companies(cos)
+    store.upsert_documents([doc(f"d{i}", f"保本保息{i}") for i in range(5)])
+    saved = [score(code(1), "2024-02-01", 70.0), score(code(1), "2024-01-01", 30.0),
+             score(code(1), "2024-02-01", 65.0, "m2"), score(code(2), "2024-02-01", 10.0)]
+    for s in saved:  # one save each: the save order is what iter_records keeps
+        store.save_scores([s])
+    store.save_alert(alert("a1", "2024-02-01T00:00:00"))
+    store.acknowledge_alert("a1", "ann", "2024-02-02T00:00:00")
+    store.save_run(Run(id="run1", started="2024-06-01T02:00:00"))
+    store.set_state("watermark:court", "2024-02-01")
+
+    got = {k: [r for _, r in store.iter_records(k)] for k in RECORD_KINDS}
+    assert {c.credit_code for c in got["companies"]} == {c.credit_code for c in cos}
+    assert got["companies"][0] == store.get_company(got["companies"][0].credit_code)
+    assert sorted(d.id for d in got["documents"]) == [f"d{i}" for i in range(5)]
+    assert [(s.as_of, s.smoke_index, s.model_version) for s in got["scores"]] == [
+        (s.as_of, s.smoke_index, s.model_version) for s in saved]
+    assert [(a.id, a.acknowledged_by) for a in got["alerts"]] == [("a1", "ann")]
+    assert [r.id for r in got["runs"]] == ["run1"]
+    assert got["state"] == [("watermark:court", "2024-02-01")]
+    for k in RECORD_KINDS:
+        assert store.count_records(k) == len(got[k]), k
+    # resume after the second document
+    positions = [p for p, _ in store.iter_records("documents")]
+    rest = [d.id for _, d in store.iter_records("documents", after=positions[1])]
+    assert rest == [d.id for d in got["documents"][2:]]
+    with pytest.raises(ValueError, match="record kind"):
+        list(store.iter_records("users"))
+    with pytest.raises(ValueError, match="position"):
+        list(store.iter_records("documents", after="not a position"))

@@ -95,6 +95,16 @@ def nearest(candidates: Iterable[tuple[str, int]], simhash: int, max_bits: int, 
     return [(d, dist) for dist, d in hits[: max(0, int(limit))]]
 
 
+# Every kind of record a store keeps, in the order a copy writes them (companies before
+# the scores that become their current score).
+RECORD_KINDS: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
+
+
+def check_record_kind(kind: str) -> None:
+    if kind not in RECORD_KINDS:
+        raise ValueError(f"record kind must be one of {list(RECORD_KINDS)}, got {kind!r}")
+
+
 class StoreError(RuntimeError):
     """A store that cannot be used as asked: the message says what went wrong and what to do.
     Each backend raises a subclass; the CLI reports it without a stack trace."""
@@ -312,6 +322,19 @@ class Store(ABC):
 
     @abstractmethod
     def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]: ...
+
+    # --- every record, for copies (smoke index migrate) -------------------------
+    @abstractmethod
+    def iter_records(self, kind: str, after: str = "") -> Iterator[tuple[str, Any]]:
+        """Every record of ``kind`` (``RECORD_KINDS``) as (position, record): a Company,
+        Document, Score, Alert, Run, or a (key, value) pair of state. Scores come in save
+        order, so saving them in this order into another store makes the same ones current.
+        ``after``: a position this method gave; the iteration resumes after that record.
+        An unknown kind or a malformed position raises ValueError."""
+
+    @abstractmethod
+    def count_records(self, kind: str) -> int:
+        """How many records ``iter_records(kind)`` yields."""
 
     # --- runs and crawl state ------------------------------------------------
     @abstractmethod

@@ -49,6 +49,7 @@ from indexing.store.base import (
     UpsertResult,
     check_link_kind,
     check_near_args,
+    check_record_kind,
     fields_simhash,
     link_keys,
     nearest,
@@ -725,6 +726,49 @@ class SQLiteStore(Store):
         offset = 0 if query.search_after else max(0, int(query.offset))
         rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
         return rows[:limit], total, len(rows) > limit
+
+    # (columns, table) per record kind; rowid is the save order.
+    _RECORDS = {
+        "companies": ("data", "companies"),
+        "documents": ("title, text, data", "documents"),
+        "scores": ("data", "scores"),
+        "alerts": ("data", "alerts"),
+        "runs": ("data", "runs"),
+        "state": ("key, value", "state"),
+    }
+
+    def iter_records(self, kind: str, after: str = "") -> Iterator[tuple[str, Any]]:
+        check_record_kind(kind)
+        try:
+            last = int(after or 0)
+        except ValueError:
+            raise ValueError(f"iter_records: position must be one this store gave (a row number), got {after!r}") from None
+        cols, table = self._RECORDS[kind]
+        while True:
+            rows = self._query(f"SELECT rowid, {cols} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                               (last, _PAGE))
+            for row in rows:
+                yield str(row[0]), self._record(kind, row[1:])
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+    def _record(self, kind: str, row: Sequence[Any]) -> Any:
+        if kind == "companies":
+            return Company.from_dict(json.loads(row[0]))
+        if kind == "documents":
+            return self._doc(row)
+        if kind == "scores":
+            return Score.from_dict(json.loads(row[0]))
+        if kind == "alerts":
+            return Alert(**json.loads(row[0]))
+        if kind == "runs":
+            return Run.from_dict(json.loads(row[0]))
+        return (row[0], row[1])
+
+    def count_records(self, kind: str) -> int:
+        check_record_kind(kind)
+        return int(self._query(f"SELECT COUNT(*) FROM {self._RECORDS[kind][1]}")[0][0])
 
     def search_companies(self, query: CompanyQuery) -> Page:
         core.check_cursor(query.search_after)

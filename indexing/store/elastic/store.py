@@ -53,6 +53,7 @@ from indexing.store.base import (
     UpsertResult,
     check_link_kind,
     check_near_args,
+    check_record_kind,
     fields_simhash,
     link_keys,
     nearest,
@@ -196,6 +197,21 @@ def score_body(s: Score, seq: int, is_current: bool = False, rise: float | None 
 def state_id(key: str) -> str:
     # _id is limited to 512 bytes; long keys are addressed by their hash.
     return key if len(key.encode("utf-8")) <= 256 else "sha1:" + _sha1(key)
+
+
+def _record_from(kind: str, src: dict[str, Any]) -> Any:
+    """A record of ``kind`` from its indexed _source (see Store.iter_records)."""
+    if kind == "companies":
+        return company_from(src)
+    if kind == "documents":
+        return document_from(src)
+    if kind == "scores":
+        return Score.from_dict(src)
+    if kind == "alerts":
+        return alert_from(src)
+    if kind == "runs":
+        return run_from(src)
+    return (src["key"], src["value"])
 
 
 def company_from(src: dict[str, Any]) -> Company:
@@ -490,6 +506,43 @@ class ElasticStore(Store):
         if not self._linkable(kind, value):
             return 0
         return self._count("companies", es_query.link_query(kind, value))
+
+    # --- every record ------------------------------------------------------------
+    # Sort per record kind: unique, and for scores the save order (seq).
+    _RECORD_SORT: dict[str, list[dict[str, str]]] = {
+        "companies": [{"credit_code": "asc"}], "documents": [{"id": "asc"}],
+        "scores": [{"seq": "asc"}, {"score_id": "asc"}], "alerts": [{"id": "asc"}],
+        "runs": [{"id": "asc"}], "state": [{"key": "asc"}],
+    }
+
+    @_translated("reading every record")
+    def iter_records(self, kind: str, after: str = "") -> Iterator[tuple[str, Any]]:
+        check_record_kind(kind)
+        try:
+            cursor = json.loads(after) if after else None
+        except ValueError:
+            cursor = ""
+        if cursor is not None and not isinstance(cursor, list):
+            raise ValueError(f"iter_records: position must be one this store gave, got {after!r}")
+        sort = self._RECORD_SORT[kind]
+        # Some writes (state) do not wait for a refresh; a copy must see all of them.
+        self.client.indices.refresh(index=self.alias(kind))
+        while True:
+            kwargs: dict[str, Any] = {"search_after": cursor} if cursor else {}
+            resp = self.client.search(index=self.alias(kind), query={"match_all": {}}, sort=sort, size=PAGE,
+                                      source_excludes=_NO_TOKENS, **kwargs)
+            hits = resp["hits"]["hits"]
+            for h in hits:
+                yield json.dumps(h["sort"]), _record_from(kind, h["_source"])
+            if len(hits) < PAGE:
+                return
+            cursor = hits[-1]["sort"]
+
+    @_translated("counting records")
+    def count_records(self, kind: str) -> int:
+        check_record_kind(kind)
+        self.client.indices.refresh(index=self.alias(kind))
+        return self._count(kind)
 
     # --- batch reads: one request each ------------------------------------------
     @_translated("reading companies by code")
