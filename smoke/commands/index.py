@@ -125,11 +125,14 @@ def migrate(target: str, from_sqlite: Path | None, batch: int, restart: bool) ->
     """
     from indexing.store.elastic import migrate as es_migrate
     from indexing.store.elastic.client import ElasticStoreError
+    from indexing.store.sqlite import SQLiteStore
 
     path = from_sqlite or get_settings().sqlite_path
     t0 = time.monotonic()
     try:
-        source = es_migrate.SqliteSource(path)
+        if not path.is_file():
+            raise ElasticStoreError(f"{path}: no such embedded store file")
+        source = SQLiteStore(path)
         try:
             store = _open()
             try:
