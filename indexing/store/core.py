@@ -1,10 +1,13 @@
-"""What both backends decide alike, written once: the search plan (which sorts exist and
+"""What both backends decide alike, written once: canonical JSON and content
+fingerprints (what counts as a change), the search plan (which sorts exist and
 what an unknown one falls back to, the sort value standing for "no score", what a paging
 cursor must look like) and how a document hit's highlight is chosen. Each backend only
 translates these decisions into SQL or an Elasticsearch body and runs them."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from indexing.highlight import highlight
@@ -64,3 +67,24 @@ def document_highlight(doc: Document, words: list[str]) -> str:
         t = highlight(doc.title, words)
         hl = t if "<mark>" in t else hl
     return hl
+
+
+def canonical_json(obj: Any) -> str:
+    """The one JSON spelling of a record: sorted keys, no spaces, characters as they are."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def company_fingerprint(d: dict[str, Any]) -> str:
+    """A company's content (``Company.to_dict()``) as a hash; equal hash = unchanged.
+    ``updated`` is when the crawler saw a change, not part of the content."""
+    return sha1(canonical_json({k: v for k, v in d.items() if k != "updated"}))
+
+
+def document_fingerprint(d: dict[str, Any]) -> str:
+    """A document's content (``Document.to_dict()``) as a hash; ``fetched`` changes on
+    every crawl, the content does not."""
+    return sha1(canonical_json({k: v for k, v in d.items() if k != "fetched"}))

@@ -22,7 +22,6 @@ tokens (``_fts_phrase``), never from raw user text.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 import sqlite3
@@ -269,12 +268,7 @@ def _plain(o: Any) -> Any:
     return {n: _plain(getattr(o, n)) for n in names}
 
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _sha1(s: str) -> str:
-    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+_json = core.canonical_json
 
 
 def _fts_phrase(tokens: Sequence[str]) -> str:
@@ -400,11 +394,6 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA optimize")
 
     # --- companies -----------------------------------------------------------
-    @staticmethod
-    def _company_fingerprint(d: dict[str, Any]) -> str:
-        # ``updated`` is when the crawler saw a change, not part of the content.
-        return _sha1(_json({k: v for k, v in d.items() if k != "updated"}))
-
     def upsert_companies(self, companies: Iterable[Company]) -> UpsertResult:
         result = UpsertResult()
         batch: list[Company] = []
@@ -436,7 +425,7 @@ class SQLiteStore(Store):
                 if not co.credit_code or not co.name:
                     raise ValueError("credit_code and name are required")
                 d = _plain(co)
-                fp = self._company_fingerprint(d)
+                fp = core.company_fingerprint(d)
                 old = existing.get(co.credit_code)
                 if old is not None and old[0] == fp:
                     result.unchanged += 1
@@ -560,7 +549,7 @@ class SQLiteStore(Store):
                 d = _plain(doc)
                 rest = {k: v for k, v in d.items() if k not in ("title", "text")}
                 # ``fetched`` changes on every crawl; the content does not.
-                fp = _sha1(_json({k: v for k, v in d.items() if k != "fetched"}))
+                fp = core.document_fingerprint(d)
                 old = existing.get(doc.id)
                 if old is not None and old[1] == fp:
                     result.unchanged += 1

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import inspect
 import json
 import time
@@ -105,12 +104,7 @@ def _translated(doing: str) -> Callable[[F], F]:
     return wrap
 
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _sha1(s: str) -> str:
-    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+_sha1 = core.sha1
 
 
 def _domain(url_or_domain: str) -> str:
@@ -139,14 +133,8 @@ _RUN_FIELDS = _fields_of(Run)
 
 
 # --- document bodies (also used by rebuild and migrate) ----------------------------
-def company_fingerprint(d: dict[str, Any]) -> str:
-    # ``updated`` is when the crawler saw a change, not part of the content.
-    return _sha1(_json({k: v for k, v in d.items() if k != "updated"}))
-
-
-def document_fingerprint(d: dict[str, Any]) -> str:
-    # ``fetched`` changes on every crawl; the content does not.
-    return _sha1(_json({k: v for k, v in d.items() if k != "fetched"}))
+company_fingerprint = core.company_fingerprint
+document_fingerprint = core.document_fingerprint
 
 
 def _add_tokens(body: dict[str, Any], entity: str) -> None:
