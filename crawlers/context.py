@@ -4,7 +4,6 @@ created on first use by whichever component needs it, closed by the store pipeli
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawlers.processing.linking import Linker
@@ -26,10 +25,10 @@ class CrawlContext:
         if self._store is None:
             from indexing.store import open_store
 
-            path = self.crawler.settings.get("SMOKE_STORE_PATH")
-            if not path:
-                raise RuntimeError("SMOKE_STORE_PATH is not set (crawlers.crawl sets it)")
-            self._store = open_store(sqlite_path=Path(path))
+            spec = self.crawler.settings.get("SMOKE_STORE_SPEC")
+            if not spec:
+                raise RuntimeError("SMOKE_STORE_SPEC is not set (crawlers.crawl sets it)")
+            self._store = open_store(spec=spec)
         return self._store
 
     @property

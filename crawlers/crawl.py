@@ -30,7 +30,7 @@ def spider_class(kind: str) -> type:
     return getattr(importlib.import_module(module), cls)
 
 
-def build_settings(src: SourceConfig, store_path: Path, redis_url: str = "", redis_key: str = "",
+def build_settings(src: SourceConfig, store: str, redis_url: str = "", redis_key: str = "",
                    jobdir: str = "", progress: bool = True, overrides: dict[str, str] | None = None):
     from scrapy.settings import Settings
 
@@ -49,7 +49,7 @@ def build_settings(src: SourceConfig, store_path: Path, redis_url: str = "", red
         "DOWNLOAD_MAXSIZE": src.traps.max_bytes,
         "DOWNLOAD_WARNSIZE": min(src.traps.max_bytes, 1024 * 1024),
         "DEPTH_LIMIT": src.traps.depth_limit,
-        "SMOKE_STORE_PATH": str(store_path),
+        "SMOKE_STORE_SPEC": str(store),  # indexing.store.spec: backend and where
         "SMOKE_PROGRESS": progress,
     }
     s.setdict(per_source, priority="spider")
@@ -156,7 +156,7 @@ def summarize(stats: dict[str, Any], spider: Any, duration: float) -> dict[str, 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m crawlers.crawl", description=__doc__)
     ap.add_argument("--source", required=True, help="source name (config/sources/NAME.yaml)")
-    ap.add_argument("--store", required=True, type=Path, help="SQLite store path")
+    ap.add_argument("--store", required=True, help="store specification: backend:location (indexing/store/spec.py)")
     ap.add_argument("--config-dir", default="", help="folder overriding config/ (its sources/*.yaml)")
     ap.add_argument("--stats-out", type=Path, help="write the source's crawl stats as JSON here")
     ap.add_argument("--redis-url", default="", help="share one frontier and dupe filter through Redis")

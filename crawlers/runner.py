@@ -22,6 +22,7 @@ from crawlers.children import kill as _kill
 from crawlers.children import start_child
 from crawlers.switches import describe, disabled_sources
 from indexing.models import Run, SourceStats
+from indexing.store.spec import StoreSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,11 +42,11 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def crawl_command(source: str, store_path: Path, stats_out: Path | None = None, config_dir: Path | None = None,
+def crawl_command(source: str, store: StoreSpec | str | Path, stats_out: Path | None = None, config_dir: Path | None = None,
                   redis_url: str = "", redis_key: str = "", jobdir: Path | None = None, progress: bool = True,
                   settings: dict[str, str] | None = None) -> list[str]:
     """The argv of one crawler process (also used by tests and the benchmark)."""
-    cmd = [sys.executable, "-m", "crawlers.crawl", "--source", source, "--store", str(store_path)]
+    cmd = [sys.executable, "-m", "crawlers.crawl", "--source", source, "--store", str(StoreSpec.parse(store))]
     if stats_out:
         cmd += ["--stats-out", str(stats_out)]
     if config_dir:
@@ -69,12 +70,13 @@ def crawl_env(proxy: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | None = None,
+def run_crawl(store_spec: StoreSpec | str | Path, sources: list[str] | None = None, proxy: str | None = None,
               config_dir: Path | None = None, progress: bool = True, redis_url: str | None = None,
               *, settings: dict[str, str] | None = None, redis_key: str | None = None, force: bool = False,
               workers: int | None = None, run_id: str | None = None, lock_fds: Mapping[str, int] | None = None,
               jobs_dir: Path | None = None) -> Run:
-    """Crawl ``sources`` (default: every enabled one) into the store at ``store_path``;
+    """Crawl ``sources`` (default: every enabled one) into ``store_spec`` (a StoreSpec, its string,
+    or an embedded store file's path);
     record and return the Run with per-source SourceStats. ``proxy`` becomes
     SMOKE_SANDBOX_PROXY for sources that say ``proxy: ${SMOKE_SANDBOX_PROXY}``;
     ``redis_url`` (or SMOKE_REDIS_URL) shares the frontier with other crawler processes;
@@ -100,15 +102,14 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     from config.settings import get_settings
     from indexing.store import open_store
 
-    store_path = Path(store_path)
+    spec = StoreSpec.parse(store_spec)
     cfg = get_settings()
     config_dir = config_dir or cfg.config_dir
     configured = load_sources(config_dir)
     names = resolve_sources(sources, configured)
     redis_url = redis_url if redis_url is not None else (cfg.redis_url or None)
     run = Run(id=run_id or new_run_id("crawl"), started=_now(), kind="crawl")
-    store_path.parent.mkdir(parents=True, exist_ok=True)
-    with open_store(sqlite_path=store_path) as store:
+    with open_store(spec=spec) as store:
         switched_off = {} if force else disabled_sources(store, names)
         for name, switch in switched_off.items():
             run.sources[name] = SourceStats(skipped=describe(switch))
@@ -132,7 +133,7 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
                     stats_file = Path(tmp) / f"{name}.json"
                     # stderr to a file when not shown: a pipe nobody reads would block the crawler
                     err = None if progress else open(Path(tmp) / f"{name}.err", "w+b")  # noqa: SIM115
-                    cmd = crawl_command(name, store_path, stats_file, config_dir, redis_url or "", redis_key or run.id,
+                    cmd = crawl_command(name, spec, stats_file, config_dir, redis_url or "", redis_key or run.id,
                                         None if redis_url else jobs / name, progress, settings)
                     if progress:
                         print(f"[crawl] {name}: starting", file=sys.stderr, flush=True)
@@ -170,7 +171,7 @@ def run_crawl(store_path: Path, sources: list[str] | None = None, proxy: str | N
     if skipped:
         parts.append("switched off: " + ", ".join(skipped))
     run.message = "; ".join(parts)
-    with open_store(sqlite_path=store_path) as store:
+    with open_store(spec=spec) as store:
         store.save_run(run)
     return run
 

@@ -2,7 +2,10 @@
 # again only when pyproject.toml changed since the last install.
 # Usage: ensure_venv "" | ensure_venv "[test]"
 ensure_venv() {
-  local extras="$1" stamp=".venv/.installed${extras:+-test}"
+  # Two statements: in one `local a=… b=…${a…}`, $a is expanded before it is set, and the
+  # test extras then shared the plain install's stamp (never installed after ./scripts/run).
+  local extras="$1"
+  local stamp=".venv/.installed${extras:+-test}"
   if [ ! -x .venv/bin/python ]; then
     echo "[setup] creating .venv" >&2
     python3 -m venv .venv

@@ -113,7 +113,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
            proxy: str | None, wait_s: float, what: str) -> CycleResult:
     from config.sources import load_sources
     from crawlers.runner import resolve_sources, run_crawl
-    from indexing.store import open_store
+    from indexing.store import StoreSpec, open_store
     from scoring.scorer import score_store
     from smoke.locking import store_jobs_dir, store_lock
     from smoke.runguard import crawl_locks, live_run
@@ -135,7 +135,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
         names = resolve_sources(sources, load_sources(settings.config_dir))
         crawl_id = new_run_id("crawl")
         with live_run(settings, crawl_id), crawl_locks(settings, names, what, wait_s) as fds:
-            crawl_run = run_crawl(settings.sqlite_path, sources=sources, proxy=proxy, progress=progress,
+            crawl_run = run_crawl(StoreSpec.from_settings(settings), sources=sources, proxy=proxy, progress=progress,
                                   redis_url=settings.redis_url or None, run_id=crawl_id, lock_fds=fds,
                                   jobs_dir=store_jobs_dir(settings))
         _say(progress, f"[cycle] crawl finished in {time.monotonic() - t0:.1f}s: {crawl_run.status}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     h.mkdir()
     monkeypatch.setenv("SMOKE_HOME", str(h))
     return h
+
+
+@pytest.fixture(scope="session")
+def es_url() -> str:
+    """The live Elasticsearch node's URL (SMOKE_ES_URL; ./scripts/test starts one), or a
+    one-line skip saying why there is none."""
+    url = os.environ.get("SMOKE_ES_URL", "")
+    if not url:
+        why = os.environ.get("SMOKE_ES_UNAVAILABLE") or "SMOKE_ES_URL is not set (./scripts/test starts a node)"
+        pytest.skip(f"elasticsearch: {why}")
+    return url

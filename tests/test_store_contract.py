@@ -10,7 +10,6 @@ not by sharing code.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -34,7 +33,7 @@ from indexing.models import (
 )
 from indexing.store.base import CompanyQuery, DocumentQuery, Store, StoreError
 
-BACKENDS = ["sqlite", "elasticsearch"]
+BACKENDS = ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -48,9 +47,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         finally:
             s.close()
         return
-    url = os.environ.get("SMOKE_ES_URL", "")
-    if not url:
-        pytest.skip("elasticsearch: set SMOKE_ES_URL to run the contract against a real cluster")
+    url = request.getfixturevalue("es_url")
     from indexing.store.elastic import ElasticStore
 
     es = ElasticStore.for_tests(url=url, prefix=f"smoketest-{uuid4().hex[:8]}")
@@ -862,3 +859,81 @@ def test_state(store: Store) -> None:
     store.set_state("etag:http://x", '"abc"')
     assert store.get_state("watermark:court") == "2024-06-02"
     assert store.get_state("etag:http://x") == '"abc"'
+
+
+@pytest.mark.parametrize("bad", [["x"], [[1, 2], "id"], [{"a": 1}, "id"], [1.0, 2], [True, "id"], "score",
+                                 [1.0, "x" * 2000]])
+def test_bad_cursor_is_the_same_error_on_every_backend(store: Store, bad) -> None:
+    from indexing.store.core import BadCursor
+
+    store.upsert_companies([company(1, "鑫利财富投资有限公司")])
+    for search in (lambda: store.search_companies(CompanyQuery(text="投资", search_after=bad)),
+                   lambda: store.search_companies(CompanyQuery(search_after=bad)),
+                   lambda: store.search_documents(DocumentQuery(text="投资", search_after=bad)),
+                   lambda: store.search_documents(DocumentQuery(search_after=bad))):
+        with pytest.raises(BadCursor, match=r"search_after: expected \[sort value, id\] from Page.next_cursor"):
+            search()
+
+
+def test_batch_reads_match_the_single_reads(store: Store) -> None:
+    a = company(1, "甲投资有限公司", legal_rep="张三", phones=["0755-1"])
+    b = company(2, "乙投资有限公司", legal_rep="张三")
+    c = company(3, "丙公司", phones=["0755-1"])
+    store.upsert_companies([a, b, c])
+    store.save_scores([score(a.credit_code, "2024-01-01", 30.0), score(a.credit_code, "2024-02-01", 70.0),
+                       score(b.credit_code, "2024-02-01", 10.0)])
+    codes = [a.credit_code, b.credit_code, c.credit_code, code(99), a.credit_code]
+    got = store.get_companies(codes)
+    assert got == {x: store.get_company(x) for x in codes[:3]}
+    latest = store.latest_scores(codes)
+    assert set(latest) == {a.credit_code, b.credit_code}
+    assert latest == {x: store.latest_score(x) for x in (a.credit_code, b.credit_code)}
+    assert latest[a.credit_code].smoke_index == 70.0
+    histories = store.score_histories(codes)
+    assert histories == {x: store.score_history(x) for x in (a.credit_code, b.credit_code)}
+    assert [h[1] for h in histories[a.credit_code]] == [30.0, 70.0]
+    keys = [("person", "张三"), ("phone", "0755-1"), ("address", "nowhere"), ("person", "")]
+    shared = store.sharing(keys, limit=1)
+    assert list(shared) == keys
+    for kind, value in keys:
+        assert shared[(kind, value)] == (store.companies_sharing(kind, value, limit=1),
+                                         store.count_companies_sharing(kind, value))
+    assert shared[("person", "张三")] == ([min(a.credit_code, b.credit_code)], 2)
+    assert store.get_companies([]) == {} and store.latest_scores([]) == {} and store.sharing([]) == {}
+    assert store.score_histories([]) == {}
+
+
+def test_iter_records_gives_every_record_of_every_kind_resumably(store: Store) -> None:
+    from indexing.store.base import RECORD_KINDS
+
+    cos = [company(i, f"公司{i}") for i in range(1, 4)]
+    store.upsert_companies(cos)
+    store.upsert_documents([doc(f"d{i}", f"保本保息{i}") for i in range(5)])
+    saved = [score(code(1), "2024-02-01", 70.0), score(code(1), "2024-01-01", 30.0),
+             score(code(1), "2024-02-01", 65.0, "m2"), score(code(2), "2024-02-01", 10.0)]
+    for s in saved:  # one save each: the save order is what iter_records keeps
+        store.save_scores([s])
+    store.save_alert(alert("a1", "2024-02-01T00:00:00"))
+    store.acknowledge_alert("a1", "ann", "2024-02-02T00:00:00")
+    store.save_run(Run(id="run1", started="2024-06-01T02:00:00"))
+    store.set_state("watermark:court", "2024-02-01")
+
+    got = {k: [r for _, r in store.iter_records(k)] for k in RECORD_KINDS}
+    assert {c.credit_code for c in got["companies"]} == {c.credit_code for c in cos}
+    assert got["companies"][0] == store.get_company(got["companies"][0].credit_code)
+    assert sorted(d.id for d in got["documents"]) == [f"d{i}" for i in range(5)]
+    assert [(s.as_of, s.smoke_index, s.model_version) for s in got["scores"]] == [
+        (s.as_of, s.smoke_index, s.model_version) for s in saved]
+    assert [(a.id, a.acknowledged_by) for a in got["alerts"]] == [("a1", "ann")]
+    assert [r.id for r in got["runs"]] == ["run1"]
+    assert got["state"] == [("watermark:court", "2024-02-01")]
+    for k in RECORD_KINDS:
+        assert store.count_records(k) == len(got[k]), k
+    # resume after the second document
+    positions = [p for p, _ in store.iter_records("documents")]
+    rest = [d.id for _, d in store.iter_records("documents", after=positions[1])]
+    assert rest == [d.id for d in got["documents"][2:]]
+    with pytest.raises(ValueError, match="record kind"):
+        list(store.iter_records("users"))
+    with pytest.raises(ValueError, match="position"):
+        list(store.iter_records("documents", after="not a position"))

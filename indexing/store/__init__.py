@@ -6,13 +6,18 @@ from pathlib import Path
 
 from config.settings import Settings, get_settings
 from indexing.store.base import CompanyQuery, DocumentQuery, Page, Store, UpsertResult
+from indexing.store.spec import StoreSpec
 
-__all__ = ["CompanyQuery", "DocumentQuery", "Page", "Store", "UpsertResult", "open_store"]
+__all__ = ["CompanyQuery", "DocumentQuery", "Page", "Store", "StoreSpec", "UpsertResult", "open_store"]
 
 
-def open_store(settings: Settings | None = None, sqlite_path: Path | None = None) -> Store:
-    """The configured store: SQLite under SMOKE_HOME by default, Elasticsearch with SMOKE_STORE."""
+def open_store(settings: Settings | None = None, sqlite_path: Path | None = None,
+               spec: StoreSpec | str | None = None) -> Store:
+    """The store ``spec`` names (``StoreSpec``) or else the configured one: SQLite under
+    SMOKE_HOME by default, Elasticsearch with SMOKE_STORE."""
     settings = settings or get_settings()
+    if spec is not None:
+        return StoreSpec.parse(spec).open(settings)
     if settings.store == "elasticsearch":
         from indexing.store.elastic import ElasticStore
 

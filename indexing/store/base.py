@@ -95,6 +95,16 @@ def nearest(candidates: Iterable[tuple[str, int]], simhash: int, max_bits: int, 
     return [(d, dist) for dist, d in hits[: max(0, int(limit))]]
 
 
+# Every kind of record a store keeps, in the order a copy writes them (companies before
+# the scores that become their current score).
+RECORD_KINDS: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
+
+
+def check_record_kind(kind: str) -> None:
+    if kind not in RECORD_KINDS:
+        raise ValueError(f"record kind must be one of {list(RECORD_KINDS)}, got {kind!r}")
+
+
 class StoreError(RuntimeError):
     """A store that cannot be used as asked: the message says what went wrong and what to do.
     Each backend raises a subclass; the CLI reports it without a stack trace."""
@@ -202,6 +212,31 @@ class Store(ABC):
     def count_companies_sharing(self, kind: str, value: str) -> int:
         """How many companies ``companies_sharing`` would return without a limit."""
 
+    # --- batch reads ---------------------------------------------------------
+    # One call for many keys: a page that shows fifty companies makes one round trip to a
+    # remote backend, not fifty. These defaults loop over the single reads (an embedded
+    # store pays nothing per call); a remote backend overrides them with one request.
+    def get_companies(self, credit_codes: Iterable[str]) -> dict[str, Company]:
+        """The stored companies among ``credit_codes``, by code; unknown codes are left out."""
+        found = {c: self.get_company(c) for c in dict.fromkeys(credit_codes) if c}
+        return {c: co for c, co in found.items() if co is not None}
+
+    def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
+        """``latest_score`` of each of ``credit_codes`` that has one, by code."""
+        found = {c: self.latest_score(c) for c in dict.fromkeys(credit_codes) if c}
+        return {c: s for c, s in found.items() if s is not None}
+
+    def score_histories(self, credit_codes: Iterable[str]) -> dict[str, list[tuple[str, float, str]]]:
+        """``score_history`` of each of ``credit_codes`` that has scores, by code."""
+        found = {c: self.score_history(c) for c in dict.fromkeys(credit_codes) if c}
+        return {c: h for c, h in found.items() if h}
+
+    def sharing(self, keys: Iterable[tuple[str, str]], limit: int = 50) -> dict[tuple[str, str], tuple[list[str], int]]:
+        """For each (kind, value): (``companies_sharing(kind, value, limit)``,
+        ``count_companies_sharing(kind, value)``)."""
+        return {k: (self.companies_sharing(k[0], k[1], limit), self.count_companies_sharing(k[0], k[1]))
+                for k in dict.fromkeys(keys)}
+
     # --- documents -----------------------------------------------------------
     @abstractmethod
     def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:
@@ -287,6 +322,19 @@ class Store(ABC):
 
     @abstractmethod
     def list_alerts(self, since: str = "", unacknowledged_only: bool = False, limit: int = 100) -> list[Alert]: ...
+
+    # --- every record, for copies (smoke index migrate) -------------------------
+    @abstractmethod
+    def iter_records(self, kind: str, after: str = "") -> Iterator[tuple[str, Any]]:
+        """Every record of ``kind`` (``RECORD_KINDS``) as (position, record): a Company,
+        Document, Score, Alert, Run, or a (key, value) pair of state. Scores come in save
+        order, so saving them in this order into another store makes the same ones current.
+        ``after``: a position this method gave; the iteration resumes after that record.
+        An unknown kind or a malformed position raises ValueError."""
+
+    @abstractmethod
+    def count_records(self, kind: str) -> int:
+        """How many records ``iter_records(kind)`` yields."""
 
     # --- runs and crawl state ------------------------------------------------
     @abstractmethod

@@ -22,7 +22,6 @@ tokens (``_fts_phrase``), never from raw user text.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 import sqlite3
@@ -32,9 +31,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from indexing.highlight import company_highlight, highlight
+from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
+from indexing.store import core
 from indexing.store.base import (
     MAX_NEAR_BITS,
     SIMHASH_BANDS,
@@ -48,6 +48,7 @@ from indexing.store.base import (
     UpsertResult,
     check_link_kind,
     check_near_args,
+    check_record_kind,
     fields_simhash,
     link_keys,
     nearest,
@@ -267,12 +268,7 @@ def _plain(o: Any) -> Any:
     return {n: _plain(getattr(o, n)) for n in names}
 
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _sha1(s: str) -> str:
-    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+_json = core.canonical_json
 
 
 def _fts_phrase(tokens: Sequence[str]) -> str:
@@ -297,7 +293,6 @@ def _day(d: Document) -> str:
 
 
 _CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
-_MAX_CURSOR_STR = 1000
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
@@ -399,11 +394,6 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA optimize")
 
     # --- companies -----------------------------------------------------------
-    @staticmethod
-    def _company_fingerprint(d: dict[str, Any]) -> str:
-        # ``updated`` is when the crawler saw a change, not part of the content.
-        return _sha1(_json({k: v for k, v in d.items() if k != "updated"}))
-
     def upsert_companies(self, companies: Iterable[Company]) -> UpsertResult:
         result = UpsertResult()
         batch: list[Company] = []
@@ -435,7 +425,7 @@ class SQLiteStore(Store):
                 if not co.credit_code or not co.name:
                     raise ValueError("credit_code and name are required")
                 d = _plain(co)
-                fp = self._company_fingerprint(d)
+                fp = core.company_fingerprint(d)
                 old = existing.get(co.credit_code)
                 if old is not None and old[0] == fp:
                     result.unchanged += 1
@@ -559,7 +549,7 @@ class SQLiteStore(Store):
                 d = _plain(doc)
                 rest = {k: v for k, v in d.items() if k not in ("title", "text")}
                 # ``fetched`` changes on every crawl; the content does not.
-                fp = _sha1(_json({k: v for k, v in d.items() if k != "fetched"}))
+                fp = core.document_fingerprint(d)
                 old = existing.get(doc.id)
                 if old is not None and old[1] == fp:
                     result.unchanged += 1
@@ -726,18 +716,60 @@ class SQLiteStore(Store):
         rows = self._query(sql, join_params + params + cur_params + [limit + 1, offset])
         return rows[:limit], total, len(rows) > limit
 
+    # (columns, table) per record kind; rowid is the save order.
+    _RECORDS = {
+        "companies": ("data", "companies"),
+        "documents": ("title, text, data", "documents"),
+        "scores": ("data", "scores"),
+        "alerts": ("data", "alerts"),
+        "runs": ("data", "runs"),
+        "state": ("key, value", "state"),
+    }
+
+    def iter_records(self, kind: str, after: str = "") -> Iterator[tuple[str, Any]]:
+        check_record_kind(kind)
+        try:
+            last = int(after or 0)
+        except ValueError:
+            raise ValueError(f"iter_records: position must be one this store gave (a row number), got {after!r}") from None
+        cols, table = self._RECORDS[kind]
+        while True:
+            rows = self._query(f"SELECT rowid, {cols} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                               (last, _PAGE))
+            for row in rows:
+                yield str(row[0]), self._record(kind, row[1:])
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+    def _record(self, kind: str, row: Sequence[Any]) -> Any:
+        if kind == "companies":
+            return Company.from_dict(json.loads(row[0]))
+        if kind == "documents":
+            return self._doc(row)
+        if kind == "scores":
+            return Score.from_dict(json.loads(row[0]))
+        if kind == "alerts":
+            return Alert(**json.loads(row[0]))
+        if kind == "runs":
+            return Run.from_dict(json.loads(row[0]))
+        return (row[0], row[1])
+
+    def count_records(self, kind: str) -> int:
+        check_record_kind(kind)
+        return int(self._query(f"SELECT COUNT(*) FROM {self._RECORDS[kind][1]}")[0][0])
+
     def search_companies(self, query: CompanyQuery) -> Page:
+        core.check_cursor(query.search_after)
         where, params, join, join_params, words = self._company_filters(query)
-        sort = query.sort if query.sort in ("score", "name", "relevance", "rise") else "score"
-        if sort == "relevance" and not join:
-            sort = "score"
+        sort = core.company_sort(query.sort, bool(join))
         # (sort key expression, direction); ties always broken by credit_code ascending.
         key, desc = {
-            "score": ("COALESCE(c.smoke_index, -1.0)", True),
+            "score": (f"COALESCE(c.smoke_index, {core.MISSING_SCORE!r})", True),
             "name": ("c.name", False),
             # An exact credit-code hit outranks every text match.
             "relevance": ("COALESCE(m.rank, -1e9)", False),
-            "rise": ("COALESCE(c.rise, -1e18)", True),
+            "rise": (f"COALESCE(c.rise, {core.MISSING_RISE!r})", True),
         }[sort]
         rows, total, more = self._paged("companies c", "c.credit_code", "c.data, c.smoke_index, c.level", key, desc,
                                         join, join_params, where, params, query)
@@ -750,6 +782,7 @@ class SQLiteStore(Store):
         return Page(hits=hits, total=total, next_cursor=nxt)
 
     def search_documents(self, query: DocumentQuery) -> Page:
+        core.check_cursor(query.search_after)
         where: list[str] = []
         params: list[Any] = []
         join, join_params = "", []
@@ -773,17 +806,14 @@ class SQLiteStore(Store):
         if query.date_to:
             where.append("d.day <= ?")
             params.append(query.date_to[:10])
-        sort = "relevance" if query.sort == "relevance" and join else "date"
+        sort = core.document_sort(query.sort, bool(join))
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
         rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
                                         key, desc, join, join_params, where, params, query)
         hits = []
         for row in rows:
             doc = self._doc(row[2:5])
-            hl = highlight(doc.text, words) if words else highlight(doc.text, [])
-            if words and "<mark>" not in hl and doc.title:
-                t = highlight(doc.title, words)
-                hl = t if "<mark>" in t else hl
+            hl = core.document_highlight(doc, words)
             # bm25 is lower-is-better; relevance is reported higher-is-better.
             hits.append(DocumentHit(document=doc, relevance=-float(row[5]), highlight=hl))
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
@@ -955,10 +985,9 @@ def _simhash_rows(doc_id: str, fields: Any) -> list[tuple[int, int, str, str]]:
 
 def _cursor_sql(key: str, desc: bool, tiebreak: str, after: list[Any] | None) -> tuple[str, list[Any]]:
     """Keyset condition for rows after the cursor ``[key value, tie-break id]``."""
-    if not after:
+    after = core.check_cursor(after)
+    if after is None:
         return "", []
-    if len(after) != 2 or not isinstance(after[1], str) or len(after[1]) > _MAX_CURSOR_STR:
-        raise ValueError(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}")
     op = "<" if desc else ">"
     # The redundant "key <= ?" (or >=) bound lets SQLite seek in the sort index instead of
     # scanning up to the cursor: deep pages cost the same as the first.

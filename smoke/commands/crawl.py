@@ -44,13 +44,16 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, re
     from config.sources import load_sources
     from crawlers.runner import new_run_id, resolve_sources, run_crawl
     from indexing.store import open_store
+    from indexing.store.spec import StoreSpec
     from smoke.errors import reading
     from smoke.locking import store_jobs_dir
     from smoke.runguard import crawl_locks, live_run, sweep_interrupted
     from smoke.runstate import exit_code
 
     settings = get_settings()
-    path = store_path or settings.sqlite_path
+    spec = StoreSpec.parse(store_path) if store_path else StoreSpec.from_settings(settings)
+    # locks, job folders and run liveness are kept per store: beside an embedded store's file
+    path = spec.local_file
     names = resolve_sources(list(sources) or None, load_sources(settings.config_dir))
     run_id = new_run_id("crawl")
     what = "smoke crawl" + (f" --source {','.join(sources)}" if sources else "")
@@ -58,10 +61,10 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, re
     # frontier and its duplicate filter keep them apart, so no source lock is taken.
     shared = bool(redis_url if redis_url is not None else settings.redis_url)
     locks = nullcontext({}) if shared else crawl_locks(settings, names, what, wait_s, sqlite_path=path)
-    with reading(path, "store"), locks as fds, live_run(settings, run_id, sqlite_path=path):
-        with open_store(sqlite_path=path) as store:
+    with reading(Path(spec.location), "store"), locks as fds, live_run(settings, run_id, sqlite_path=path):
+        with open_store(spec=spec) as store:
             sweep_interrupted(store, settings, sqlite_path=path)
-        run = run_crawl(path, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
+        run = run_crawl(spec, list(sources) or None, proxy=proxy, progress=not quiet, redis_url=redis_url,
                         redis_key=redis_key, force=force, run_id=run_id, lock_fds=fds,
                         jobs_dir=store_jobs_dir(settings, sqlite_path=path))
     if as_json:

@@ -42,13 +42,13 @@ def index_group() -> None:
 @click.option("--replicas", type=click.IntRange(0, 16), default=1, show_default=True, help="Replicas per shard.")
 def templates(print_: bool, shards: int, replicas: int) -> None:
     """Print the settings and mappings of every index as JSON (no cluster needed)."""
-    from indexing.store.es_mappings import all_templates
+    from indexing.store.elastic.mappings import all_templates
 
     click.echo(json.dumps(all_templates(shards, replicas), ensure_ascii=False, indent=2))
 
 
 def _shards(values: tuple[str, ...]) -> dict[str, int]:
-    from indexing.store.es_mappings import ENTITIES
+    from indexing.store.elastic.mappings import ENTITIES
 
     out: dict[str, int] = {}
     for v in values:
@@ -77,8 +77,9 @@ def rebuild(from_sqlite: Path | None, shards: tuple[str, ...], replicas: int | N
     Run it after upgrading smokewatch when the store refuses to open because of a
     schema version change.
     """
-    from indexing.store import es_admin, es_migrate
-    from indexing.store.es_client import ElasticStoreError
+    from indexing.store.elastic import admin as es_admin
+    from indexing.store.elastic import migrate as es_migrate
+    from indexing.store.elastic.client import ElasticStoreError
 
     t0 = time.monotonic()
     source = None
@@ -122,13 +123,16 @@ def migrate(target: str, from_sqlite: Path | None, batch: int, restart: bool) ->
     the record counts of both sides are compared; a mismatch exits with status 1.
     Then set SMOKE_STORE=elasticsearch.
     """
-    from indexing.store import es_migrate
-    from indexing.store.es_client import ElasticStoreError
+    from indexing.store.elastic import migrate as es_migrate
+    from indexing.store.elastic.client import ElasticStoreError
+    from indexing.store.sqlite import SQLiteStore
 
     path = from_sqlite or get_settings().sqlite_path
     t0 = time.monotonic()
     try:
-        source = es_migrate.SqliteSource(path)
+        if not path.is_file():
+            raise ElasticStoreError(f"{path}: no such embedded store file")
+        source = SQLiteStore(path)
         try:
             store = _open()
             try:
@@ -153,9 +157,9 @@ def migrate(target: str, from_sqlite: Path | None, batch: int, restart: bool) ->
 @index_group.command("status")
 def status() -> None:
     """Show the aliases, the index each points at, record counts and the last rebuilds."""
-    from indexing.store import es_admin
-    from indexing.store.es_client import ElasticStoreError
-    from indexing.store.es_mappings import ENTITIES, SCHEMA_VERSION
+    from indexing.store.elastic import admin as es_admin
+    from indexing.store.elastic.client import ElasticStoreError
+    from indexing.store.elastic.mappings import ENTITIES, SCHEMA_VERSION
 
     try:
         store = _open(check_schema=False)

@@ -154,13 +154,15 @@ def create_app(
 def create_app_from_settings() -> Starlette:
     """The app for `smoke serve`: the configured store, app.db and exports under SMOKE_HOME."""
     from config.settings import get_settings
-    from indexing.store import open_store
+    from indexing.store import StoreSpec, open_store
 
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
 
+    where = Path(StoreSpec.from_settings(settings).location)  # named in a corrupt store's error
+
     def open_checked() -> Store:
-        with reading(settings.sqlite_path, "store"):
+        with reading(where, "store"):
             return open_store(settings)
 
     return create_app(open_checked, Accounts(settings.home / "app.db"), settings.home / "exports" / "web")

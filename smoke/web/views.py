@@ -101,14 +101,15 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
             key=lambda r: (-r["count"], r["key"]),
         )[:12],
         "alerts": alerts,
-        "alert_names": {a.credit_code: _name(store, a.credit_code) for a in alerts[:10]},
+        "alert_names": _names(store, [a.credit_code for a in alerts[:10]]),
         "risers": risers(store, today),
     }
 
 
-def _name(store: Store, credit_code: str) -> str:
-    c = store.get_company(credit_code)
-    return c.name if c else credit_code
+def _names(store: Store, credit_codes: list[str]) -> dict[str, str]:
+    """Each code's company name (the code itself when unknown), in one store call."""
+    found = store.get_companies(credit_codes)
+    return {c: found[c].name if c in found else c for c in credit_codes}
 
 
 def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[float, float] | None:
@@ -126,9 +127,10 @@ def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
     """Companies whose index rose most in the last seven days (from score history)."""
     since = (today - timedelta(days=7)).isoformat()
     candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits  # both stores sort by rise
+    histories = store.score_histories(hit.company.credit_code for hit in candidates)
     out = []
     for hit in candidates:
-        d = _delta_since(store.score_history(hit.company.credit_code), since)
+        d = _delta_since(histories.get(hit.company.credit_code, []), since)
         if d and d[1] > 0:
             out.append(
                 {
@@ -146,14 +148,24 @@ def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
 def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
     """Companies linked to ``company`` (as stored) through shared people, addresses, phones
     and websites: its first ``MAX_GRAPH_KEYS`` link keys, each with up to
-    ``MAX_GRAPH_PER_KEY`` companies and the count of all the others."""
+    ``MAX_GRAPH_PER_KEY`` companies and the count of all the others. Three store calls
+    whatever the graph's size (batch reads: each a round trip on Elasticsearch)."""
+    keys = link_keys(company)[:MAX_GRAPH_KEYS]
+    # One more than shown per key: the company itself is among them.
+    shared = store.sharing(keys, limit=MAX_GRAPH_PER_KEY + 1)
+    others = {k: [cc for cc in codes if cc != company.credit_code][:MAX_GRAPH_PER_KEY]
+              for k, (codes, _) in shared.items()}
+    companies = store.get_companies(cc for codes in others.values() for cc in codes)
+    companies[company.credit_code] = company
+    scores = store.latest_scores(companies)
+
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, str]] = []
     link_nodes: dict[str, dict[str, Any]] = {}
 
     def add_company(c: Company) -> None:
         if c.credit_code not in nodes:
-            score = store.latest_score(c.credit_code)
+            score = scores.get(c.credit_code)
             nodes[c.credit_code] = {
                 "id": c.credit_code,
                 "label": c.name,
@@ -164,16 +176,13 @@ def relationship_graph(store: Store, company: Company) -> dict[str, Any]:
             }
 
     add_company(company)
-    for kind, value in link_keys(company)[:MAX_GRAPH_KEYS]:
-        # One more than shown: the company itself is among them.
-        codes = store.companies_sharing(kind, value, limit=MAX_GRAPH_PER_KEY + 1)
-        others = [cc for cc in codes if cc != company.credit_code][:MAX_GRAPH_PER_KEY]
-        linked = [c for c in (store.get_company(cc) for cc in others) if c]
+    for kind, value in keys:
+        linked = [companies[cc] for cc in others[(kind, value)] if cc in companies]
         if not linked:
             continue
         key_id = f"{kind}:{value}"
         # The count includes the company itself, as stored.
-        count = max(store.count_companies_sharing(kind, value) - 1, len(linked))
+        count = max(shared[(kind, value)][1] - 1, len(linked))
         link_nodes[key_id] = {"id": key_id, "label": value, "type": kind, "count": count}
         edges.append({"source": company.credit_code, "target": key_id})
         for c in linked:

@@ -99,7 +99,7 @@ def test_dedup_pipeline_asks_the_store_and_never_reads_every_document(tmp_path: 
         s.upsert_documents([Document(
             id=stable_id("http://reborn.test/old"), url="http://reborn.test/old", source_kind="promo", site="web",
             title="old", text=XINSHENG, fetched="2024-01-01T00:00:00", fields={"simhash": f"{simhash(normalize_text(XINSHENG)):016x}"})])
-    crawler = get_crawler(settings_dict={"SMOKE_STORE_PATH": str(db)})
+    crawler = get_crawler(settings_dict={"SMOKE_STORE_SPEC": f"sqlite:{db}"})
     crawler.spider = SimpleNamespace(kind="promo", name="web")  # the old code preloaded for promo spiders
     context(crawler)._store = NoFullScanStore(db)
     try:

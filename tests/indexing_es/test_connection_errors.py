@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from config.settings import get_settings
 from indexing.store.elastic import ElasticStore, ElasticStoreError
-from indexing.store.es_client import check_prefix, connect
+from indexing.store.elastic.client import check_prefix, connect
 from smoke.cli import cli
 
 

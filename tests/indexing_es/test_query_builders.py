@@ -9,10 +9,9 @@ import pytest
 
 from indexing.models import Company, Document, Person
 from indexing.store.base import CompanyQuery, DocumentQuery
-from indexing.store.elastic import company_body, document_body, rebody
-from indexing.store.es_mappings import mappings
-from indexing.store.es_query import (
-    check_cursor,
+from indexing.store.core import check_cursor
+from indexing.store.elastic.mappings import mappings
+from indexing.store.elastic.query import (
     company_query,
     company_sort,
     document_query,
@@ -21,6 +20,7 @@ from indexing.store.es_query import (
     near_duplicate_query,
     terms_agg,
 )
+from indexing.store.elastic.store import company_body, document_body, rebody
 
 LEAF_QUERIES = ("match", "match_phrase", "term", "terms", "prefix", "range")
 

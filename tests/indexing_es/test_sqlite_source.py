@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexing.models import Alert, Company, Document, Mention, Run, Score
-from indexing.store.es_migrate import SqliteSource
+from indexing.store.elastic.migrate import SqliteSource
 from indexing.store.sqlite import SQLiteStore
 
 

@@ -2,14 +2,14 @@
 and runs them in process against the ASGI app with an admin bearer token. No request
 may produce a server error, and responses must match the description.
 
-The app is built at import time (schemathesis's lazy fixture loader does not work with
-this pytest), in its own temporary folder with the same small world."""
+The app and its small world are built by a module fixture when the test runs, never
+while pytest collects (the schema is loaded from the description as data), in a temporary folder pytest removes."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -18,29 +18,43 @@ from starlette.testclient import TestClient
 
 from smoke.accounts import Accounts
 from smoke.web.app import create_app
+from smoke.web.openapi import openapi_spec
 from tests.web.conftest import PASSWORD, _store_factory, api_token
 from tests.web.world import build_world
 
-_DIR = Path(tempfile.mkdtemp(prefix="smoke-st-"))
-_factory = _store_factory(_DIR)
-build_world(_factory())
-_accounts = Accounts(_DIR / "app.db")
-_accounts.add_user("admin", PASSWORD, "admin")
-APP = create_app(_factory, _accounts, _DIR / "exports")
-TOKEN = api_token(TestClient(APP), "admin")
 
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+@pytest.fixture(scope="module")
+def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder: Path = tmp_path_factory.mktemp("smoke-st")
+    factory = _store_factory(folder)
+    build_world(factory())
+    accounts = Accounts(folder / "app.db")
+    accounts.add_user("admin", PASSWORD, "admin")
+    APP.target = create_app(factory, accounts, folder / "exports")
+    yield api_token(TestClient(APP.target), "admin")
+    APP.target = None
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _cleanup():
-    yield
-    shutil.rmtree(_DIR, ignore_errors=True)
+class _App:
+    """The ASGI app schemathesis calls, standing in for the one ``api_app`` builds when the
+    test runs (so loading the schema below builds nothing)."""
+
+    target: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.target(scope, receive, send)
+
+
+APP = _App()
+# The description as data (what /api/v1/openapi.json serves), requests sent to APP in process.
+schema = schemathesis.openapi.from_dict(openapi_spec())
+schema.app = APP
+schema.config.update(base_url="http://testserver")
 
 
 @schema.parametrize()
 # derandomize: the same examples every run, so CI is reproducible; a new finding shows up
 # when the API or its description changes, not by chance on somebody else's commit.
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_conforms(case):
-    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})
+def test_api_conforms(case, api_app):
+    case.call_and_validate(headers={"Authorization": f"Bearer {api_app}"})

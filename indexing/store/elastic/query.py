@@ -4,7 +4,7 @@ They mirror the embedded store's SQL (indexing/store/sqlite.py) clause for claus
 
 * a text query is split by ``indexing.tokenize.query_tokens``; **every** word must
   match, either as a jieba token in a ``*_tokens`` field or, for a CJK word of two or
-  more characters, as a bigram phrase in the ``cjk``-analysed field;
+  more characters, as a phrase of its bigrams in the ``*_cjk`` field;
 * a query that looks like a credit code (6-18 code characters with a digit) also
   matches credit codes by prefix, and such a hit outranks every text match;
 * filters: region code prefix, industry, level, score range; source kind, mentioned
@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from indexing.store import core
 from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind, simhash_bands
-from indexing.store.es_mappings import CJK_SUFFIX, TOKENS_SUFFIX
+from indexing.store.elastic.mappings import CJK_SUFFIX, TOKENS_SUFFIX
 from indexing.tokenize import query_bigrams, query_tokens
 
 # Field -> boost, the same weights as the embedded store's bm25 (name 10, other names 5,
@@ -30,9 +31,6 @@ BIGRAM_BOOST = 0.5
 _CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
 CODE_HIT_BOOST = 1.0e6  # an exact credit-code hit outranks every text match
 
-# Sort value standing for "no score" / "no rise", as in the embedded store.
-MISSING_SCORE = -1.0
-MISSING_RISE = -1.0e18
 
 AGG_FIELDS = {"level": "level", "region": "province", "industry": "industry"}
 
@@ -45,7 +43,8 @@ def word_clause(word: str, fields: dict[str, float]) -> dict[str, Any]:
     ]
     if query_bigrams(word):
         should.extend(
-            {"match_phrase": {f + CJK_SUFFIX: {"query": word, "boost": BIGRAM_BOOST}}} for f in fields
+            {"match_phrase": {f + CJK_SUFFIX: {"query": " ".join(query_bigrams(word)), "boost": BIGRAM_BOOST}}}
+            for f in fields
         )
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
@@ -98,15 +97,12 @@ def company_query(q: CompanyQuery) -> tuple[dict[str, Any], list[str], bool]:
 
 
 def company_sort(sort: str, has_text: bool) -> list[dict[str, Any]]:
-    if sort not in ("score", "name", "relevance", "rise"):
-        sort = "score"
-    if sort == "relevance" and not has_text:
-        sort = "score"
+    sort = core.company_sort(sort, has_text)
     key = {
-        "score": {"smoke_index": {"order": "desc", "missing": MISSING_SCORE}},
+        "score": {"smoke_index": {"order": "desc", "missing": core.MISSING_SCORE}},
         "name": {"name.keyword": {"order": "asc", "missing": "_last"}},
         "relevance": {"_score": {"order": "desc"}},
-        "rise": {"rise": {"order": "desc", "missing": MISSING_RISE}},
+        "rise": {"rise": {"order": "desc", "missing": core.MISSING_RISE}},
     }[sort]
     return [key, {"credit_code": {"order": "asc"}}]
 
@@ -136,25 +132,9 @@ def document_query(q: DocumentQuery) -> tuple[dict[str, Any] | None, list[str]]:
 
 
 def document_sort(sort: str, has_text: bool) -> list[dict[str, Any]]:
-    if sort == "relevance" and has_text:
+    if core.document_sort(sort, has_text) == "relevance":
         return [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}]
     return [{"date": {"order": "desc"}}, {"id": {"order": "asc"}}]
-
-
-def check_cursor(after: list[Any] | None) -> list[Any] | None:
-    """A cursor must be what Page.next_cursor gave: [sort value, id]."""
-    if not after:
-        return None
-    if (
-        not isinstance(after, list | tuple)
-        or len(after) != 2
-        or not isinstance(after[1], str)
-        or len(after[1]) > 1000
-        or not isinstance(after[0], int | float | str)
-        or (isinstance(after[0], str) and len(after[0]) > 1000)
-    ):
-        raise ValueError(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}")
-    return list(after)
 
 
 def link_term(kind: str, value: str) -> str:

@@ -29,9 +29,9 @@ from typing import Any
 import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch
 
-from indexing.store import es_mappings
-from indexing.store.es_client import ElasticStoreError, explain
-from indexing.store.es_mappings import ENTITIES, SCHEMA_VERSION
+from indexing.store.elastic import mappings as es_mappings
+from indexing.store.elastic.client import ElasticStoreError, explain
+from indexing.store.elastic.mappings import ENTITIES, SCHEMA_VERSION
 
 LOCK_ID = "lock:maintenance"
 LOCK_TTL = timedelta(hours=6)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import inspect
 import json
 import time
@@ -37,10 +36,10 @@ import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from indexing.highlight import company_highlight, highlight
+from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
-from indexing.store import es_admin, es_query
+from indexing.store import core
 from indexing.store.base import (
     MAX_LINK_VALUE,
     MAX_NEAR_BITS,
@@ -53,13 +52,16 @@ from indexing.store.base import (
     UpsertResult,
     check_link_kind,
     check_near_args,
+    check_record_kind,
     fields_simhash,
     link_keys,
     nearest,
 )
-from indexing.store.es_client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
-from indexing.store.es_mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
-from indexing.tokenize import prepare, token_string
+from indexing.store.elastic import admin as es_admin
+from indexing.store.elastic import query as es_query
+from indexing.store.elastic.client import ElasticStoreError, ServerInfo, check_prefix, connect, explain
+from indexing.store.elastic.mappings import CHINESE_TEXT_FIELDS, CJK_SUFFIX, TOKENS_SUFFIX
+from indexing.tokenize import cjk_bigrams, token_string
 
 __all__ = ["ElasticStore", "ElasticStoreError"]
 
@@ -72,6 +74,7 @@ RETRY_ON_STATUS = (429, 503)
 _BULK_HAS_RETRY_ON_STATUS = "retry_on_status" in inspect.signature(streaming_bulk).parameters
 _NO_TOKENS = ["*" + TOKENS_SUFFIX, "*" + CJK_SUFFIX]  # derived: never sent back
 _CURRENT_FIELDS = ("smoke_index", "level", "score_as_of", "rise")
+_CAS_ATTEMPTS = 20  # compare-and-set retries before giving up (each one lost to a concurrent write)
 
 
 def _translated(doing: str) -> Callable[[F], F]:
@@ -101,12 +104,7 @@ def _translated(doing: str) -> Callable[[F], F]:
     return wrap
 
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _sha1(s: str) -> str:
-    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+_sha1 = core.sha1
 
 
 def _domain(url_or_domain: str) -> str:
@@ -135,14 +133,8 @@ _RUN_FIELDS = _fields_of(Run)
 
 
 # --- document bodies (also used by rebuild and migrate) ----------------------------
-def company_fingerprint(d: dict[str, Any]) -> str:
-    # ``updated`` is when the crawler saw a change, not part of the content.
-    return _sha1(_json({k: v for k, v in d.items() if k != "updated"}))
-
-
-def document_fingerprint(d: dict[str, Any]) -> str:
-    # ``fetched`` changes on every crawl; the content does not.
-    return _sha1(_json({k: v for k, v in d.items() if k != "fetched"}))
+company_fingerprint = core.company_fingerprint
+document_fingerprint = core.document_fingerprint
 
 
 def _add_tokens(body: dict[str, Any], entity: str) -> None:
@@ -152,7 +144,7 @@ def _add_tokens(body: dict[str, Any], entity: str) -> None:
         v = body.get(f)
         texts = [t for t in v if t] if isinstance(v, list) else [v or ""]
         body[f + TOKENS_SUFFIX] = [token_string(t) for t in texts] if isinstance(v, list) else token_string(texts[0])
-        body[f + CJK_SUFFIX] = [prepare(t) for t in texts] if isinstance(v, list) else prepare(texts[0])
+        body[f + CJK_SUFFIX] = [cjk_bigrams(t) for t in texts] if isinstance(v, list) else cjk_bigrams(texts[0])
 
 
 def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -193,6 +185,21 @@ def score_body(s: Score, seq: int, is_current: bool = False, rise: float | None 
 def state_id(key: str) -> str:
     # _id is limited to 512 bytes; long keys are addressed by their hash.
     return key if len(key.encode("utf-8")) <= 256 else "sha1:" + _sha1(key)
+
+
+def _record_from(kind: str, src: dict[str, Any]) -> Any:
+    """A record of ``kind`` from its indexed _source (see Store.iter_records)."""
+    if kind == "companies":
+        return company_from(src)
+    if kind == "documents":
+        return document_from(src)
+    if kind == "scores":
+        return Score.from_dict(src)
+    if kind == "alerts":
+        return alert_from(src)
+    if kind == "runs":
+        return run_from(src)
+    return (src["key"], src["value"])
 
 
 def company_from(src: dict[str, Any]) -> Company:
@@ -488,6 +495,88 @@ class ElasticStore(Store):
             return 0
         return self._count("companies", es_query.link_query(kind, value))
 
+    # --- every record ------------------------------------------------------------
+    # Sort per record kind: unique, and for scores the save order (seq).
+    _RECORD_SORT: dict[str, list[dict[str, str]]] = {
+        "companies": [{"credit_code": "asc"}], "documents": [{"id": "asc"}],
+        "scores": [{"seq": "asc"}, {"score_id": "asc"}], "alerts": [{"id": "asc"}],
+        "runs": [{"id": "asc"}], "state": [{"key": "asc"}],
+    }
+
+    @_translated("reading every record")
+    def iter_records(self, kind: str, after: str = "") -> Iterator[tuple[str, Any]]:
+        check_record_kind(kind)
+        try:
+            cursor = json.loads(after) if after else None
+        except ValueError:
+            cursor = ""
+        if cursor is not None and not isinstance(cursor, list):
+            raise ValueError(f"iter_records: position must be one this store gave, got {after!r}")
+        sort = self._RECORD_SORT[kind]
+        # Some writes (state) do not wait for a refresh; a copy must see all of them.
+        self.client.indices.refresh(index=self.alias(kind))
+        while True:
+            kwargs: dict[str, Any] = {"search_after": cursor} if cursor else {}
+            resp = self.client.search(index=self.alias(kind), query={"match_all": {}}, sort=sort, size=PAGE,
+                                      source_excludes=_NO_TOKENS, **kwargs)
+            hits = resp["hits"]["hits"]
+            for h in hits:
+                yield json.dumps(h["sort"]), _record_from(kind, h["_source"])
+            if len(hits) < PAGE:
+                return
+            cursor = hits[-1]["sort"]
+
+    @_translated("counting records")
+    def count_records(self, kind: str) -> int:
+        check_record_kind(kind)
+        self.client.indices.refresh(index=self.alias(kind))
+        return self._count(kind)
+
+    # --- batch reads: one request each ------------------------------------------
+    @_translated("reading companies by code")
+    def get_companies(self, credit_codes: Iterable[str]) -> dict[str, Company]:
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        if not codes:
+            return {}
+        resp = self.client.mget(index=self.alias("companies"), ids=codes, source_excludes=_NO_TOKENS)
+        return {d["_id"]: company_from(d["_source"]) for d in resp["docs"] if d.get("found")}
+
+    @_translated("reading latest scores by code")
+    def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        queries = {c: {"term": {"credit_code": c}} for c in codes}
+        return {c: Score.from_dict(src) for c, src in self._first_each(queries, self._SCORE_ORDER, source=True).items()}
+
+    @_translated("reading score histories by code")
+    def score_histories(self, credit_codes: Iterable[str]) -> dict[str, list[tuple[str, float, str]]]:
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        out: dict[str, list[tuple[str, float, str]]] = {}
+        for chunk in _chunks(codes, 1000):
+            for s in self.scan("scores", {"terms": {"credit_code": chunk}},
+                               [{"as_of": "asc"}, {"seq": "asc"}, {"score_id": "asc"}],
+                               source=["credit_code", "as_of", "smoke_index", "model_version"]):
+                out.setdefault(s["credit_code"], []).append((s["as_of"], float(s["smoke_index"]), s["model_version"]))
+        return out
+
+    @_translated("looking up companies sharing people, addresses, phones or websites")
+    def sharing(self, keys: Iterable[tuple[str, str]], limit: int = 50) -> dict[tuple[str, str], tuple[list[str], int]]:
+        wanted = list(dict.fromkeys(keys))
+        out: dict[tuple[str, str], tuple[list[str], int]] = {k: ([], 0) for k in wanted if not self._linkable(*k)}
+        asked = [k for k in wanted if k not in out]
+        for chunk in _chunks(asked, 200):
+            searches: list[dict[str, Any]] = []
+            for kind, value in chunk:
+                searches.append({"index": self.alias("companies")})
+                searches.append({"query": es_query.link_query(kind, value), "sort": [{"credit_code": "asc"}],
+                                 "size": max(0, int(limit)), "track_total_hits": True, "_source": ["credit_code"]})
+            resp = self.client.msearch(searches=searches)
+            for k, r in zip(chunk, resp["responses"], strict=True):
+                if "error" in r:
+                    raise ElasticStoreError(f"companies sharing {k[0]} {k[1]!r}: {r['error']}")
+                hits = r["hits"]["hits"]
+                out[k] = ([h["_source"]["credit_code"] for h in hits], int(r["hits"]["total"]["value"]))
+        return {k: out[k] for k in wanted}
+
     # --- documents -------------------------------------------------------------
     @_translated("upserting documents")
     def upsert_documents(self, documents: Iterable[Document]) -> UpsertResult:
@@ -601,7 +690,7 @@ class ElasticStore(Store):
 
     @_translated("searching companies")
     def search_companies(self, query: CompanyQuery) -> Page:
-        after = es_query.check_cursor(query.search_after)
+        after = core.check_cursor(query.search_after)
         q, words, has_text = es_query.company_query(query)
         sort = es_query.company_sort(query.sort, has_text)
         hits, total, nxt = self._page("companies", q, sort, query.limit, query.offset, after)
@@ -616,7 +705,7 @@ class ElasticStore(Store):
 
     @_translated("searching documents")
     def search_documents(self, query: DocumentQuery) -> Page:
-        after = es_query.check_cursor(query.search_after)
+        after = core.check_cursor(query.search_after)
         q, words = es_query.document_query(query)
         if q is None:
             return Page(hits=[], total=0)
@@ -625,10 +714,7 @@ class ElasticStore(Store):
         out = []
         for h in hits:
             doc = document_from(h["_source"])
-            hl = highlight(doc.text, words) if words else highlight(doc.text, [])
-            if words and "<mark>" not in hl and doc.title:
-                t = highlight(doc.title, words)
-                hl = t if "<mark>" in t else hl
+            hl = core.document_highlight(doc, words)
             rel = float(h.get("_score") or 0.0) if words else 0.0
             out.append(DocumentHit(document=doc, relevance=rel, highlight=hl))
         return Page(hits=out, total=total, next_cursor=nxt)
@@ -702,8 +788,10 @@ class ElasticStore(Store):
                 "updating current scores: " + "; ".join(f"{i}: {r}" for i, r in failures[:10])
             )
 
-    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any]) -> dict[str, dict[str, Any]]:
-        """For each key, the first hit of its query (one msearch per 200 queries)."""
+    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any],
+                    source: bool = False) -> dict[str, dict[str, Any]]:
+        """For each key, the first score hit of its query (one msearch per 200 queries);
+        its whole _source with ``source``, else the fields refresh_current needs."""
         out: dict[str, dict[str, Any]] = {}
         keys = list(queries)
         for chunk in _chunks(keys, 200):
@@ -711,7 +799,7 @@ class ElasticStore(Store):
             for k in chunk:
                 searches.append({"index": self.alias("scores")})
                 searches.append({"query": queries[k], "sort": sort, "size": 1,
-                                 "_source": ["score_id", "smoke_index", "level", "as_of"]})
+                                 "_source": True if source else ["score_id", "smoke_index", "level", "as_of"]})
             resp = self.client.msearch(searches=searches)
             for k, r in zip(chunk, resp["responses"], strict=True):
                 if "error" in r:
@@ -770,18 +858,29 @@ class ElasticStore(Store):
 
     @_translated("acknowledging an alert")
     def acknowledge_alert(self, alert_id: str, by: str, at: str) -> bool:
-        # A script runs on the shard against the current document: the first
-        # acknowledgement wins, and delivery states written meanwhile are kept.
-        try:
-            resp = self.client.update(
-                index=self.alias("alerts"), id=alert_id, refresh=self.refresh, retry_on_conflict=5,
-                script={"lang": "painless", "params": {"by": by, "at": at},
-                        "source": "if (ctx._source.acknowledged_at == null || ctx._source.acknowledged_at == '') "
-                                  "{ ctx._source.acknowledged_by = params.by; ctx._source.acknowledged_at = params.at; }"
-                                  " else { ctx.op = 'noop'; }"})
-        except NotFoundError:
-            return False
-        return resp.body.get("result") == "updated"
+        # Compare-and-set on the document's sequence number: read, and write the two
+        # acknowledgement fields only if nobody wrote the alert since. A partial update
+        # leaves delivery states alone; on a conflict (a delivery round or another
+        # acknowledgement wrote meanwhile) read again. The first acknowledgement wins.
+        # No script: a cluster may run without the painless module.
+        for _ in range(_CAS_ATTEMPTS):
+            try:
+                got = self.client.get(index=self.alias("alerts"), id=alert_id,
+                                      source_includes=["acknowledged_at"])
+            except NotFoundError:
+                return False
+            if (got.body.get("_source") or {}).get("acknowledged_at"):
+                return False
+            try:
+                self.client.update(index=self.alias("alerts"), id=alert_id, refresh=self.refresh,
+                                   if_seq_no=got.body["_seq_no"], if_primary_term=got.body["_primary_term"],
+                                   doc={"acknowledged_by": by, "acknowledged_at": at})
+            except ConflictError:
+                continue
+            except NotFoundError:
+                return False
+            return True
+        raise ElasticStoreError(f"alert {alert_id!r}: gave up acknowledging after {_CAS_ATTEMPTS} write conflicts")
 
     @_translated("recording alert delivery")
     def set_alert_delivery(self, alert_id: str, states: dict[str, str]) -> None:
@@ -821,8 +920,9 @@ class ElasticStore(Store):
 
     @_translated("saving state")
     def set_state(self, key: str, value: str) -> None:
-        self.client.index(index=self.alias("state"), id=state_id(key), document={"key": key, "value": value},
-                          refresh=self.refresh)
+        # No refresh: state is only read back by id, and a GET by id is real-time. Waiting
+        # for a refresh here cost the crawler up to a second per page (one ETag per URL).
+        self.client.index(index=self.alias("state"), id=state_id(key), document={"key": key, "value": value})
 
 
 def _batches(items: Iterable[Any], n: int) -> Iterator[list[Any]]:

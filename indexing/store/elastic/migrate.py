@@ -1,16 +1,16 @@
 """Moving records into Elasticsearch: from an embedded SQLite store (``migrate``) or from
 the current indices into freshly built ones (the loader of ``es_admin.rebuild``).
 
-The SQLite file is read directly, read-only, in rowid order, because the Store
-interface has no way to list every score of the history, every alert or every
-state key, and a migration must copy all of them exactly (save order included:
-the rowid becomes ``seq``, which decides the current score among equal dates).
-The table layout read here is the one ``indexing/store/sqlite.py`` creates.
+``migrate`` reads the source through the Store interface (``Store.iter_records``:
+every record of every kind, scores in save order) and writes through the target's,
+so any store can be the source. ``SqliteSource`` reads an embedded store file's
+tables directly; only ``index rebuild --from-sqlite`` still uses it, to fill new
+indices with ready-made bodies.
 
-Migration is resumable: after each batch is written without a failure, the last
-copied rowid of that entity is stored in the target's state
-(``migrate:<entity>``); a re-run continues after it. Writes are idempotent, so
-re-copying a batch after an interruption is harmless.
+Migration is resumable: after each batch is written without a failure, the position
+of its last record is stored in the target's state (``migrate:<entity>``); a re-run
+continues after it. Writes are idempotent, so re-copying a batch after an
+interruption is harmless.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from indexing.models import Alert, Company, Document, Run, Score
-from indexing.store import es_admin
-from indexing.store.elastic import (
+from indexing.store.base import Store, UpsertResult
+from indexing.store.elastic import admin as es_admin
+from indexing.store.elastic.mappings import ENTITIES, ID_FIELD
+from indexing.store.elastic.store import (
     ElasticStore,
     ElasticStoreError,
     company_body,
@@ -34,7 +36,6 @@ from indexing.store.elastic import (
     score_id,
     state_id,
 )
-from indexing.store.es_mappings import ENTITIES, ID_FIELD
 
 Progress = Callable[[str], None]
 CHECKPOINT = "migrate:"
@@ -134,27 +135,32 @@ class MigrationReport:
 
 
 def migrate(
-    source: SqliteSource, store: ElasticStore, *, batch: int = 1000, restart: bool = False,
+    source: Store, store: ElasticStore, *, batch: int = 1000, restart: bool = False,
     progress: Progress = _quiet,
 ) -> MigrationReport:
-    """Copy every record of ``source`` into ``store``'s indices; resumable (see module docstring)."""
+    """Copy every record of the ``source`` store into ``store``'s indices, resumably (see
+    the module docstring). The source is read through the Store interface
+    (``iter_records``), whatever its backend; the target writes through its own, so its
+    rules (fingerprints, current scores and their rise) apply to the copy as to any write."""
     report = MigrationReport()
     lock = es_admin.MaintenanceLock(store.client, store.prefix, "migrate")
     started = es_admin.now_iso()
     with lock:
         for entity in ENTITIES:
-            total = source.count(entity)
+            total = source.count_records(entity)
             report.source[entity] = total
             key = CHECKPOINT + entity
             cp = None if restart else store.get_state(key)
-            after = int(json.loads(cp).get("rowid", 0)) if cp else 0
+            after = str(json.loads(cp).get("after", "")) if cp else ""
             done = int(json.loads(cp).get("done", 0)) if cp else 0
             report.resumed[entity] = done
             if after:
                 progress(f"{entity}: resuming after {done} of {total}")
             copied = 0
-            pending: list[tuple[int, str, dict[str, Any]]] = []
-            for rec in source.records(entity, after_rowid=after):
+            pending: list[tuple[str, Any]] = []
+            for rec in source.iter_records(entity, after=after):
+                if entity == "state" and rec[1][0].startswith(CHECKPOINT):
+                    continue  # the source's own checkpoints of an earlier copy
                 pending.append(rec)
                 if len(pending) >= batch:
                     done += _write(store, entity, pending, key, done)
@@ -170,24 +176,40 @@ def migrate(
         for entity in ENTITIES:
             report.target[entity] = _target_count(store, entity)
         es_admin.audit(store.client, store.prefix, "migrate", "ok" if report.ok else "mismatch", lock.owner,
-                       {"source_file": str(source.path), "source": report.source, "target": report.target,
-                        "copied": report.copied}, started)
+                       {"source": report.source, "target": report.target, "copied": report.copied}, started)
     return report
 
 
-def _write(store: ElasticStore, entity: str, recs: list[tuple[int, str, dict[str, Any]]], key: str,
-           done_before: int) -> int:
-    actions = ({"_op_type": "index", "_index": store.alias(entity), "_id": i, "_source": b} for _, i, b in recs)
-    failures = store.bulk(actions, refresh=False, chunk_size=len(recs))
-    if failures:
-        raise ElasticStoreError(
-            f"migrate: {len(failures)} {entity} record(s) were refused; nothing after the last checkpoint "
-            "is counted as copied, fix the cause and re-run to resume. First failures: "
-            + "; ".join(f"{i}: {r}" for i, r in failures[:10])
-        )
+def _write(store: ElasticStore, entity: str, recs: list[tuple[str, Any]], key: str, done_before: int) -> int:
+    """Write one batch through the Store interface, then checkpoint after its last position."""
+    records = [r for _, r in recs]
+    if entity == "companies":
+        _check_upsert(store.upsert_companies(records), entity)
+    elif entity == "documents":
+        _check_upsert(store.upsert_documents(records), entity)
+    elif entity == "scores":
+        store.save_scores(records)  # in the source's save order: the same scores become current
+    elif entity == "alerts":
+        for a in records:
+            if not store.save_alert(a):
+                store.update_alert(a)  # copied before: make it the source's again
+    elif entity == "runs":
+        for r in records:
+            store.save_run(r)
+    else:
+        for k, v in records:
+            store.set_state(k, v)
     done = done_before + len(recs)
-    store.set_state(key, json.dumps({"rowid": recs[-1][0], "done": done}))
+    store.set_state(key, json.dumps({"after": recs[-1][0], "done": done}))
     return len(recs)
+
+
+def _check_upsert(result: UpsertResult, entity: str) -> None:
+    if result.failed:
+        raise ElasticStoreError(
+            f"migrate: {len(result.failed)} {entity} record(s) were refused; nothing after the last checkpoint "
+            "is counted as copied, fix the cause and re-run to resume. First: " + ", ".join(result.failed[:10])
+        )
 
 
 def _target_count(store: ElasticStore, entity: str) -> int:

@@ -110,6 +110,11 @@ def server_info(client: Elasticsearch, url: str) -> ServerInfo:
             "check SMOKE_ES_URL and that the cluster is running"
         ) from exc
     status = meta.status
+    if status in (404, 405) and meta.headers.get("x-elastic-product", "") == "Elasticsearch":
+        # A cluster without the rest-root module (Elastic's minimal test distribution has
+        # none) has no GET /: the local node's info carries the same version.
+        meta, body = _nodes_info(client)
+        status = meta.status
     if status == 401:
         raise ElasticStoreError(
             f"Elasticsearch at {url} rejected the credentials (401): check SMOKE_ES_API_KEY, "
@@ -133,6 +138,19 @@ def server_info(client: Elasticsearch, url: str) -> ServerInfo:
     except ValueError:
         major = 0
     return ServerInfo(version=version, major=major, cluster_name=str(body.get("cluster_name", "")))
+
+
+def _nodes_info(client: Elasticsearch) -> tuple[Any, Any]:
+    """``GET /_nodes/_local`` reshaped like ``GET /``'s answer (version.number, cluster_name)."""
+    meta, body = client.transport.perform_request(
+        "GET", "/_nodes/_local?filter_path=cluster_name,nodes.*.version",
+        headers={"accept": "application/json"}, max_retries=0,
+    )
+    if isinstance(body, dict):
+        nodes = list((body.get("nodes") or {}).values())
+        number = str(nodes[0].get("version", "")) if nodes and isinstance(nodes[0], dict) else ""
+        body = {"cluster_name": body.get("cluster_name", ""), "version": {"number": number}}
+    return meta, body
 
 
 def _pin_compatibility(client: Elasticsearch, server_major: int) -> None:

@@ -7,8 +7,11 @@ Rules (checked by tests/indexing_es/test_templates.py):
 * Every Chinese text field is indexed twice (``_chinese``): ``<field>_tokens`` with
   a whitespace analyser fed ``indexing.tokenize.token_string(...)``, the jieba
   tokens the embedded store indexes, so both backends split Chinese the same way;
-  and ``<field>_cjk`` with the built-in ``cjk`` bigram analyser for recall (finds
-  集资 inside 非法集资 even where jieba cut differently). Without them
+  and ``<field>_cjk`` fed ``indexing.tokenize.cjk_bigrams(...)``, the overlapping CJK
+  bigrams the embedded store indexes, for recall (finds 集资 inside 非法集资 even where
+  jieba cut differently). Both use the server's built-in ``whitespace`` analyser and
+  nothing else: no analysis plugin or module, so any cluster (the minimal test
+  distribution included) serves them. Without them
   Elasticsearch's standard analyser would split Chinese into single characters.
   ``<field>`` itself keeps the crawled text for display and is not analysed.
 * Highlights are not Elasticsearch's: both backends run ``indexing.highlight``
@@ -29,7 +32,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-SCHEMA_VERSION = 4  # 2: companies.links; 3: documents.simhash_bands; 4: scores.versions
+SCHEMA_VERSION = 5  # 2: companies.links; 3: documents.simhash_bands; 4: bigrams made in Python; 5: scores.versions
 
 # Entities, in the order a rebuild or migration copies them.
 ENTITIES: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
@@ -53,14 +56,13 @@ CHINESE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 
 TOKENS_SUFFIX = "_tokens"
 CJK_SUFFIX = "_cjk"
-TOKENS_ANALYZER = "smoke_tokens"
-CJK_ANALYZER = "cjk"
+# jieba (and cjk_bigrams) already split and lower-cased the text; the server only splits
+# on the spaces they put in. The built-in analyser, not a custom one: a custom analyser's
+# ``whitespace`` tokenizer lives in the analysis-common module, which a cluster may lack.
+TOKENS_ANALYZER = "whitespace"
+CJK_ANALYZER = "whitespace"
 
 ANALYSIS: dict[str, Any] = {
-    "analyzer": {
-        # jieba already split the text; we only split on the spaces it put in.
-        TOKENS_ANALYZER: {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]},
-    },
     "normalizer": {
         "lower": {"type": "custom", "filter": ["lowercase"]},
     },
@@ -83,10 +85,10 @@ def _chinese(name: str, keyword: bool = False) -> dict[str, Any]:
     ``<name>``: the text as crawled, kept for display and round trips, not analysed
     (names get a ``keyword`` sub-field for exact match and sorting);
     ``<name>_tokens``: ``token_string(text)``, the jieba tokens, split on whitespace;
-    ``<name>_cjk``: ``prepare(text)`` (normalised: simplified, squeezed, lower-case)
-    through the built-in ``cjk`` bigram analyser. Feeding the normalised text, not the
-    crawled one, is what makes 資金盤 and 传-销 findable as 资金盘 and 传销, exactly as in
-    the embedded store, whose bigrams come from the same ``prepare``.
+    ``<name>_cjk``: ``cjk_bigrams(text)``, the overlapping bigrams of the normalised text
+    (simplified, squeezed, lower-case), split on whitespace. Bigrams of the normalised
+    text, not the crawled one, are what make 資金盤 and 传-销 findable as 资金盘 and 传销,
+    exactly as in the embedded store, which indexes the same ``cjk_bigrams``.
     """
     original: dict[str, Any] = {"type": "text", "index": False}
     if keyword:

@@ -1,0 +1,90 @@
+"""What both backends decide alike, written once: canonical JSON and content
+fingerprints (what counts as a change), the search plan (which sorts exist and
+what an unknown one falls back to, the sort value standing for "no score", what a paging
+cursor must look like) and how a document hit's highlight is chosen. Each backend only
+translates these decisions into SQL or an Elasticsearch body and runs them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from indexing.highlight import highlight
+from indexing.models import Document
+
+COMPANY_SORTS: tuple[str, ...] = ("score", "name", "relevance", "rise")
+DOCUMENT_SORTS: tuple[str, ...] = ("relevance", "date")
+
+# Sort values standing for "no score" / "no rise": such companies sort after every scored one.
+MISSING_SCORE = -1.0
+MISSING_RISE = -1.0e18
+
+MAX_CURSOR_STR = 1000  # a cursor's strings are ids and sort keys, never longer
+
+
+class BadCursor(ValueError):
+    """A ``search_after`` cursor that is not what ``Page.next_cursor`` gave. Both backends
+    raise it before running anything, with the same message."""
+
+
+def company_sort(sort: str, has_text: bool) -> str:
+    """The company sort to run: unknown sorts fall back to score, and relevance without
+    query text (nothing to be relevant to) too."""
+    if sort not in COMPANY_SORTS or (sort == "relevance" and not has_text):
+        return "score"
+    return sort
+
+
+def document_sort(sort: str, has_text: bool) -> str:
+    """Relevance when asked for with query text, else newest first."""
+    return "relevance" if sort == "relevance" and has_text else "date"
+
+
+def check_cursor(after: Any) -> list[Any] | None:
+    """``after`` as a [sort value, id] list, None for no cursor; anything else raises BadCursor."""
+    if after is None or (isinstance(after, list | tuple) and not after):
+        return None
+    ok = (
+        isinstance(after, list | tuple)
+        and len(after) == 2
+        and isinstance(after[1], str)
+        and len(after[1]) <= MAX_CURSOR_STR
+        and isinstance(after[0], int | float | str)
+        and not isinstance(after[0], bool)
+        and not (isinstance(after[0], str) and len(after[0]) > MAX_CURSOR_STR)
+    )
+    if not ok:
+        raise BadCursor(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}"[:300])
+    return list(after)
+
+
+def document_highlight(doc: Document, words: list[str]) -> str:
+    """The snippet of a document hit: from the text, or from the title when only the
+    title holds a query word."""
+    hl = highlight(doc.text, words)
+    if words and "<mark>" not in hl and doc.title:
+        t = highlight(doc.title, words)
+        hl = t if "<mark>" in t else hl
+    return hl
+
+
+def canonical_json(obj: Any) -> str:
+    """The one JSON spelling of a record: sorted keys, no spaces, characters as they are."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def company_fingerprint(d: dict[str, Any]) -> str:
+    """A company's content (``Company.to_dict()``) as a hash; equal hash = unchanged.
+    ``updated`` is when the crawler saw a change, not part of the content."""
+    return sha1(canonical_json({k: v for k, v in d.items() if k != "updated"}))
+
+
+def document_fingerprint(d: dict[str, Any]) -> str:
+    """A document's content (``Document.to_dict()``) as a hash; ``fetched`` changes on
+    every crawl, the content does not."""
+    return sha1(canonical_json({k: v for k, v in d.items() if k != "fetched"}))
