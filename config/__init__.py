@@ -34,9 +34,9 @@ def config_path(name: str, config_dir: Path | None = None) -> Path:
     ``SMOKE_CONFIG_DIR`` overrides the bundled folder, file by file: a file missing
     there falls back to the bundled one.
     """
-    from config.settings import get_settings
+    from config.settings import config_dir_setting
 
-    base = config_dir or get_settings().config_dir
+    base = config_dir or config_dir_setting()
     if base is not None:
         candidate = Path(base) / name
         if candidate.exists():

@@ -75,6 +75,15 @@ def _env(name: str) -> str:
     raise KeyError(name)
 
 
+def config_dir_setting() -> Path | None:
+    """SMOKE_CONFIG_DIR alone (what every config file lookup needs, so it is read apart from the
+    rest): None for the bundled config/, an error when it names no folder."""
+    cfg = _env("SMOKE_CONFIG_DIR")
+    if cfg and not Path(cfg).expanduser().is_dir():
+        raise ConfigError(f"environment: SMOKE_CONFIG_DIR: {cfg}: no such folder (unset it to use the bundled config/)")
+    return Path(cfg) if cfg else None
+
+
 def get_settings() -> Settings:
     store = _env("SMOKE_STORE").strip().lower()
     if store not in ("sqlite", "elasticsearch"):
@@ -85,16 +94,14 @@ def get_settings() -> Settings:
     sources = _env("SMOKE_SOURCES").strip().lower()
     if sources not in ("sandbox", "live"):
         raise ConfigError(f"environment: SMOKE_SOURCES: expected 'sandbox' or 'live', got {sources!r}")
-    cfg = _env("SMOKE_CONFIG_DIR")
-    if cfg and not Path(cfg).expanduser().is_dir():
-        raise ConfigError(f"environment: SMOKE_CONFIG_DIR: {cfg}: no such folder (unset it to use the bundled config/)")
+    config_dir = config_dir_setting()
     workers = _env("SMOKE_CRAWL_WORKERS").strip()
     if not workers.isdigit() or not 1 <= int(workers) <= 64:
         raise ConfigError(f"environment: SMOKE_CRAWL_WORKERS: expected a whole number from 1 to 64, got {workers!r}")
     return Settings(
         home=Path(_env("SMOKE_HOME")).expanduser().resolve(),
         sources=sources,
-        config_dir=Path(cfg) if cfg else None,
+        config_dir=config_dir,
         store=store,
         es_url=_env("SMOKE_ES_URL"),
         es_api_key=_env("SMOKE_ES_API_KEY"),

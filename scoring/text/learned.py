@@ -17,6 +17,7 @@ probability most, with their signed contribution, shown next to the rules' evide
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -44,8 +45,7 @@ def ngram_counts(squeezed: str) -> Counter[str]:
     s = _DIGITS.sub("0", squeezed)
     counts: Counter[str] = Counter()
     for n in NGRAM_SIZES:
-        for i in range(len(s) - n + 1):
-            counts[s[i : i + n]] += 1
+        counts.update([s[i : i + n] for i in range(len(s) - n + 1)])  # counted in C
     return counts
 
 
@@ -98,16 +98,14 @@ class TextModel:
     full_at_chars: int
 
     def opinion(self, squeezed: str, explain: int = 8) -> ModelOpinion:
-        counts = ngram_counts(squeezed)
-        values: dict[str, float] = {}
-        for gram, c in counts.items():
-            idf = self.idf.get(gram)
-            if idf is not None:
-                values[gram] = (1.0 + math.log(c)) * idf  # sublinear tf * idf, as trained
+        idf, log = self.idf, math.log
+        # sublinear tf * idf over the kept n-grams, l2-normalised, as trained
+        values = {g: (1.0 + log(c)) * idf[g] for g, c in ngram_counts(squeezed).items() if g in idf}
         norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        contrib = {g: v / norm * self.weight[g] for g, v in values.items() if self.weight.get(g)}
+        weight = self.weight
+        contrib = {g: v / norm * weight[g] for g, v in values.items()}
         z = self.intercept + sum(contrib.values())
-        top = sorted(contrib.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:explain]
+        top = heapq.nsmallest(explain, contrib.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
         return ModelOpinion(_sigmoid(z), top)
 
     def combine(self, probability: float, rules_risk: float, chars: int, conclusive: bool = False) -> float:
