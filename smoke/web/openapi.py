@@ -281,8 +281,8 @@ def openapi_spec() -> dict[str, Any]:
                 }
             },
             "/api/v1/export": {
-                "get": {
-                    "summary": "Export high-risk companies (auditors and admins); the file's SHA-256 is in X-Export-SHA256",
+                "post": {
+                    "summary": "Export high-risk companies (auditors and admins; a POST: it writes a file and an audit row); the file's SHA-256 is in X-Export-SHA256",
                     "parameters": [
                         {"name": "format", "in": "query", "required": False,
                          "schema": {"type": "string", "enum": ["csv", "xlsx", "jsonl"], "default": "csv"}},

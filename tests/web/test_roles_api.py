@@ -8,8 +8,9 @@ from tests.web.conftest import api_token, csrf_of
 
 
 def test_api_needs_token(client, codes):
-    for path in ("/api/v1/companies", f"/api/v1/companies/{codes['red']}", "/api/v1/export", "/api/v1/audit"):
-        r = client.get(path)
+    for method, path in (("get", "/api/v1/companies"), ("get", f"/api/v1/companies/{codes['red']}"),
+                         ("post", "/api/v1/export"), ("get", "/api/v1/audit")):
+        r = getattr(client, method)(path)
         assert r.status_code == 401, path
         assert r.json()["status"] == 401 and r.headers["www-authenticate"].startswith("Bearer")
     r = client.get("/api/v1/companies", headers={"Authorization": "Bearer not-a-token"})
@@ -24,8 +25,10 @@ def test_web_session_is_not_an_api_token(as_role):
 @pytest.mark.parametrize("role,status", [("viewer", 403), ("analyst", 403), ("auditor", 200), ("admin", 200)])
 def test_api_export_by_role(client, role, status):
     token = api_token(client, role)
-    r = client.get("/api/v1/export?format=csv", headers={"Authorization": f"Bearer {token}"})
+    r = client.post("/api/v1/export?format=csv", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == status
+    # an export writes a file and an audit row: never on a GET, which a link or an image can trigger
+    assert client.get("/api/v1/export?format=csv", headers={"Authorization": f"Bearer {token}"}).status_code == 405
     if status == 403:
         assert r.json() == {"error": f"role {role} may not do this", "status": 403}
     else:
