@@ -71,7 +71,8 @@ def run_cycle(
     ``export`` while exporting (smoke.locking). A second cycle waits up to ``wait_s``
     seconds, then raises ``LockBusy`` naming the holder. Every configuration file is
     validated first (smoke.preflight)."""
-    from indexing.store import open_store
+    from indexing.store import StoreSpec, open_store
+    from smoke.errors import DataFileError
     from smoke.locking import store_lock
     from smoke.preflight import check_config
     from smoke.runguard import live_run, sweep_interrupted
@@ -86,6 +87,11 @@ def run_cycle(
         cycle_run = Run(id=new_run_id("cycle"), started=_now(), kind="cycle")
         with live_run(settings, cycle_run.id):
             with open_store(settings) as store:
+                damage = store.check_integrity()
+                if damage:
+                    where = StoreSpec.from_settings(settings).location
+                    raise DataFileError(f"{where}: the store is damaged ({'; '.join(damage[:3])}); restore it "
+                                        "from a backup or move it away to start afresh")
                 swept = sweep_interrupted(store, settings)
                 if swept:
                     _say(progress, f"[cycle] marked {len(swept)} run(s) left by killed processes interrupted: "

@@ -174,6 +174,12 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def check_integrity(self) -> list[str]:
+        """Damage the store can see in itself ([] when none): what a daily cycle checks before
+        it reads and writes, so that overwritten pages fail loudly instead of reading as data.
+        A cluster looks after its own shards, so the default finds nothing."""
+        return []
+
     def __enter__(self) -> Store:
         return self
 

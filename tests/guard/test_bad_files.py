@@ -125,3 +125,38 @@ def test_weak_passwords_and_the_last_admin(tmp_path: Path) -> None:
     assert acc.get_user("bob").role == "admin" and not acc.get_user("bob").disabled
     r = smoke(tmp_path / "nohome", "users", "add", "carol")  # stdin empty: too short, one clear line
     assert r.returncode != 0 and "password: expected 12-1024 characters" in r.stderr
+
+
+def _store_with_overwritten_pages(path: Path) -> None:
+    """A real store with data, then pages in its middle overwritten (the header intact): the
+    damage a bad disk or a careless copy leaves, which reads as a valid file."""
+    from indexing.models import Company
+    from indexing.store.sqlite import SQLiteStore
+
+    with SQLiteStore(path) as store:
+        store.upsert_companies([Company(credit_code=f"9144030000000{i:04d}X", name=f"测试公司{i}", address="深圳市南山区",
+                                        region_code="440305", industry="金融", status="存续", founded="2020-01-01",
+                                        business_scope="投资咨询" * 20)
+                                for i in range(3000)])
+    size = path.stat().st_size
+    with path.open("r+b") as fh:
+        for offset in range(8 * 4096, size - 4096, 5 * 4096):
+            fh.seek(offset)
+            fh.write(bytes(range(256)) * 16)
+
+
+def test_a_store_with_overwritten_pages_stops_the_cycle_before_any_crawl(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    _store_with_overwritten_pages(home / "smoke.db")
+    t0 = time.monotonic()
+    one_line(smoke(home, "run"), 3, f"data error: {home / 'smoke.db'}: the store is damaged")
+    assert time.monotonic() - t0 < 60
+    assert not (home / "world").exists()  # nothing generated or crawled
+
+
+def test_a_bad_analyser_file_stops_the_cycle_before_any_crawl(tmp_path: Path) -> None:
+    cfg = _config_dir(tmp_path, "text_model.json", '{"version": "x", "intercept": "high"}')
+    home = tmp_path / "home"
+    one_line(smoke(home, "run", SMOKE_CONFIG_DIR=str(cfg)), 2, f"config error: {cfg / 'text_model.json'}: combine")
+    assert not (home / "world").exists()
