@@ -4,7 +4,8 @@ is measured against (``spearman_true_risk``).
 A scheme moves through stages a regulator would recognise, each riskier than the last:
 registered but quiet, launched, recruiting hard, paying late, collapsed. Its risk at a
 stage is the stage's level times its size (a scheme four times as big harms more
-people). Legitimate companies keep a small constant risk by kind; ordinary ones none.
+people). A scheme reborn under a new name starts where its parent was recruiting: the
+people and the plan are known, and the old victims are the first courted. Legitimate companies keep a small constant risk by kind; ordinary ones none.
 A path is a list of ``[ISO date, risk]`` steps; ``risk_at`` reads it at a date.
 """
 
@@ -24,13 +25,13 @@ def _size(scale: int) -> float:
 
 
 def scheme_risk_path(start: date, founded: int, launch: int, life: int, collapse: int | None, scale: int,
-                     span: int) -> list[list]:
+                     span: int, reborn: bool = False) -> list[list]:
     """The steps of a scheme's true risk; offsets are days after ``start``."""
     size = _size(scale)
     planned_end = launch + life
     points = [
         (founded, STAGES["registered"]),
-        (launch, STAGES["launch"]),
+        (launch, STAGES["recruiting" if reborn else "launch"]),
         (launch + int(life * RECRUITING_AT), STAGES["recruiting"]),
         (planned_end - int(life * PAYING_LATE_FOR), STAGES["paying_late"]),
     ]

@@ -556,7 +556,7 @@ class _Generator:
             c["scheme"]["hidden"] = True  # yields only in images without text, or in coded words
         end = collapse if collapse is not None else SPAN
         scale = rng.choice((1, 1, 2, 2, 3, 4))
-        c["risk"] = scheme_risk_path(START, founded, launch, life, collapse, scale, SPAN)
+        c["risk"] = scheme_risk_path(START, founded, launch, life, collapse, scale, SPAN, reborn=parent is not None)
         c["quiet"] = quiet
         # own sites: main domain at launch, mirrors (备用域名) later
         n_dom = 1 + (rng.random() < 0.4) + (rng.random() < 0.2)
