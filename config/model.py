@@ -83,6 +83,9 @@ class ModelConfig(BaseModel):
         100, ge=0, le=100,
         description="Up to this the index is the weighted sum of dimensions; above it the index approaches 100 "
                     "smoothly (scoring.model.saturate), so companies beyond the cap keep their order. 100: a plain cap.")
+    saturation_scale: float = Field(
+        0, ge=0, description="Raw points above the knee over which the gap to 100 shrinks by e (0: 100 - knee, "
+                             "a slope of 1 at the knee). Larger spreads the high bands further.")
     passing_mention_cues: list[str] = Field(
         default_factory=list,
         description="A news report or warning whose every sentence naming a company holds one of these clears "

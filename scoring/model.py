@@ -26,17 +26,18 @@ def curve_points(curve: list[tuple[float, float]], value: float) -> float:
     return float(y0 + (y1 - y0) * (value - x0) / (x1 - x0))
 
 
-def saturate(raw: float, knee: float) -> float:
+def saturate(raw: float, knee: float, scale: float = 0.0) -> float:
     """The index from the raw weighted sum: ``raw`` up to ``knee``, then an exponential
-    approach to 100 with slope 1 at the knee. Strictly increasing, so more evidence always
-    ranks higher; 100 itself is only reached by overwhelming evidence. ``knee`` 100 is a
-    plain cap at 100."""
+    approach to 100 (the gap to 100 shrinks by e every ``scale`` raw points; 0 means
+    100 - knee, a slope of 1 at the knee). Strictly increasing, so more evidence always
+    ranks higher and nothing at the knee or above falls below it; 100 itself is only
+    reached by overwhelming evidence. ``knee`` 100 is a plain cap at 100."""
     if raw <= knee:
         return raw
     room = 100.0 - knee
     if room <= 0:
         return 100.0
-    return knee + room * (1.0 - math.exp(-(raw - knee) / room))
+    return knee + room * (1.0 - math.exp(-(raw - knee) / (scale or room)))
 
 
 def raise_to_floor(index: float, floor: float) -> float:

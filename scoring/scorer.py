@@ -73,7 +73,7 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
         totals[ip.dimension] += pts
     dims = {d: min(100.0, t) for d, t in totals.items()}
     raw = sum(weights[d] * dims[d] for d in DIMENSIONS)
-    index = saturate(raw, cfg.saturation_knee)
+    index = saturate(raw, cfg.saturation_knee, cfg.saturation_scale)
     scale = index / raw if raw > 0 else 0.0
     # an indicator's part of its dimension score (proportional when the dimension is capped)
     share = [p * (dims[ip.dimension] / totals[ip.dimension]) if p else 0.0 for ip, p in zip(plan, dim_pts, strict=True)]

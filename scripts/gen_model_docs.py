@@ -31,7 +31,7 @@ def render() -> str:
         "points, capped at 100; the raw index is the weighted sum of dimension scores; up to "
         f"{cfg.saturation_knee:g} it is the index, above it the index approaches 100 smoothly "
         f"({cfg.saturation_knee:g} + {100 - cfg.saturation_knee:g} × (1 − e^(−(raw − {cfg.saturation_knee:g}) / "
-        f"{100 - cfg.saturation_knee:g}))), so companies beyond the old cap keep their order. A hard rule maps the "
+        f"{cfg.saturation_scale or 100 - cfg.saturation_knee:g}))), so companies beyond the old cap keep their order. A hard rule maps the "
         "index onto [its floor, 100] (floor + (100 − floor) × index / 100; the highest floor triggered), which "
         "keeps the order among the companies it lifts. Every indicator's share of the index is recorded with the score, with "
         "its evidence (document, URL, snippet, date), so the points shown always add up to the index. "

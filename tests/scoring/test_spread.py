@@ -18,6 +18,7 @@ def test_saturate_is_the_raw_sum_below_the_knee_and_strictly_increasing_above() 
     assert values == sorted(values) and len(set(values)) == len(values)
     assert all(60 <= v < 100 for v in values)
     assert saturate(150, 100) == 100.0  # knee 100: the old plain cap
+    assert 60 < saturate(100, 60, 80) < saturate(100, 60) < 100  # a longer scale spreads further
 
 
 def test_a_hard_floor_keeps_order() -> None:
