@@ -99,9 +99,9 @@ def _reason(f: float, pos: int, neg: int, n_pos: int, n_neg: int) -> str:
     if pos + neg < MIN_SUPPORT:
         return f"kept: seen in {pos + neg} labelled companies, fewer than {MIN_SUPPORT}"
     if f > 1.05:
-        return f"raised: {share}; it separates better than its hand-set points say"
+        return f"raised: {share}; it puts the riskier companies first more often than its hand-set points said"
     if f < 0.95:
-        return f"lowered: {share}; other evidence already carries what it says"
+        return f"lowered: {share}; it orders the companies by risk less well than its hand-set points said"
     return f"kept: {share}"
 
 
