@@ -82,9 +82,10 @@ def test_fit_factors_raises_what_ranks_the_riskier_schemes_first() -> None:
                IndicatorResult("spread.promo_pages", "spread", pages, 0.0)]
         return Score(code, "2024-06-30", 0.0, "green", {}, ind, model.version)
 
-    # graded: the riskier the scheme, the more severe its complaints; pages say nothing about it
+    # graded: the riskier the scheme, the more severe its complaints; pages run the other way
+    # (the least risky schemes and the innocent companies have the most)
     scores = [score(f"S{k}", severity=k, pages=10 - k) for k in range(10)]
-    scores += [score(f"N{k}", severity=0, pages=0) for k in range(10)]
+    scores += [score(f"N{k}", severity=0, pages=10) for k in range(10)]
     labels = {s.credit_code: int(s.credit_code[0] == "S") for s in scores}
     grades = {f"S{k}": k / 10 for k in range(10)}
     factors = {c.indicator: c.factor for c in fit_factors(model, scores, labels, grades)}
