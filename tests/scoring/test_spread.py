@@ -77,3 +77,36 @@ def test_a_warning_clearing_a_company_adds_nothing(model, context) -> None:
     s = score_company(c, [clearing], context, model, AS_OF)
     assert s.smoke_index < 20
     assert not [i for i in s.indicators if i.id in ("compliance.regulator_warning", "compliance.reported_suspect") and i.points]
+
+
+LATE = "我在鑫聚财富投了3万元，承诺月息2分，最近提现一直显示审核中，客服推说系统升级，要求再充值才能解冻，担心是资金盘。"
+GONE = "我母亲在鑫聚财富存了8万元养老钱，上周开始APP无法登录，老板失联，公司人去楼空，已经报警，要求退还本金！"
+
+
+def _stage_docs(code: str, stage: int) -> list:
+    """A scheme's documents at stage 0 launch, 1 recruiting hard, 2 paying late, 3 collapsed."""
+    docs = [doc(SCHEME_PROMO, code=code, url="http://xinju.test/", date="2024-01-05")]
+    if stage >= 1:
+        docs += [doc(RECRUIT_POST + f"第{k}帖", code=code, site=f"forum{k}", url=f"http://bbs{k}.test/t/{k}",
+                     date="2024-03-01") for k in range(6)]
+        docs += [doc(SCHEME_PROMO + f"（{k}）", code=code, url=f"http://xinju{k}.test/", date="2024-03-10")
+                 for k in range(4)]
+    if stage >= 2:
+        docs += [doc(LATE + f"（{k}）", kind="complaint", code=code, fields={"amount": 30000}, date="2024-05-01",
+                     url=f"http://complaints.sandbox.test/complaint/{k}") for k in range(4)]
+    if stage >= 3:
+        docs += [doc(GONE + f"（{k}）", kind="complaint", code=code, fields={"amount": 80000}, date="2024-06-20",
+                     url=f"http://complaints.sandbox.test/complaint/g{k}") for k in range(8)]
+    return docs
+
+
+def test_the_stages_of_a_scheme_sit_at_different_points_in_order(model, context) -> None:
+    c = company()
+    entries = [RegistryEntry(kind="abnormal", date="2024-06-25", reason="通过登记的住所或者经营场所无法联系",
+                             authority="市场监督管理局")]
+    scores = []
+    for stage in range(4):
+        co = company(entries=entries) if stage == 3 else c
+        scores.append(score_company(co, _stage_docs(c.credit_code, stage), context, model, AS_OF).smoke_index)
+    assert scores == sorted(scores) and len(set(scores)) == 4, scores
+    assert scores[-1] < 100  # collapse without a conviction is not conclusive
