@@ -57,7 +57,7 @@ def test_backtest_replays_steps_and_reports_lead_time(world: Path, tmp_path: Pat
               "--to", meta["today"], "--step", "13w", "--chart", str(chart), "--json")
     assert m["steps"] == 2 and m["step_days"] == 91
     for key in ("lead_time_days", "lead_fraction_median", "detected_before_collapse",
-                "false_alerts_per_1000_per_month"):
+                "false_alerts_per_1000_per_month", "model_version", "difficulty"):
         assert key in m, key
     assert set(m["lead_time_days"]) >= {"median", "p25", "p75"}
     assert "<svg" in chart.read_text(encoding="utf-8")
