@@ -1,5 +1,5 @@
-"""What both backends decide alike, written once: canonical JSON and content
-fingerprints (what counts as a change), the search plan (which sorts exist and
+"""What both backends decide alike, written once: the required fields, canonical JSON
+and content fingerprints, the new / changed / unchanged accounting of upserts, the search plan (which sorts exist and
 what an unknown one falls back to, the sort value standing for "no score", what a paging
 cursor must look like) and how a document hit's highlight is chosen. Each backend only
 translates these decisions into SQL or an Elasticsearch body and runs them."""
@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from indexing.highlight import highlight
-from indexing.models import Document
+from indexing.models import Company, Document
 
 COMPANY_SORTS: tuple[str, ...] = ("score", "name", "relevance", "rise")
 DOCUMENT_SORTS: tuple[str, ...] = ("relevance", "date")
@@ -88,3 +88,35 @@ def document_fingerprint(d: dict[str, Any]) -> str:
     """A document's content (``Document.to_dict()``) as a hash; ``fetched`` changes on
     every crawl, the content does not."""
     return sha1(canonical_json({k: v for k, v in d.items() if k != "fetched"}))
+
+
+def require_company(co: Company) -> None:
+    if not co.credit_code or not co.name:
+        raise ValueError("credit_code and name are required")
+
+
+def require_document(doc: Document) -> None:
+    if not doc.id or not doc.url or not doc.source_kind:
+        raise ValueError("id, url and source_kind are required")
+
+
+def company_change(old_fingerprint: str | None, fingerprint: str) -> tuple[str, bool]:
+    """(how an upserted company counts: new | changed | unchanged, whether to write it)."""
+    if old_fingerprint is None:
+        return "new", True
+    if old_fingerprint == fingerprint:
+        return "unchanged", False
+    return "changed", True
+
+
+def document_change(old: tuple[str, str] | None, content_hash: str, fingerprint: str) -> tuple[str, bool]:
+    """(how an upserted document counts, whether to write it); ``old`` is the stored
+    (content_hash, fingerprint). Same content hash with other metadata (mentions, fields)
+    counts as unchanged but is written, so the metadata is refreshed."""
+    if old is None:
+        return "new", True
+    if old[1] == fingerprint:
+        return "unchanged", False
+    if content_hash and old[0] == content_hash:
+        return "unchanged", True
+    return "changed", True

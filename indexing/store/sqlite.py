@@ -422,18 +422,14 @@ class SQLiteStore(Store):
         rows, names, domains, links, touched = [], [], [], [], []
         for co in batch:
             try:
-                if not co.credit_code or not co.name:
-                    raise ValueError("credit_code and name are required")
+                core.require_company(co)
                 d = _plain(co)
                 fp = core.company_fingerprint(d)
                 old = existing.get(co.credit_code)
-                if old is not None and old[0] == fp:
-                    result.unchanged += 1
+                kind, write = core.company_change(old[0] if old is not None else None, fp)
+                setattr(result, kind, getattr(result, kind) + 1)
+                if not write:
                     continue
-                if old is None:
-                    result.new += 1
-                else:
-                    result.changed += 1
                 existing[co.credit_code] = (fp,)
                 other_names = " ".join(co.former_names + co.aliases)
                 name_tok, name_grams = analyze(co.name)
@@ -544,22 +540,15 @@ class SQLiteStore(Store):
         bands: dict[str, list[tuple[int, int, str, str]]] = {}  # by id: the last of a repeated id wins
         for doc in batch:
             try:
-                if not doc.id or not doc.url or not doc.source_kind:
-                    raise ValueError("id, url and source_kind are required")
+                core.require_document(doc)
                 d = _plain(doc)
                 rest = {k: v for k, v in d.items() if k not in ("title", "text")}
                 # ``fetched`` changes on every crawl; the content does not.
                 fp = core.document_fingerprint(d)
-                old = existing.get(doc.id)
-                if old is not None and old[1] == fp:
-                    result.unchanged += 1
+                kind, write = core.document_change(existing.get(doc.id), doc.content_hash, fp)
+                setattr(result, kind, getattr(result, kind) + 1)
+                if not write:
                     continue
-                if old is None:
-                    result.new += 1
-                elif old is not None and doc.content_hash and old[0] == doc.content_hash:
-                    result.unchanged += 1  # same content; metadata (mentions, fields) is refreshed
-                else:
-                    result.changed += 1
                 existing[doc.id] = (doc.content_hash, fp)
                 title_tok, title_grams = analyze(doc.title)
                 text_tok, text_grams = analyze(doc.text)

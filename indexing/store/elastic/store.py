@@ -392,25 +392,22 @@ class ElasticStore(Store):
         return result
 
     def _upsert_company_batch(self, batch: list[Company], result: UpsertResult) -> None:
-        existing = {k: v.get("fingerprint") for k, v in
+        existing = {k: v.get("fingerprint") or "" for k, v in
                     self._mget("companies", [c.credit_code for c in batch if c.credit_code],
                                ["fingerprint"]).items()}
         kinds: dict[str, str] = {}
         todo: list[Company] = []
         for co in batch:
             try:
-                if not co.credit_code or not co.name:
-                    raise ValueError("credit_code and name are required")
+                core.require_company(co)
                 fp = company_fingerprint(co.to_dict())
             except (ValueError, TypeError) as e:  # a bad record is counted, never fatal
                 result.failed.append(f"{co.credit_code or '?'}: {e}")
                 continue
-            old = existing.get(co.credit_code, "absent")
-            if old == fp:
-                result.unchanged += 1
-                continue
-            kind = "new" if old == "absent" else "changed"
+            kind, write = core.company_change(existing.get(co.credit_code), fp)
             setattr(result, kind, getattr(result, kind) + 1)
+            if not write:
+                continue
             kinds[co.credit_code] = kind
             existing[co.credit_code] = fp
             todo.append(co)
@@ -593,24 +590,16 @@ class ElasticStore(Store):
         bodies: list[tuple[str, dict[str, Any]]] = []
         for doc in batch:
             try:
-                if not doc.id or not doc.url or not doc.source_kind:
-                    raise ValueError("id, url and source_kind are required")
+                core.require_document(doc)
                 body = document_body(doc)
             except (ValueError, TypeError, AttributeError) as e:
                 result.failed.append(f"{doc.id or '?'}: {e}")
                 continue
             fp = body["fingerprint"]
-            old = existing.get(doc.id)
-            if old is not None and old[1] == fp:
-                result.unchanged += 1
-                continue
-            if old is None:
-                kind = "new"
-            elif doc.content_hash and old[0] == doc.content_hash:
-                kind = "unchanged"  # same content; metadata (mentions, fields) is refreshed
-            else:
-                kind = "changed"
+            kind, write = core.document_change(existing.get(doc.id), doc.content_hash, fp)
             setattr(result, kind, getattr(result, kind) + 1)
+            if not write:
+                continue
             kinds[doc.id] = kind
             existing[doc.id] = (doc.content_hash, fp)
             bodies.append((doc.id, body))
