@@ -79,6 +79,17 @@ class ModelConfig(BaseModel):
     recent_days: int = Field(90, gt=0, description="Window for growth indicators.")
     penalty_window_days: int = Field(730, gt=0, description="Administrative penalties for fundraising this recent weigh heavily.")
     risky_page_min_risk: float = Field(30, description="Promo pages below this text risk do not count as spread.")
+    saturation_knee: float = Field(
+        100, ge=0, le=100,
+        description="Up to this the index is the weighted sum of dimensions; above it the index approaches 100 "
+                    "smoothly (scoring.model.saturate), so companies beyond the cap keep their order. 100: a plain cap.")
+    saturation_scale: float = Field(
+        0, ge=0, description="Raw points above the knee over which the gap to 100 shrinks by e (0: 100 - knee, "
+                             "a slope of 1 at the knee). Larger spreads the high bands further.")
+    passing_mention_cues: list[str] = Field(
+        default_factory=list,
+        description="A news report or warning whose every sentence naming a company holds one of these clears "
+                    "or merely mentions it (scoring/subject.py): it is no evidence against that company.")
     dimensions: dict[str, Dimension]
     indicators: dict[str, Indicator]
     hard_rules: dict[str, HardRule] = Field(default_factory=dict)

@@ -95,3 +95,13 @@ STREETS = (
 BUILDINGS = ("大厦", "国际中心", "商务楼", "写字楼", "广场", "科技园", "创业园", "金融中心", "产业园", "商务中心")
 
 ROLES_EXEC = ("董事", "监事", "经理")
+
+# legitimate trades whose customers complain angrily when a shop closes or a refund is
+# late (hard worlds): (industry, name word, business scope, story)
+ANGRY_TRADES: tuple[tuple[str, str, str, str], ...] = (
+    ("体育", "健身", "健身休闲活动；体育培训；体育用品销售", "gym"),
+    ("教育", "教育培训", "教育咨询服务；文化艺术培训；体育培训", "school"),
+    ("商务服务业", "国际旅行社", "旅游业务；票务代理服务；会议及展览服务", "travel"),
+    ("居民服务业", "美容美发", "美容服务；美发服务；化妆品零售", "salon"),
+    ("零售业", "电器商城", "家用电器销售；电子产品销售；售后服务", "refund"),
+)

@@ -12,7 +12,7 @@ from typing import Any
 from sandbox.text import banks as B
 from sandbox.text import evasion
 from sandbox.text.grammar import expand, pick, seeded, sentence
-from sandbox.text.yields import legit_yield, scheme_yield
+from sandbox.text.yields import hidden_alt, hidden_yield, legit_yield, scheme_yield
 
 SCRIPT = '<script>alert("sandbox-xss")</script>'
 
@@ -49,7 +49,7 @@ def _scheme_ctx(rng: random.Random, prof: dict[str, Any]) -> dict[str, str]:
         "withdrawn": str(rng.randrange(2, 90) * 100),
     }
     ctx["product"] = pick(rng, B.A[arch]["products"], ctx)
-    ctx["yield"] = scheme_yield(rng, s["annual"])
+    ctx["yield"] = hidden_yield(rng) if s.get("hidden") else scheme_yield(rng, s["annual"])
     return ctx
 
 
@@ -88,7 +88,7 @@ def _scheme_sentence(kind: str, rng: random.Random, arch: str, ctx: dict[str, st
     }.get(kind)
     if kind == "denial":
         return _end(expand(rng, rng.choice(B.DENIAL), ctx))
-    if kind == "mechanics":
+    if kind == "mechanics" and not ctx.get("hidden"):
         ctx = {**ctx, "yield": scheme_yield(rng, float(ctx.get("annual", "0.2")))}
     return sentence(rng, _parts(rng.choice(bank)), ctx)
 
@@ -102,8 +102,11 @@ def scheme_page(prof: dict[str, Any], ptype: str, path: str, seed: int, when: st
     ctx = _scheme_ctx(seeded(s["style"], path, "ctx"), prof)
     ctx.update({"brand": s["brand"], "annual": str(s["annual"]), "name": prof["names"][-1][1],
                 "capital": str(prof["capital"])})
+    if s.get("hidden"):
+        ctx["hidden"] = "1"
     plan = _PLANS.get(ptype, _PLANS["news"])
     sentences: list[str] = []
+    kind_of: list[str] = []
     extra = seeded(s["style"], path, "n").randrange(0, 4)
     kinds = list(plan) + ["mechanics", "testimonial", "recruit", "hooks"][:extra]
     for k, kind in enumerate(kinds):
@@ -115,6 +118,7 @@ def scheme_page(prof: dict[str, Any], ptype: str, path: str, seed: int, when: st
         if own.random() < 0.2:  # a reborn scheme's copy is near, not exact
             srng = seeded(seed, path, k)
         sentences.append(_scheme_sentence(kind, srng, arch, ctx))
+        kind_of.append(kind)
     title_rng = seeded(s["style"], path, "title")
     title = {
         "home": expand(title_rng, "{brand}[官网|官方网站|首页]——[{product}|让财富稳健增长|开启财富之门|共享未来]", ctx),
@@ -131,7 +135,9 @@ def scheme_page(prof: dict[str, Any], ptype: str, path: str, seed: int, when: st
     for k, text in enumerate(sentences):
         if tricks and trick_rng.random() < 0.6:
             text = evasion.apply(trick_rng, text, tricks)
-        if k == img_at:
+        if s.get("hidden") and kind_of[k] == "mechanics":
+            doc.blocks.append(("img", hidden_alt(trick_rng)))  # the returns are in the picture, not its alt
+        elif k == img_at:
             doc.blocks.append(("img", text))  # key text only in the image's alt
         else:
             doc.blocks.append(("p", text))
@@ -159,6 +165,8 @@ def thread(prof: dict[str, Any], ptype: str, path: str, seed: int, when: str, re
     s = prof["scheme"]
     ctx = _scheme_ctx(rng, prof)
     ctx.update({"annual": str(s["annual"]), "name": prof["names"][-1][1], "capital": str(prof["capital"])})
+    if s.get("hidden"):
+        ctx["hidden"] = "1"
     title = expand(rng, "[{brand}|{product}][真的能赚钱吗|最新收益截图|月入过万不是梦|招募团队长|宝妈在家也能做|"
                         "带你了解{brand}|已提现，分享心得|新项目首发]", ctx)
     doc = Doc(title=title, date=when)
@@ -248,7 +256,21 @@ _C_BODY = {
     0: ("[{month}月{day}日|上周][在{typed}|通过{typed}][下单|办理业务|购买会员]",
         "[到现在|至今][没有处理|没有回复|没有退款]", "[多次联系客服|打了好几次电话][都没用|被推来推去]"),
 }
-_DEMANDS = {0: ("退款", "赔偿", "道歉"), 1: ("退还本金", "解冻账户", "正常提现"), 2: ("退还本金", "追回损失", "立案侦查")}
+_DEMANDS = {0: ("退款", "赔偿", "道歉"), 1: ("退还本金", "解冻账户", "正常提现"), 2: ("退还本金", "追回损失", "立案侦查"),
+            3: ("退款", "退还预付费", "赔偿损失", "给个说法")}
+# angry customers of legitimate businesses (hard worlds): severe words, no scheme behind them
+_ANGRY = {
+    "gym": ("{typed}[突然关门|说倒闭就倒闭|老板跑路了]，[年卡|私教课]{amount}元退不了",
+            "[我|我和同事]在{typed}办了[年卡|私教课]{amount}元，[上周|{month}月{day}日]去的时候门店[已经关门|贴了停业通知]，[老板电话打不通|教练也联系不上]"),
+    "school": ("{typed}[停课不退费|卷钱跑路|退费难]，[学费|课时费]{amount}元[要不回来|没人管]",
+               "[孩子|我]在{typed}报了[课|一年的课]，交了{amount}元学费，[现在机构突然停课|校区关门了]，[退费申请一直没人处理|老师都被拖欠工资]"),
+    "travel": ("{typed}[取消行程不退款|退款拖了三个月]，{amount}元[到现在没退|要不回来]",
+               "[{month}月|去年]在{typed}报了旅游团，交了{amount}元，[行程被取消后|因疫情取消后]承诺[一个月内退款|尽快退款]，[到现在还没退|一直拖着]"),
+    "salon": ("{typed}[办卡后闭店|储值卡不能用了]，{amount}元[打水漂|退不了]",
+              "[在{typed}办了|被店员劝着充了]{amount}元的储值卡，[没用几次门店就关了|现在店面转让了]，[店长说找总部|总部电话打不通]"),
+    "refund": ("{typed}[退款迟迟不到账|售后推诿|拒不退款]，{amount}元[讨不回|要个说法]",
+               "[{month}月{day}日|上个月]在{typed}[买了|订了][一台空调|一台冰箱|会员服务]，[申请退款后|退货后]{amount}元[至今没到账|一直在审核]，[客服一直推脱|投诉多次没结果]"),
+}
 
 
 def complaint(row: dict[str, Any], when: str, prof: dict[str, Any], as_of: str | None = None) -> tuple[Doc, dict[str, Any]]:
@@ -260,6 +282,13 @@ def complaint(row: dict[str, Any], when: str, prof: dict[str, Any], as_of: str |
            "month": str(rng.randrange(1, 13)), "day": str(rng.randrange(1, 29)), "yield": scheme_yield(rng, annual)}
     demand = rng.choice(_DEMANDS[phase])
     ctx["demand"] = demand
+    story = str(row.get("arch") or "").removeprefix("angry_")
+    if phase == 3:
+        title_t, body_t = _ANGRY.get(story, _ANGRY["refund"])
+        title = expand(rng, title_t, ctx)
+        body = expand(rng, body_t, ctx) + "。" + expand(rng, "[太气人了|真是坑人|欺人太甚]，[已经报警|准备起诉|已向市场监管部门反映]，[请平台帮忙|要求]{demand}。", ctx)
+        status = rng.choice(("处理中", "待回复", "已回复"))
+        return Doc(title=title, date=when, blocks=[("p", body)]), {"amount": row["amount"], "demand": demand, "status": status}
     if row.get("arch") == "service_bank":
         title = expand(rng, "{typed}[信用卡年费乱收|理财赎回到账慢|网点排队太久|客服电话打不通]，[要求解决|请求处理]", ctx)
     else:
@@ -348,6 +377,9 @@ def warning(extra: dict[str, Any], site_name: str, when: str, seed: int) -> Doc:
         out.append(expand(rng, "[近期|近来|当前]，[一些不法分子|部分机构|有些所谓的平台][以“{j1}”“{j2}”为幌子|打着“{claim}”的旗号]，"
                                "[宣称|承诺]“{yield}”“[稳赚不赔|保本保息|躺赚]”，[诱骗|引诱][社会公众|老年人|群众]参与。", ctx))
         out.append(expand(rng, "[此类活动|上述行为][具有|呈现]“{j3}”[等|的][典型特征|明显特征]，[本质上是|实为][“借新还旧”的庞氏骗局|非法集资|传销活动]。", ctx))
+    if extra.get("bystander"):
+        out.append(expand(rng, "[另有群众反映|经核实，网传]{bystander}与该平台有关，[经查|经核实]，{bystander}[系依法经营的企业|与上述平台无任何关联]，[请勿|不要]轻信[谣言|不实信息]。",
+                          {**ctx, "bystander": extra["bystander"]}))
     out.append(expand(rng, "[{org}|我们]提醒[广大市民|广大群众|社会公众]：[高收益必然伴随高风险|天上不会掉馅饼]，"
                            "[请勿轻信|不要相信][“{j2}”“保本高息”等宣传|所谓的高额回报]，[不参与|远离]非法集资。", ctx))
     out.append(expand(rng, "[如发现相关线索|如有疑问]，请[拨打举报电话{phone}|向当地公安机关报案|向金融管理部门反映]。", ctx))
@@ -367,6 +399,9 @@ def news(extra: dict[str, Any], when: str, seed: int) -> Doc:
                                "已被立案侦查，[相关人员已被采取强制措施|公司实际控制人已被抓获]。", ctx))
         out.append(expand(rng, "据了解，该[公司|平台]以“{brand}”名义[承诺{yield}|宣传“{j1}”|打着“{claim}”旗号]，"
                                "吸引[{n}余名|大量]投资者参与，[近期|本月初]出现[无法提现|兑付困难|人去楼空]。", ctx))
+        if extra.get("bystander"):
+            out.append(expand(rng, "[记者注意到|据了解]，[该平台曾租用|该平台办公地位于]{bystander}[所在的写字楼|的办公场所]，[{bystander}负责人表示|{bystander}工作人员称][与该平台没有任何业务往来|只是出租了场地|对此并不知情]。",
+                              {**ctx, "bystander": extra["bystander"]}))
         out.append(expand(rng, "警方提醒，[请集资参与人|受害群众][尽快到公安机关登记|通过官方渠道反映情况]，[切勿|不要]听信谣言。", ctx))
     else:
         title = expand(rng, "[专家提醒|律师提示|财经观察][：|，][警惕|识别|起底]“{j1}”[背后的骗局|陷阱|套路]", ctx)

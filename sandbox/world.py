@@ -20,6 +20,9 @@ from typing import Any
 from sandbox import data
 from sandbox.creditcode import make_code
 from sandbox.db import INDEXES, create
+from sandbox.difficulty import EASY, Difficulty
+from sandbox.difficulty import difficulty as difficulty_preset
+from sandbox.risk import lookalike_risk, scheme_risk_path
 from sandbox.text.banks import ARCHETYPES, BRAND_STEMS, SCHEME_SCOPES, SCHEME_WORDS
 
 START = date(2021, 7, 1)
@@ -175,10 +178,10 @@ def _operator_pid(rng: random.Random, seed: int) -> int:
     return -(1 + rng.randrange(60))
 
 
-def _address(rng: random.Random, region: tuple[str, str, str, str], i: int, seed: int) -> str:
+def _address(rng: random.Random, region: tuple[str, str, str, str], i: int, seed: int, level: Difficulty = EASY) -> str:
     _, prov, city, district = region
-    if rng.random() < 0.04:  # a mass-registration address (商务秘书集中登记地)
-        r = random.Random(f"{seed}:hub:{region[0]}:{rng.randrange(3)}")
+    if rng.random() < level.hub_address:  # a mass-registration address (商务秘书集中登记地)
+        r = random.Random(f"{seed}:hub:{region[0]}:{rng.randrange(level.hubs_per_region)}")
         return f"{city if city == prov else prov + city}{district}{r.choice(data.STREETS)}{r.randrange(1, 300)}号{r.choice(data.BUILDINGS)}{r.randrange(2, 30)}层{rng.randrange(1, 999):03d}室（集中办公区）"
     r = rng
     return f"{city if city == prov else prov + city}{district}{r.choice(data.STREETS)}{r.randrange(1, 900)}号{r.choice(data.BUILDINGS) if r.random() < 0.6 else ''}{r.randrange(1, 30)}{'层' if r.random() < 0.5 else '楼'}{r.randrange(1, 40):02d}{r.randrange(1, 20):02d}"
@@ -198,12 +201,14 @@ def _trade(rng: random.Random) -> str:
 
 
 def generate(out_dir: Path, companies: int = 300, seed: int = 7, prevalence: float = 0.08,
-             progress: Callable[[int, int], None] | None = None) -> Path:
+             progress: Callable[[int, int], None] | None = None, difficulty: str = "easy") -> Path:
     """Write a world folder (``world.json``, ``world.db``, ``truth/``) and return it.
 
     Same arguments give byte-identical files. Memory stays bounded whatever
-    ``companies`` is (1,000,000 fits well under 2 GiB).
+    ``companies`` is (1,000,000 fits well under 2 GiB). ``difficulty`` names a preset of
+    sandbox/difficulty.py ("easy" or "hard").
     """
+    level = difficulty_preset(difficulty)
     if companies < 1:
         raise ValueError("companies: expected a positive number")
     if not 0.0 <= prevalence <= 0.5:
@@ -211,7 +216,7 @@ def generate(out_dir: Path, companies: int = 300, seed: int = 7, prevalence: flo
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     w = _Writer(out_dir)
-    gen = _Generator(w, companies, seed, prevalence)
+    gen = _Generator(w, companies, seed, prevalence, level)
     step = max(1, companies // 100)
     for i in range(companies):
         gen.company(i)
@@ -225,12 +230,13 @@ def generate(out_dir: Path, companies: int = 300, seed: int = 7, prevalence: flo
     meta = {
         "format": FORMAT_VERSION,
         "seed": seed,
+        "difficulty": level.name,
         "companies": companies,
         "prevalence": prevalence,
         "start": START.isoformat(),
         "today": TODAY.isoformat(),
         "archetypes": list(ARCHETYPES),
-        "lookalikes": list(LOOKALIKES),
+        "lookalikes": list(gen.lookalike_kinds),
         "counts": {**counts, "schemes": gen.schemes, "lookalikes": gen.lookalikes},
         "files": ["world.json", "world.db", "truth/companies.jsonl", "truth/documents.jsonl"],
     }
@@ -247,8 +253,11 @@ def read_world_meta(world_dir: Path) -> dict[str, Any]:
 
 
 class _Generator:
-    def __init__(self, w: _Writer, n: int, seed: int, prevalence: float) -> None:
-        self.w, self.n, self.seed, self.prevalence = w, n, seed, prevalence
+    def __init__(self, w: _Writer, n: int, seed: int, prevalence: float, level: Difficulty = EASY) -> None:
+        self.w, self.n, self.seed, self.prevalence, self.level = w, n, seed, prevalence, level
+        self.lookalike_kinds = LOOKALIKES + tuple(k for k, _ in level.extra_lookalikes)
+        self.lookalike_weights = _LOOKALIKE_WEIGHTS + tuple(wt for _, wt in level.extra_lookalikes)
+        self.innocents: deque[dict[str, Any]] = deque(maxlen=50)  # bounded: bystanders news may name
         self.rng = random.Random(f"{seed}:world")
         self.shared = _shared_sites(w, self.rng, n)
         self.collapsed: deque[dict[str, Any]] = deque(maxlen=200)  # bounded: rebirth sources
@@ -259,7 +268,7 @@ class _Generator:
         forced_schemes = min(2 * len(ARCHETYPES), round(prevalence * n)) if prevalence > 0 else 0
         forced = [("scheme", ARCHETYPES[k % len(ARCHETYPES)]) for k in range(forced_schemes)]
         if n >= 60:
-            forced += [("lookalike", kind) for kind in LOOKALIKES]
+            forced += [("lookalike", kind) for kind in self.lookalike_kinds]
         self.forced: dict[int, tuple[str, str]] = {}
         stride = max(1, min(13, n // max(1, len(forced))))
         for k, f in enumerate(forced):
@@ -279,7 +288,7 @@ class _Generator:
             if u < self.p_scheme:
                 category, sub = "scheme", rng.choice(ARCHETYPES)
             elif u < self.p_scheme + self.p_look:
-                category, sub = "lookalike", rng.choices(LOOKALIKES, _LOOKALIKE_WEIGHTS)[0]
+                category, sub = "lookalike", rng.choices(self.lookalike_kinds, self.lookalike_weights)[0]
             else:
                 category, sub = "ordinary", ""
         region = rng.choice(data.REGIONS)
@@ -292,7 +301,7 @@ class _Generator:
         }
         c["city"] = region[2]
         c["district"] = region[3]
-        c["address"] = _address(rng, region, i, seed)
+        c["address"] = _address(rng, region, i, seed, self.level)
         c["phones"] = [_phone(rng) for _ in range(1 if rng.random() < 0.8 else 2)]
         if category == "scheme":
             self._scheme(i, rng, c, sub)
@@ -302,6 +311,10 @@ class _Generator:
             self.lookalikes += 1
         else:
             self._ordinary(i, rng, c)
+            if self.level.angry_ordinary:
+                hr = random.Random(f"{seed}:hard:{i}")
+                if hr.random() < self.level.angry_ordinary:
+                    self._angry_complaints(i, hr, c, hr.choice(data.ANGRY_TRADES)[3])
         self._generic_docs(i, rng)
         self._write_company(c)
 
@@ -383,7 +396,52 @@ class _Generator:
         c["entries"].append(("change", day(when), what, "", "", detail))
 
     # -------------------------------------------------------------- look-alikes
+    def _angry_complaints(self, i: int, hr: random.Random, c: dict[str, Any], story: str) -> None:
+        """Customers of a legitimate business who are angry (a gym that closed, a late
+        refund): severe words, real money, no scheme behind them."""
+        for _ in range(hr.randrange(3, 12)):
+            when = hr.randrange(max(0, c["founded"]), SPAN + 1) if c["founded"] < SPAN else SPAN
+            self._complaint(i, hr, c, when, "angry_" + story, 3)
+
+    def _hard_lookalike(self, i: int, rng: random.Random, c: dict[str, Any], sub: str) -> None:
+        """Look-alikes only hard worlds have: angry customers, licensed finance firms with
+        registry flags, companies named in passing by reports about a scheme."""
+        hr = random.Random(f"{self.seed}:hard:{i}")
+        if sub == "angry_customers":
+            trade = hr.choice(data.ANGRY_TRADES)
+            self._ordinary(i, rng, c, trade[:3])
+            c["brands"] = [c["trade"] + trade[1][:2]]
+            self._angry_complaints(i, hr, c, trade[3])
+            if hr.random() < 0.4 and c["founded"] < SPAN - 60:
+                self._judgment(i, hr, c, "civil_trade", hr.randrange(max(0, c["founded"] + 30), SPAN), 0)
+        elif sub == "licensed_flagged":
+            self._lookalike(i, rng, c, "fund")
+            auth = f"{c['city']}{c['district']}市场监督管理局"
+            listed = (date(hr.choice((2022, 2023)), 7, 1) - START).days + hr.randrange(0, 20)
+            c["entries"].append(("abnormal", day(listed), "未依照《企业信息公示暂行条例》第八条规定的期限公示年度报告", auth,
+                                 day(listed + hr.randrange(30, 200)) if hr.random() < 0.7 else "", ""))
+            if hr.random() < 0.6:
+                c["entries"].append(("penalty", day(hr.randrange(0, SPAN)), hr.choice((
+                    "未按规定履行信息披露义务", "未按规定办理变更登记", "广告中使用绝对化用语")),
+                    f"中国证券监督管理委员会{c['city'][:-1]}监管局", "", f"警告，罚款{hr.choice((3, 5, 10))}万元"))
+            for _ in range(hr.randrange(0, 4)):
+                self._judgment(i, hr, c, "civil_trade", hr.randrange(0, SPAN), 0)
+            for _ in range(hr.randrange(0, 4)):
+                self._complaint(i, hr, c, hr.randrange(0, SPAN + 1), "angry_refund", 3)
+        else:  # named_in_news
+            finance = hr.random() < 0.5
+            self._ordinary(i, rng, c, ("商务服务业", hr.choice(("投资咨询", "资产管理", "企业管理咨询")),
+                                       "企业管理咨询；投资咨询（不含证券、期货）；财务咨询") if finance else None)
+            if self.collapsed:
+                cand = self.collapsed[hr.randrange(len(self.collapsed))]
+                when = min(SPAN, cand["collapse"] + hr.randrange(1, 90))
+                self._news(hr, when, [cand["about"]], "collapse", bystander=c)
+        self.innocents.append({"code": c["code"], "names": c["names"]})
+
     def _lookalike(self, i: int, rng: random.Random, c: dict[str, Any], sub: str) -> None:
+        if sub in ("angry_customers", "licensed_flagged", "named_in_news"):
+            self._hard_lookalike(i, rng, c, sub)
+            return
         if sub in ("minor_flags", "finance_name"):
             if sub == "finance_name":
                 ind = ("商务服务业", rng.choice(("投资咨询", "资产管理", "财富管理咨询", "投资管理")),
@@ -453,7 +511,10 @@ class _Generator:
         life = rng.randrange(180, 620)
         collapse = launch + life if launch + life <= SPAN else None
         parent = None
-        if self.collapsed and rng.random() < 0.25:
+        hr = random.Random(f"{self.seed}:hard:{i}")  # draws of the hard world only: the easy one stays as it was
+        quiet = hr.random() < self.level.quiet_scheme
+        hidden = hr.random() < self.level.hidden_yield
+        if self.collapsed and rng.random() < self.level.rebirth:
             cand = self.collapsed[rng.randrange(len(self.collapsed))]
             if cand["collapse"] + 30 < SPAN - 60:
                 parent = cand
@@ -484,15 +545,19 @@ class _Generator:
                   "mutual_aid": rng.uniform(0.6, 3.6)}[arch]
         if parent:  # the same plan under a new name: same returns, same entry fee
             annual = parent["annual"]
-        evasion = rng.choice((0.0, 0.0, 0.2, 0.4, 0.7))
+        evasion = rng.choice(self.level.evasion_levels)
         c["scheme"] = {
             "archetype": arch, "brand": brand, "launch": day(launch), "collapse": day(collapse) if collapse else None,
             "reborn_from": parent["code"] if parent else None, "style": style, "annual": round(annual, 4),
             "entry": parent["entry"] if parent else rng.choice((398, 980, 1980, 3980, 6800, 12800, 39800)), "evasion": evasion,
             "parent_brand": parent["brand"] if parent else None,
         }
+        if hidden:
+            c["scheme"]["hidden"] = True  # yields only in images without text, or in coded words
         end = collapse if collapse is not None else SPAN
         scale = rng.choice((1, 1, 2, 2, 3, 4))
+        c["risk"] = scheme_risk_path(START, founded, launch, life, collapse, scale, SPAN, reborn=parent is not None)
+        c["quiet"] = quiet
         # own sites: main domain at launch, mirrors (备用域名) later
         n_dom = 1 + (rng.random() < 0.4) + (rng.random() < 0.2)
         ctx_codes = [c["code"]]
@@ -540,33 +605,35 @@ class _Generator:
             else:
                 when = launch + 45 + int((end - launch - 45) * rng.random() ** 0.4)
                 phase = 1
-            if when <= SPAN:
+            if when <= SPAN and not (quiet and phase == 1):
                 self._complaint(i, rng, c, when, arch, phase)
         # civil lending disputes start before the collapse (an early signal)
         for _ in range(rng.randrange(0, 3)):
             when = launch + rng.randrange(150, 400)
-            if when <= SPAN and (collapse is None or when < collapse + 400):
+            if when <= SPAN and (collapse is None or when < collapse + 400) and not (
+                    quiet and (collapse is None or when < collapse)):
                 self._judgment(i, rng, c, "civil_lending", when, 0)
         if rng.random() < 0.3:  # a late annual report: a weak flag that comes before the end
             listed = (date((START + timedelta(days=max(launch, 0))).year + 1, 7, 1) - START).days + rng.randrange(0, 20)
-            if listed < end and listed <= SPAN:
+            if listed < end and listed <= SPAN and not quiet:
                 removed = listed + rng.randrange(40, 200)
                 c["entries"].append(("abnormal", day(listed), "未依照《企业信息公示暂行条例》第八条规定的期限公示年度报告",
                                      f"{c['city']}{c['district']}市场监督管理局",
                                      day(removed) if removed <= min(end, SPAN) else "", ""))
-        if arch in ("pyramid", "rebate") and rng.random() < 0.35:  # penalised before the collapse
+        if arch in ("pyramid", "rebate") and rng.random() < 0.35 and not quiet:  # penalised before the collapse
             when = rng.randrange(launch + 60, end + 1) if end > launch + 60 else end
             reason = "组织策划传销" if arch == "pyramid" else "虚假宣传"
             c["entries"].append(("penalty", day(when), reason, f"{c['city']}{c['district']}市场监督管理局", "",
                                  f"没收违法所得{rng.randrange(5, 200)}万元，罚款{rng.randrange(10, 200)}万元"))
-        if rng.random() < 0.4 and end - 100 > launch:  # a regulator names it before the end
-            self._warning(rng, rng.randrange(max(launch + 30, end - 120), end), [c], specific=True)
+        if rng.random() < 0.4 and end - 100 > launch and not quiet:  # a regulator names it before the end
+            self._warning(rng, rng.randrange(max(launch + 30, end - 120), end), [c], specific=True,
+                          bystander=self._bystander(hr))
         if arch == "equity" and rng.random() < 0.3:
             self.w.add("managers", (c["code"], c["names"][0][1], f"P10{rng.randrange(10**5):05d}", day(launch - 30),
                                     "失联机构" if collapse else "正常", day(collapse + 60) if collapse and collapse + 60 <= SPAN else ""))
         if collapse is not None:
             self._after_collapse(i, rng, c, arch, collapse, scale)
-            self.collapsed.append({"code": c["code"], "arch": arch, "style": style, "collapse": collapse,
+            self.collapsed.append({"about": {k: c[k] for k in ("code", "scheme", "names", "city", "region")},"code": c["code"], "arch": arch, "style": style, "collapse": collapse,
                                    "rep_pid": c["rep_pid"], "phone": c["phones"][0], "address": c["address"],
                                    "brand": brand, "annual": c["scheme"]["annual"], "entry": c["scheme"]["entry"]})
 
@@ -578,7 +645,8 @@ class _Generator:
             if ab + 730 <= SPAN:
                 c["entries"].append(("serious", day(ab + 730), "被列入经营异常名录届满3年仍未履行相关义务", auth, "", ""))
         if collapse + 3 <= SPAN:
-            self._news(rng, collapse + rng.randrange(1, 25), [c], "collapse")
+            self._news(rng, collapse + rng.randrange(1, 25), [c], "collapse",
+                       bystander=self._bystander(random.Random(f"{self.seed}:bystander:{c['code']}")))
         rev = collapse + rng.randrange(200, 420)
         if rev <= SPAN:
             c["status"].append([day(rev), "吊销，未注销"])
@@ -617,7 +685,10 @@ class _Generator:
         if rng.random() < 0.1 and len(typed) > 3:  # the complainant mistyped it
             k = rng.randrange(1, len(typed) - 1)
             typed = typed[:k] + typed[k + 1 :]
-        amount = {0: rng.choice((0, 0, 59, 199, 899)), 1: rng.randrange(1, 60) * 1000, 2: rng.randrange(1, 300) * 1000}[phase]
+        if phase == 3:  # an angry customer of a legitimate business (hard worlds)
+            amount = rng.randrange(5, 120) * 100
+        else:
+            amount = {0: rng.choice((0, 0, 59, 199, 899)), 1: rng.randrange(1, 60) * 1000, 2: rng.randrange(1, 300) * 1000}[phase]
         d = {"id": cid, "typed": typed, "arch": arch, "phase": phase, "amount": amount, "seed": rng.randrange(10**9),
              # a user pasted markup (always in the first complaint, then 1 in 200): the UI must escape it
              "script": cid == "100001" or rng.random() < 0.005}
@@ -676,7 +747,14 @@ class _Generator:
                 "duty": f"偿还借款本金{rng.randrange(10, 500)}万元及利息", "performance": "全部未履行",
                 "region": region[1]})))
 
-    def _warning(self, rng: random.Random, when: int, about: list[dict[str, Any]], specific: bool) -> None:
+    def _bystander(self, rng: random.Random) -> dict[str, Any] | None:
+        """An innocent company a report names in passing (hard worlds), or None."""
+        if not self.innocents or rng.random() >= self.level.bystander_news:
+            return None
+        return self.innocents[rng.randrange(len(self.innocents))]
+
+    def _warning(self, rng: random.Random, when: int, about: list[dict[str, Any]], specific: bool,
+                 bystander: dict[str, Any] | None = None) -> None:
         # a scheme is named by a regulator of its own province when there is one
         prov = next((r[1] for r in data.REGIONS if about and r[0] == about[0]["region"]), "")
         site = rng.choice(self.shared.get("regulator:" + prov) or self.shared["regulator"])
@@ -684,9 +762,13 @@ class _Generator:
         path = f"/fxts/{when + 400:05d}{rng.randrange(16**5):05x}.html"
         extra = {"seed": rng.randrange(10**9), "brands": [a["scheme"]["brand"] for a in about],
                  "names": [a["names"][-1][1] for a in about], "arch": [a["scheme"]["archetype"] for a in about]}
+        if bystander and about:
+            extra["bystander"] = bystander["names"][-1][1]
+            codes = codes + [bystander["code"]]
         self.w.page(site, path, day(min(max(when, -400), SPAN)), "warning", "warning", codes[0] if codes else None, codes, extra)
 
-    def _news(self, rng: random.Random, when: int, about: list[dict[str, Any]], what: str) -> None:
+    def _news(self, rng: random.Random, when: int, about: list[dict[str, Any]], what: str,
+              bystander: dict[str, Any] | None = None) -> None:
         site = rng.choice(self.shared["news"])
         codes = [a["code"] for a in about]
         path = f"/news/{when + 400:05d}{rng.randrange(16**5):05x}.html"
@@ -694,6 +776,9 @@ class _Generator:
         if about:
             extra.update({"brands": [a["scheme"]["brand"] for a in about], "names": [a["names"][-1][1] for a in about],
                           "arch": [a["scheme"]["archetype"] for a in about], "city": about[0]["city"]})
+        if bystander and about:
+            extra["bystander"] = bystander["names"][-1][1]
+            codes = codes + [bystander["code"]]
         self.w.page(site, path, day(min(max(when, -400), SPAN)), "news", "news_" + what, codes[0] if codes else None, codes, extra)
 
     def _law_article(self, rng: random.Random, site: str, path: str, when: int, about: dict[str, Any] | None) -> None:
@@ -739,6 +824,8 @@ class _Generator:
             "lookalike": c["sub"] if c["category"] == "lookalike" else None,
             "launch": s.get("launch"), "collapse": s.get("collapse"), "reborn_from": s.get("reborn_from"),
             "founded": day(c["founded"]), "brands": c["brands"],
+            "risk": c.get("risk") or ([[day(c["founded"]), lookalike_risk(c["sub"])]] if c["sub"] else []),
+            "quiet": c.get("quiet", False), "hidden_yield": bool(s.get("hidden")),
         }) + "\n")
 
     def finish(self) -> None:

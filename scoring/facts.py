@@ -9,6 +9,7 @@ from indexing.models import Company, Document, Evidence
 from indexing.normalize import normalize_domain
 from scoring.context import ScoringContext
 from scoring.model import Model
+from scoring.subject import named_in_passing
 from scoring.text import PROMISE_TYPES, TextAnalysis, analyze
 
 _CRIMINAL_CAUSE = re.compile(r"非法吸收公众存款|集资诈骗|组织[、,]?领导传销|传销")
@@ -100,6 +101,7 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
     facts = CompanyFacts(company, as_of, model, context)
     lpr = model.config.lpr_1y
     own = {normalize_domain(w) for w in company.websites if w}
+    cues = tuple(model.config.passing_mention_cues)
     for doc in sorted(documents, key=lambda d: (doc_date(d), d.id)):
         date = doc_date(doc)
         if not date or date > as_of:
@@ -128,6 +130,8 @@ def gather(company: Company, documents: list[Document], context: ScoringContext,
                 facts.criminal.append(ad)
             else:
                 facts.court.append(ad)
+        elif a.doc_type in ("warning", "news") and named_in_passing(doc, company, cues):
+            continue  # a bystander of the report, not its subject
         elif a.doc_type == "warning":
             facts.warnings.append(ad)
         elif a.doc_type == "news":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,26 @@ def curve_points(curve: list[tuple[float, float]], value: float) -> float:
     if x1 == x0:
         return float(y1)
     return float(y0 + (y1 - y0) * (value - x0) / (x1 - x0))
+
+
+def saturate(raw: float, knee: float, scale: float = 0.0) -> float:
+    """The index from the raw weighted sum: ``raw`` up to ``knee``, then an exponential
+    approach to 100 (the gap to 100 shrinks by e every ``scale`` raw points; 0 means
+    100 - knee, a slope of 1 at the knee). Strictly increasing, so more evidence always
+    ranks higher and nothing at the knee or above falls below it; 100 itself is only
+    reached by overwhelming evidence. ``knee`` 100 is a plain cap at 100."""
+    if raw <= knee:
+        return raw
+    room = 100.0 - knee
+    if room <= 0:
+        return 100.0
+    return knee + room * (1.0 - math.exp(-(raw - knee) / (scale or room)))
+
+
+def raise_to_floor(index: float, floor: float) -> float:
+    """A hard rule's floor without losing order: [0, 100] maps onto [floor, 100], so two
+    companies under the same rule keep the order their evidence gave them."""
+    return floor + (100.0 - floor) * index / 100.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,14 @@ How points are allocated (the same numbers as config/model.yaml's header):
 1. each indicator's value goes through its curve to *dimension points*;
 2. a dimension's score D = min(100, sum of its indicators' dimension points); when the sum
    exceeds 100 each indicator keeps its proportional share of the 100;
-3. raw index = sum over dimensions of weight(d) * D(d); index = min(100, raw); every
-   indicator's *index points* = weight * its share of D, scaled by index / raw;
-4. hard rules (e.g. a criminal judgment for 非法吸收公众存款) raise the index to a floor by
-   adding an explicit ``hard_rule.<id>`` indicator carrying exactly the missing points;
+3. raw index = sum over dimensions of weight(d) * D(d); index = saturate(raw): the raw
+   sum up to the model's ``saturation_knee``, then a smooth approach to 100 (so companies
+   beyond the old cap keep their order); every indicator's *index points* = weight * its
+   share of D, scaled by index / raw;
+4. hard rules (e.g. a criminal judgment for 非法吸收公众存款) lift the index onto
+   [floor, 100] (the highest floor among the rules triggered; order is kept, see
+   ``raise_to_floor``) by adding an explicit ``hard_rule.<id>`` indicator carrying
+   exactly the added points;
 5. points are rounded to hundredths by largest remainder, so the listed points add up
    exactly to the index shown.
 
@@ -26,7 +30,7 @@ from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Scor
 from scoring.context import ScoringContext
 from scoring.facts import CompanyFacts, gather
 from scoring.indicators import Measurement, complaints, compliance, features, network, spread, yields
-from scoring.model import Model, load_model
+from scoring.model import Model, load_model, raise_to_floor, saturate
 from scoring.provenance import versions
 
 MEASURES: tuple[Callable[[CompanyFacts], dict[str, Measurement]], ...] = (
@@ -69,7 +73,7 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
         totals[ip.dimension] += pts
     dims = {d: min(100.0, t) for d, t in totals.items()}
     raw = sum(weights[d] * dims[d] for d in DIMENSIONS)
-    index = min(100.0, raw)
+    index = saturate(raw, cfg.saturation_knee, cfg.saturation_scale)
     scale = index / raw if raw > 0 else 0.0
     # an indicator's part of its dimension score (proportional when the dimension is capped)
     share = [p * (dims[ip.dimension] / totals[ip.dimension]) if p else 0.0 for ip, p in zip(plan, dim_pts, strict=True)]
@@ -78,13 +82,16 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
     hard: list[str] = []
     extra: list[tuple[str, str, float, str]] = []  # (id, dimension, points, label)
     for rid in sorted(cfg.hard_rules):
-        rule = cfg.hard_rules[rid]
-        m = measurements.get(rule.indicator)
+        m = measurements.get(cfg.hard_rules[rid].indicator)
         if m and m.value > 0:
             hard.append(rid)
-            if index < rule.min_index:
-                extra.append((f"hard_rule.{rid}", cfg.indicators[rule.indicator].dimension, rule.min_index - index, rule.label))
-                index = rule.min_index
+    if hard:  # the highest floor applies, once
+        rid = max(hard, key=lambda r: (cfg.hard_rules[r].min_index, r))
+        rule = cfg.hard_rules[rid]
+        lifted = raise_to_floor(index, rule.min_index)
+        if lifted > index:
+            extra.append((f"hard_rule.{rid}", cfg.indicators[rule.indicator].dimension, lifted - index, rule.label))
+            index = lifted
 
     index_cents = int(round(index * 100))
     cents = _largest_remainder(points + [e[2] for e in extra], index_cents)

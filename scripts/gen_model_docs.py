@@ -28,8 +28,12 @@ def render() -> str:
         "",
         "How points add up: each indicator's value is mapped through its curve (linear between the "
         "points, flat outside) to dimension points; a dimension's score is the sum of its indicators' "
-        "points, capped at 100; the index is the weighted sum of dimension scores, capped at 100, then "
-        "raised by the hard rules. Every indicator's share of the index is recorded with the score, with "
+        "points, capped at 100; the raw index is the weighted sum of dimension scores; up to "
+        f"{cfg.saturation_knee:g} it is the index, above it the index approaches 100 smoothly "
+        f"({cfg.saturation_knee:g} + {100 - cfg.saturation_knee:g} × (1 − e^(−(raw − {cfg.saturation_knee:g}) / "
+        f"{cfg.saturation_scale or 100 - cfg.saturation_knee:g}))), so companies beyond the old cap keep their order. A hard rule maps the "
+        "index onto [its floor, 100] (floor + (100 − floor) × index / 100; the highest floor triggered), which "
+        "keeps the order among the companies it lifts. Every indicator's share of the index is recorded with the score, with "
         "its evidence (document, URL, snippet, date), so the points shown always add up to the index. "
         "Levels: green below 20, blue 20-39, yellow 40-59, orange 60-79, red 80-100; 60 or more is high risk.",
         "",
@@ -54,7 +58,7 @@ def render() -> str:
                 off = " (disabled)" if not ind.enabled else ""
                 out.append(f"| `{iid}`{off} | {ind.label} | {_curve(ind.curve)} |")
         out.append("")
-    out += ["## Hard rules", "", "Conclusive evidence sets a floor under the index.", "",
+    out += ["## Hard rules", "", "Conclusive evidence sets a floor under the index; the index above the floor keeps its order.", "",
             "| rule | 含义 | triggered by | index at least |", "| --- | --- | --- | --- |"]
     for rid, rule in cfg.hard_rules.items():
         out.append(f"| `{rid}` | {rule.label} | `{rule.indicator}` | {rule.min_index:g} |")

@@ -35,9 +35,14 @@ def test_evaluate_reports_every_metric_and_draws_the_scores(world: Path, tmp_pat
     chart = tmp_path / "scores.svg"
     m = smoke(tmp_path / "home", "evaluate", "--world", str(world), "--linking", "--chart", str(chart), "--json")
     for key in ("auc", "precision_at", "recall_at_60", "fpr_lookalikes", "recall_by_archetype",
-                "linking_precision", "linking_recall", "model_version"):
+                "linking_precision", "linking_recall", "model_version", "spearman_true_risk",
+                "top_score_tie_share", "band_shares", "difficulty"):
         assert key in m, key
     assert set(m["precision_at"]) == {"10", "50", "100"}
+    assert set(m["band_shares"]) == {"green", "blue", "yellow", "orange", "red"}
+    assert sum(m["band_shares"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert m["top_score_tie_share"] is not None and m["top_score_tie_share"] <= 0.5  # the index no longer saturates
+    assert m["spearman_true_risk"] is not None and m["difficulty"] == "easy"
     assert m["auc"] >= 0.9 and m["linking_precision"] >= 0.95
     assert chart.read_text(encoding="utf-8").count("<circle") == m["companies"] == 150
     # evaluation never touches the operator's store
@@ -52,7 +57,7 @@ def test_backtest_replays_steps_and_reports_lead_time(world: Path, tmp_path: Pat
               "--to", meta["today"], "--step", "13w", "--chart", str(chart), "--json")
     assert m["steps"] == 2 and m["step_days"] == 91
     for key in ("lead_time_days", "lead_fraction_median", "detected_before_collapse",
-                "false_alerts_per_1000_per_month"):
+                "false_alerts_per_1000_per_month", "model_version", "difficulty"):
         assert key in m, key
     assert set(m["lead_time_days"]) >= {"median", "p25", "p75"}
     assert "<svg" in chart.read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+from sandbox.text.grammar import expand
+
 _CN_DIGITS = "零一二三四五六七八九十"
 
 
@@ -38,8 +40,6 @@ def scheme_yield(rng: random.Random, annual: float) -> str:
         lambda: f"[单|每]单[收益|利润]{round(a * 100 / 4)}%，[七|十|十五]天一个周期",
         lambda: f"存{rng.choice([1000, 3000, 5000])}元，每天[领|返]{round(rng.choice([1000, 3000, 5000]) * a / 365, 1)}元",
     ]
-    from sandbox.text.grammar import expand
-
     return expand(rng, rng.choice(forms)())
 
 
@@ -54,6 +54,28 @@ def legit_yield(rng: random.Random, annual: float) -> str:
         f"成立以来年化{a:.2f}%，过往业绩不代表未来表现",
         f"万份收益{a / 365 * 100:.4f}元",
     ]
-    from sandbox.text.grammar import expand
-
     return expand(rng, rng.choice(forms))
+
+
+# Hard worlds: schemes that never write a rate down. The words are the trade's own
+# slang for returns, picked because no yield grammar reads them as a number.
+_CODED = (
+    "[福利|好处]天天有，具体[私聊|进群]了解",
+    "每天都有[鸡蛋|米面油|红包雨]领",
+    "躺着[也有茶水费|就有零花钱]",
+    "[小目标|一个月一辆车]不是梦",
+    "[收获|果实]每天[结算|到账]，[懂的都懂|你品你细品]",
+    "[回馈|福报]比[存银行|放余额宝]强[几十倍|太多]",
+    "[种下|认养]一棵[摇钱树|金果树]，[天天|每天][收果|摘果]",
+)
+_ALTS = ("收益说明.jpg", "图片", "制度图", "截图", "海报", "image", "详情见图")
+
+
+def hidden_yield(rng: random.Random) -> str:
+    """A return promised without a number (the rate is in a picture or left unsaid)."""
+    return expand(rng, rng.choice(_CODED), {})
+
+
+def hidden_alt(rng: random.Random) -> str:
+    """The alt text of a banner whose yield table is only in the pixels."""
+    return rng.choice(_ALTS)

@@ -1,16 +1,14 @@
-"""`smoke calibrate`: fit the dimension weights by logistic regression on labels.
+"""`smoke calibrate`: fit every indicator's curve to labelled verdicts (smoke/calibration.py).
 
 Labels come from a file (JSON lines or CSV with ``credit_code`` and ``label``/``is_scheme``:
 1/0, true/false, 是/否 — analyst verdicts) or from a sandbox world's ground truth
 (``--world DIR``: truth/companies.jsonl). Dimension scores come from the store's latest
 scores (or, with ``--rescore``, from scoring the store now with the current model).
 
-The fit: logistic regression of the label on the six dimension scores (balanced
-classes, 5-fold stratified cross-validation for the reported AUC). The weights keep
-the model's meaning: raw index = sum of weight * dimension score and raw = 60 is the
-decision boundary, so weight_d = coef_d * 60 / -intercept (negative coefficients are
-set to 0: no dimension may lower a score). A NEW model file is written; nothing is
-overwritten. Metrics are printed before and after.
+The fit scales each indicator's curve by a factor in [0.5, 3] (monotone: no evidence may
+lower a score), shrunk towards the hand-set model and cross-validated in 5 folds with the
+real scorer. A NEW model file is written; nothing is overwritten. What changed and why
+is printed, with metrics before and after.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ from pathlib import Path
 import click
 import yaml
 
-from indexing.models import DIMENSIONS, HIGH_RISK
 from smoke.evaluation.quality import ranking_metrics
 
 _TRUE = {"1", "true", "yes", "y", "是", "scheme", "fraud", "high"}
@@ -52,34 +49,6 @@ def read_labels(path: Path) -> dict[str, int]:
     return labels
 
 
-def _index(dims: dict[str, float], weights: dict[str, float], floor: float) -> float:
-    return max(floor, min(100.0, sum(weights[d] * dims.get(d, 0.0) for d in DIMENSIONS)))
-
-
-def fit_weights(X, y, seed: int = 0) -> tuple[dict[str, float], float, float | None]:
-    """(weights, intercept, cross-validated AUC) from dimension scores X (n x 6) and labels y."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-    X = np.asarray(X, dtype=float) / 100.0
-    y = np.asarray(y, dtype=int)
-    lr = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000)
-    cv_auc = None
-    folds = min(5, int(min(np.bincount(y, minlength=2))))
-    if folds >= 2:
-        proba = cross_val_predict(lr, X, y, cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
-                                  method="predict_proba")[:, 1]
-        cv_auc = float(roc_auc_score(y, proba))
-    lr.fit(X, y)
-    coef = np.clip(lr.coef_[0], 0, None) / 100.0  # per dimension point
-    intercept = float(lr.intercept_[0])
-    scale = HIGH_RISK / -intercept if intercept < 0 else HIGH_RISK / max(1e-9, float(coef.sum() * 100))
-    weights = {d: round(float(min(5.0, c * scale)), 4) for d, c in zip(DIMENSIONS, coef, strict=True)}
-    return weights, intercept, cv_auc
-
-
 @click.command("calibrate")
 @click.option("--labels", "labels_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL or CSV with credit_code and label (1/0) per company.")
@@ -93,13 +62,18 @@ def fit_weights(X, y, seed: int = 0) -> tuple[dict[str, float], float, float | N
 @click.option("--rescore", is_flag=True, help="Score the store now instead of using its latest scores.")
 @click.option("--as-of", default=None, help="As-of date for --rescore (default today).")
 def calibrate(labels_path, world, model_path, out, new_version, rescore, as_of) -> None:
-    """Fit dimension weights by logistic regression on labels; write a new model version.
+    """Fit every indicator's curve to labelled verdicts; write a new model version.
 
-    Prints AUC, precision and recall before and after, with a cross-validated AUC of
-    the fit. The current model file is never modified.
+    Each curve is scaled by a factor in [0.5, 3] (no evidence may lower a score), shrunk
+    towards the hand-set model, fitted by logistic regression with 5-fold cross-validation
+    (smoke/calibration.py). Prints what changed and why, and AUC, precision, recall and
+    (with --world) Spearman against true risk before and after, in-sample and
+    cross-validated. The current model file is never modified.
     """
+    from config.model import ModelConfig
     from indexing.store import open_store
-    from scoring.model import load_model
+    from scoring.model import Model, load_model
+    from smoke.calibration import apply_factors, cross_validated, fit_factors, index_with
 
     if bool(labels_path) == bool(world):
         raise click.UsageError("give exactly one of --labels FILE or --world DIR")
@@ -115,42 +89,48 @@ def calibrate(labels_path, world, model_path, out, new_version, rescore, as_of) 
             scores = list(store.iter_latest_scores())
     finally:
         store.close()
-    by_code = {s.credit_code: s for s in scores if s.credit_code in labels}
-    if len(by_code) < 10:
-        raise click.ClickException(f"only {len(by_code)} labelled companies have scores; run a cycle first (or --rescore)")
-    codes = sorted(by_code)
-    X = [[by_code[c].dimensions.get(d, 0.0) for d in DIMENSIONS] for c in codes]
-    y = [labels[c] for c in codes]
+    scores = [s for s in scores if s.credit_code in labels]
+    if len(scores) < 10:
+        raise click.ClickException(f"only {len(scores)} labelled companies have scores; run a cycle first (or --rescore)")
+    y = [labels[s.credit_code] for s in scores]
     if len(set(y)) < 2:
         raise click.ClickException("labels must contain both schemes and non-schemes")
-    weights, intercept, cv_auc = fit_weights(X, y)
-    rules = model.config.hard_rules
-    floors = {c: max([r.min_index for rid, r in rules.items() if rid in by_code[c].hard_rules] or [0.0]) for c in codes}
-    truth = [{"credit_code": c, "is_scheme": bool(labels[c])} for c in codes]
-    before = ranking_metrics({c: by_code[c].smoke_index for c in codes}, truth)
-    after = ranking_metrics({c: _index(by_code[c].dimensions, weights, floors[c]) for c in codes}, truth)
+    when = scores[0].as_of
+    grades = None
+    if world:  # the world's true risk on the scoring day orders the schemes among themselves
+        from sandbox.risk import risk_at
+        from sandbox.truth import iter_companies
 
-    cfg = model.config.model_dump(mode="json")
+        truth = [t for t in iter_companies(world) if t["credit_code"] in labels]
+        grades = {t["credit_code"]: risk_at(t.get("risk"), when) for t in truth}
+    else:
+        truth = [{"credit_code": c, "is_scheme": bool(v)} for c, v in labels.items()]
+    changes = fit_factors(model, scores, labels, grades)
+    cfg = apply_factors(model.config.model_dump(mode="json"), changes)
     cfg["version"] = new_version or f"{model.version}-cal{date.today().strftime('%Y%m%d')}"
-    cfg["description"] = (f"Calibrated from {model.version} on {len(codes)} labelled companies "
-                          f"({sum(y)} schemes); cross-validated AUC {cv_auc if cv_auc is None else round(cv_auc, 4)}.")
-    for d, w in weights.items():
-        cfg["dimensions"][d]["weight"] = w
+    cfg["description"] = (f"Calibrated from {model.version} on {len(scores)} labelled companies ({sum(y)} schemes"
+                          f"{', graded by true risk' if grades else ''}) by `smoke calibrate`: every indicator's curve "
+                          f"scaled by a fitted factor in [0.5, 3].")
+    fitted = Model(ModelConfig.model_validate(cfg))
     target = out or Path(model.path).with_name(f"model-{cfg['version']}.yaml")
     if target.exists():
         raise click.ClickException(f"{target} exists; choose another --out or --version")
+    before = ranking_metrics({s.credit_code: s.smoke_index for s in scores}, truth, as_of=when)
+    after = ranking_metrics(index_with(fitted, scores), truth, as_of=when)
+    cv_before = ranking_metrics(cross_validated(model, scores, labels, factors=False), truth, as_of=when)
+    cv_after = ranking_metrics(cross_validated(model, scores, labels, grades=grades), truth, as_of=when)
     target.write_text("# Written by `smoke calibrate`; see config/model.yaml for the meaning of each field.\n"
                       + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    click.echo(f"labelled companies: {len(codes)} ({sum(y)} schemes)")
-    click.echo(f"{'dimension':<15}{'old weight':>12}{'new weight':>12}")
-    for d in DIMENSIONS:
-        click.echo(f"{d:<15}{model.weight(d):>12.3f}{weights[d]:>12.3f}")
-    click.echo(f"{'metric':<18}{'before':>10}{'after':>10}")
-    for key in ("auc", "recall_at_60", "fpr_all"):
-        click.echo(f"{key:<18}{before[key]!s:>10}{after[key]!s:>10}")
+    click.echo(f"labelled companies: {len(scores)} ({sum(y)} schemes), scored as of {when}")
+    click.echo(f"{'indicator':<40}{'factor':>8}  why")
+    for ch in sorted(changes, key=lambda c: (-abs(c.factor - 1), c.indicator)):
+        click.echo(f"{ch.indicator:<40}{ch.factor:>8.3f}  {ch.reason}")
+    click.echo(f"{'metric':<22}{'before':>10}{'after':>10}{'cv before':>11}{'cv after':>10}")
+    for key in ("auc", "recall_at_60", "fpr_lookalikes", "spearman_true_risk", "top_score_tie_share"):
+        click.echo(f"{key:<22}{before[key]!s:>10}{after[key]!s:>10}{cv_before[key]!s:>11}{cv_after[key]!s:>10}")
     for k in ("10", "50", "100"):
-        click.echo(f"{'precision@' + k:<18}{before['precision_at'][k]!s:>10}{after['precision_at'][k]!s:>10}")
-    click.echo(f"cross-validated AUC of the fit: {cv_auc}")
+        click.echo(f"{'precision@' + k:<22}{before['precision_at'][k]!s:>10}{after['precision_at'][k]!s:>10}"
+                   f"{cv_before['precision_at'][k]!s:>11}{cv_after['precision_at'][k]!s:>10}")
     click.echo(f"new model {cfg['version']} written to {target} (use it with SMOKE_CONFIG_DIR or --model)")
     sys.stdout.flush()
 

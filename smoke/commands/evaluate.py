@@ -13,14 +13,20 @@ import click
 EVAL_SEED = 20261121  # a seed no test uses: evaluation is on a world the tests never tuned to
 
 
-def _world_or_generate(world: Path | None, companies: int, seed: int) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+def _world_or_generate(world: Path | None, companies: int, seed: int,
+                       difficulty: str = "hard") -> tuple[Path, tempfile.TemporaryDirectory | None]:
     if world is not None:
         return world, None
     from sandbox.world import generate
 
     tmp = tempfile.TemporaryDirectory(prefix="smoke-world-")
-    print(f"[evaluate] generating a world of {companies} companies (seed {seed})", file=sys.stderr, flush=True)
-    return generate(Path(tmp.name), companies=companies, seed=seed), tmp
+    print(f"[evaluate] generating a {difficulty} world of {companies} companies (seed {seed})", file=sys.stderr, flush=True)
+    return generate(Path(tmp.name), companies=companies, seed=seed, difficulty=difficulty), tmp
+
+
+_difficulty_option = click.option(
+    "--difficulty", type=click.Choice(["easy", "hard"]), default="hard", show_default=True,
+    help="How hard the generated world is to read (sandbox/difficulty.py); ignored with --world.")
 
 
 def _parse_step(step: str) -> int:
@@ -46,15 +52,17 @@ def _emit(metrics: dict, as_json: bool) -> None:
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False),
               help="Also draw the result as an SVG chart into this file.")
 @click.option("--linking", is_flag=True, help="Also measure entity linking (linking_precision, linking_recall).")
+@_difficulty_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def evaluate_command(world: Path | None, companies: int, seed: int, chart: Path | None, linking: bool,
-                     as_json: bool) -> None:
+                     difficulty: str, as_json: bool) -> None:
     """Serve a sandbox world, run a full cycle into a temporary store, and compare the
     scores with the world's ground truth: auc, precision_at, recall_at_60,
-    fpr_lookalikes, recall_by_archetype."""
+    fpr_lookalikes, recall_by_archetype, spearman_true_risk, top_score_tie_share,
+    band_shares."""
     from smoke.evaluation.runner import evaluate_world
 
-    world_dir, tmp = _world_or_generate(world, companies, seed)
+    world_dir, tmp = _world_or_generate(world, companies, seed, difficulty)
     try:
         _emit(evaluate_world(world_dir, linking=linking, chart=chart), as_json)
     finally:
@@ -72,16 +80,17 @@ def evaluate_command(world: Path | None, companies: int, seed: int, chart: Path 
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False),
               help="Also draw the result as an SVG chart into this file.")
 @click.option("--step", default="7d", show_default=True, help="Replay step: days (7d) or weeks (1w).")
+@_difficulty_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def backtest_command(world: Path | None, companies: int, seed: int, date_from: str | None, date_to: str | None,
-                     chart: Path | None, step: str, as_json: bool) -> None:
+                     chart: Path | None, step: str, difficulty: str, as_json: bool) -> None:
     """Replay a sandbox world step by step with incremental cycles and measure early
     warning: lead_time_days, lead_fraction_median, detected_before_collapse,
     false_alerts_per_1000_per_month."""
     from smoke.evaluation.runner import backtest_world
 
     step_days = _parse_step(step)
-    world_dir, tmp = _world_or_generate(world, companies, seed)
+    world_dir, tmp = _world_or_generate(world, companies, seed, difficulty)
     try:
         _emit(backtest_world(world_dir, date_from=date_from, date_to=date_to, step_days=step_days,
                              chart=chart), as_json)

@@ -25,11 +25,12 @@ def _progress(label: str):
     return report
 
 
-def _generate(out: Path, companies: int, seed: int, prevalence: float) -> dict:
+def _generate(out: Path, companies: int, seed: int, prevalence: float, difficulty: str = "easy") -> dict:
     from sandbox.world import generate, read_world_meta
 
     t0 = time.monotonic()
-    generate(out, companies=companies, seed=seed, prevalence=prevalence, progress=_progress("generating"))
+    generate(out, companies=companies, seed=seed, prevalence=prevalence, progress=_progress("generating"),
+             difficulty=difficulty)
     meta = read_world_meta(out)
     meta["_seconds"] = time.monotonic() - t0
     return meta
@@ -49,9 +50,12 @@ def sandbox_group() -> None:
               help="World folder to write (world.json, world.db, truth/).")
 @click.option("--prevalence", type=click.FloatRange(0.0, 0.5), default=0.08, show_default=True,
               help="Share of companies that are planted schemes.")
-def generate_cmd(companies: int, seed: int, out: Path, prevalence: float) -> None:
+@click.option("--difficulty", type=click.Choice(["easy", "hard"]), default="easy", show_default=True,
+              help="easy: separable by construction; hard: quiet schemes, hidden yields, angry customers of "
+                   "legitimate firms, flagged licensed firms, bystanders in the news (sandbox/difficulty.py).")
+def generate_cmd(companies: int, seed: int, out: Path, prevalence: float, difficulty: str) -> None:
     """Generate a world folder deterministically from a seed (progress on stderr)."""
-    meta = _generate(out, companies, seed, prevalence)
+    meta = _generate(out, companies, seed, prevalence, difficulty)
     c = meta["counts"]
     click.echo(f"world written to {out} in {meta['_seconds']:.1f}s ({meta['start']} .. {meta['today']})")
     click.echo(f"  companies {c.get('companies', 0):,}: schemes {c['schemes']:,}, look-alikes {c['lookalikes']:,}")

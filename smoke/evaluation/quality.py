@@ -11,6 +11,9 @@ from __future__ import annotations
 import statistics
 from datetime import date
 
+from indexing.models import LEVELS, level_for
+from sandbox.risk import risk_at
+
 HIGH = 60.0
 
 
@@ -33,8 +36,55 @@ def _auc(pos: list[float], neg: list[float]) -> float | None:
     return (r_pos - n1 * (n1 + 1) / 2) / (n1 * n0)
 
 
-def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: float = HIGH) -> dict:
-    """auc, precision_at {"10","50","100"}, recall_at_60, fpr_lookalikes, recall_by_archetype.
+def _ranks(values: list[float]) -> list[float]:
+    """1-based ranks, ties sharing their mean rank."""
+    order = sorted(range(len(values)), key=lambda k: values[k])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman's rank correlation (Pearson's on mid-ranks); None when either side is constant."""
+    if len(xs) < 3:
+        return None
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = statistics.fmean(rx), statistics.fmean(ry)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    sxx = sum((a - mx) ** 2 for a in rx)
+    syy = sum((b - my) ** 2 for b in ry)
+    return sxy / (sxx * syy) ** 0.5 if sxx > 0 and syy > 0 else None
+
+
+def spread_metrics(s: dict[str, float], threshold: float = HIGH) -> dict:
+    """How the scores spread: ``band_shares`` (share of companies per colour band) and
+    ``top_score_tie_share`` (share of the companies at or above ``threshold`` that sit
+    exactly at the highest score: a saturated index puts most of them there)."""
+    bands = {level: 0 for _, level, _ in reversed(LEVELS)}
+    for v in s.values():
+        bands[level_for(v)] += 1
+    n = max(len(s), 1)
+    high = [v for v in s.values() if v >= threshold]
+    top = max(high) if high else None
+    return {
+        "band_shares": {k: round(v / n, 4) for k, v in bands.items()},
+        "top_score_tie_share": round(sum(1 for v in high if v == top) / len(high), 4) if high else None,
+        "top_score": top,
+    }
+
+
+def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: float = HIGH,
+                    as_of: str | None = None) -> dict:
+    """auc, precision_at {"10","50","100"}, recall_at_60, fpr_lookalikes, recall_by_archetype,
+    band_shares, top_score_tie_share and, with ``as_of``, spearman_true_risk (the index
+    against the generator's true risk on that day, among the planted schemes).
 
     Companies missing from ``scores`` count as 0 (never scored means never flagged).
     """
@@ -55,7 +105,18 @@ def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: floa
     by_arch: dict[str, list[int]] = {}
     for t in schemes:
         by_arch.setdefault(str(t.get("archetype") or "unknown"), []).append(int(t["credit_code"] in flagged))
+    by_kind: dict[str, list[int]] = {}
+    for t in looks:
+        by_kind.setdefault(str(t["lookalike"]), []).append(int(t["credit_code"] in flagged))
+    rho = None
+    if as_of is not None:
+        rho = spearman([s[t["credit_code"]] for t in schemes], [risk_at(t.get("risk"), as_of) for t in schemes])
     return {
+        **spread_metrics(s, threshold),
+        "spearman_true_risk": None if rho is None else round(rho, 4),
+        "fpr_by_lookalike": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
+        "recall_quiet_schemes": _share([t["credit_code"] in flagged for t in schemes if t.get("quiet")]),
+        "recall_hidden_yield_schemes": _share([t["credit_code"] in flagged for t in schemes if t.get("hidden_yield")]),
         "auc": None if auc is None else round(auc, 4),
         "precision_at": precision,
         "recall_at_60": None if recall is None else round(recall, 4),
@@ -66,6 +127,10 @@ def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: floa
         "n_schemes": len(schemes),
         "n_lookalikes": len(looks),
     }
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
 
 
 def _pct(values: list[float], q: float) -> float | None:

@@ -37,7 +37,7 @@ def evaluate_world(world_dir: Path, *, linking: bool = False, progress: bool = T
         with open_store(settings) as store:
             latest = list(store.iter_latest_scores())
             scores = {s.credit_code: s.smoke_index for s in latest}
-            metrics = ranking_metrics(scores, truth)
+            metrics = ranking_metrics(scores, truth, as_of=result.as_of)
             if linking:
                 from smoke.evaluation.linking import linking_metrics
 
@@ -51,6 +51,7 @@ def evaluate_world(world_dir: Path, *, linking: bool = False, progress: bool = T
         chart.write_text(score_distribution_svg(scores, truth, f"smoke index by ground truth, as of {result.as_of}"),
                          encoding="utf-8")
         metrics["chart"] = str(chart)
+    metrics["difficulty"] = read_world_meta(world_dir).get("difficulty", "easy")
     metrics["companies"] = len(truth)
     metrics["scored"] = len(scores)
     metrics["world"] = str(world_dir)
@@ -79,6 +80,7 @@ def backtest_world(
     truth = list(iter_companies(world_dir))
     first_high: dict[str, str | None] = {row["credit_code"]: None for row in truth}
     steps = (end - start).days // step_days + 1
+    model_version: str | None = None
     with tempfile.TemporaryDirectory(prefix="smoke-backtest-") as tmp:
         settings = _temp_settings(Path(tmp))
         with SandboxServer(world_dir, as_of=start.isoformat()).start() as server:
@@ -88,7 +90,9 @@ def backtest_world(
                 server.set_as_of(as_of)
                 run_cycle(settings, proxy=server.proxy_url, as_of=as_of, export=False, alerts=False, progress=False)
                 with open_store(settings) as store:
-                    high = [s.credit_code for s in store.iter_latest_scores(min_score=HIGH_RISK)]
+                    latest = list(store.iter_latest_scores(min_score=HIGH_RISK))
+                high = [s.credit_code for s in latest]
+                model_version = latest[0].model_version if latest else model_version
                 for code in high:
                     if first_high.get(code) is None:
                         first_high[code] = as_of
@@ -99,7 +103,7 @@ def backtest_world(
     schemes = {row["credit_code"] for row in truth if row["is_scheme"]}
     false_alert_companies = sum(1 for code, d in first_high.items() if d and code not in schemes)
     metrics = lead_time_metrics(first_high, truth, steps, false_alert_companies, len(truth))
-    metrics.update({"from": start.isoformat(), "to": end.isoformat(), "step_days": step_days, "steps": steps,
+    metrics.update({"difficulty": meta.get("difficulty", "easy"), "model_version": model_version, "from": start.isoformat(), "to": end.isoformat(), "step_days": step_days, "steps": steps,
                     "world": str(world_dir)})
     if chart is not None:
         from smoke.evaluation.charts import lead_time_svg

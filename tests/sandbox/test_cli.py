@@ -26,6 +26,16 @@ def test_generate_writes_a_world_and_a_summary(tmp_path):
     assert meta["seed"] == 5 and meta["companies"] == 250 and meta["prevalence"] == 0.1
 
 
+def test_generate_a_hard_world(tmp_path):
+    result = CliRunner().invoke(cli, ["sandbox", "generate", "--companies", "120", "--seed", "5", "--out",
+                                      str(tmp_path / "w"), "--difficulty", "hard"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((tmp_path / "w" / "world.json").read_text(encoding="utf-8"))
+    assert meta["difficulty"] == "hard" and "angry_customers" in meta["lookalikes"]
+    bad = CliRunner().invoke(cli, ["sandbox", "generate", "--out", str(tmp_path / "x"), "--difficulty", "insane"])
+    assert bad.exit_code != 0 and "difficulty" in bad.output
+
+
 def test_generate_rejects_bad_arguments(tmp_path):
     result = CliRunner().invoke(cli, ["sandbox", "generate", "--companies", "0", "--out", str(tmp_path / "w")])
     assert result.exit_code != 0 and "companies" in result.output

@@ -9,47 +9,88 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from indexing.models import DIMENSIONS, Score
+from indexing.models import Score
 from indexing.store.sqlite import SQLiteStore
 from scoring.model import load_model
 from smoke.cli import cli
 from tests.scoring.conftest import doc
 
 
-def test_calibrate_writes_a_new_version_and_prints_metrics(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("SMOKE_HOME", str(tmp_path))
-    rnd = random.Random(3)
-    store = SQLiteStore(tmp_path / "smoke.db")
-    labels = []
-    scores = []
-    for i in range(60):
-        scheme = i % 3 == 0
-        code = f"91{i:016d}"
-        dims = {d: rnd.uniform(0, 30) for d in DIMENSIONS}
-        if scheme:  # schemes stand out on yield and feature words, not on compliance
-            dims["yield"] = rnd.uniform(60, 100)
-            dims["feature_words"] = rnd.uniform(50, 100)
-        idx = min(100.0, 0.2 * sum(dims.values()))
-        scores.append(Score(code, "2024-06-30", round(idx, 2), "green", dims, [], "1.0.0"))
-        labels.append({"credit_code": code, "label": int(scheme)})
-    from indexing.models import Company
+def _scored_store(tmp_path: Path) -> list[dict]:
+    """A real store of real scores: schemes with promotions (some also with complaints),
+    and plain companies; returns the labels."""
+    from scoring.context import ScoringContext
+    from scoring.scorer import score_company
+    from tests.scoring.conftest import AS_OF, RECRUIT_POST, SCHEME_PROMO, company
 
-    store.upsert_companies([Company(s.credit_code, f"公司{i}") for i, s in enumerate(scores)])
+    model = load_model()
+    store = SQLiteStore(tmp_path / "smoke.db")
+    labels, scores, companies = [], [], []
+    for i in range(40):
+        scheme = i % 4 == 0
+        c = company(f"91{i:016d}", f"测试{i}号商贸有限公司", founded="2015-01-01", paid_in_capital=10000.0,
+                    business_scope="日用百货销售")
+        docs = []
+        if scheme:
+            docs = [doc(SCHEME_PROMO, code=c.credit_code, url=f"http://p{i}.test/")]
+            docs += [doc(RECRUIT_POST, code=c.credit_code, url=f"http://bbs.test/{i}/{k}", site="forum")
+                     for k in range(i % 3)]
+        elif i % 5 == 1:
+            docs = [doc("我在该店办了年卡，店突然关门了，要求退款！", kind="complaint", code=c.credit_code,
+                        url=f"http://complaints.sandbox.test/complaint/{i}")]
+        companies.append(c)
+        scores.append(score_company(c, docs, ScoringContext(as_of=AS_OF), model, AS_OF))
+        labels.append({"credit_code": c.credit_code, "label": int(scheme)})
+    store.upsert_companies(companies)
     store.save_scores(scores)
     store.close()
+    return labels
+
+
+def test_calibrate_writes_a_new_version_and_says_what_changed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SMOKE_HOME", str(tmp_path))
+    labels = _scored_store(tmp_path)
     lab = tmp_path / "labels.jsonl"
     lab.write_text("\n".join(json.dumps(r) for r in labels), encoding="utf-8")
     out = tmp_path / "model-new.yaml"
-    current = load_model().version
+    current = load_model()
     res = CliRunner().invoke(cli, ["calibrate", "--labels", str(lab), "--out", str(out), "--version", "1.1.0-test"])
     assert res.exit_code == 0, res.output
-    assert "auc" in res.output and "before" in res.output and "cross-validated AUC" in res.output
+    assert "auc" in res.output and "cv after" in res.output and "factor" in res.output
+    assert "kept: seen in 0 labelled companies" in res.output  # indicators nobody showed keep their curve
     m = load_model(out)
     assert m.version == "1.1.0-test"
-    assert m.weight("yield") > m.weight("compliance")
-    assert load_model().version == current  # the current model is untouched
+    for iid, spec in m.config.indicators.items():  # no evidence may lower a score
+        ys = [y for _, y in spec.curve]
+        assert ys == sorted(ys), iid
+        old = current.config.indicators[iid].curve
+        assert all(y >= 0.5 * y0 - 0.01 for (_, y), (_, y0) in zip(spec.curve, old, strict=True)), iid
+    assert load_model().version == current.version  # the current model is untouched
     again = CliRunner().invoke(cli, ["calibrate", "--labels", str(lab), "--out", str(out)])
     assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_fit_factors_raises_what_ranks_the_riskier_schemes_first() -> None:
+    from scoring.model import load_model as _load
+    from smoke.calibration import fit_factors
+
+    model = _load()
+    from indexing.models import IndicatorResult
+
+    def score(code: str, severity: float, pages: float) -> Score:
+        ind = [IndicatorResult("complaints.severity", "complaints", severity, 0.0),
+               IndicatorResult("spread.promo_pages", "spread", pages, 0.0)]
+        return Score(code, "2024-06-30", 0.0, "green", {}, ind, model.version)
+
+    # graded: the riskier the scheme, the more severe its complaints; pages run the other way
+    # (the least risky schemes and the innocent companies have the most)
+    scores = [score(f"S{k}", severity=k, pages=10 - k) for k in range(10)]
+    scores += [score(f"N{k}", severity=0, pages=10) for k in range(10)]
+    labels = {s.credit_code: int(s.credit_code[0] == "S") for s in scores}
+    grades = {f"S{k}": k / 10 for k in range(10)}
+    factors = {c.indicator: c.factor for c in fit_factors(model, scores, labels, grades)}
+    assert factors["complaints.severity"] > 1.0 > factors["spread.promo_pages"] >= 0.5
+    assert factors["yield.max_rate_vs_lpr"] == 1.0  # never seen: kept
 
 
 def test_calibrate_rejects_bad_labels(tmp_path: Path) -> None:
