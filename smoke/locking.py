@@ -11,7 +11,7 @@ Store locks (``store_lock``) are scoped to the store: for SQLite they sit beside
 database file (``smoke.db.locks/``), so two homes pointing at one file still exclude
 each other; for Elasticsearch they sit under SMOKE_HOME, one folder per cluster and
 index prefix. Their names: ``cycle``, ``crawl-<source>``, ``score``, ``export``; alert
-delivery keeps its own ``alerts-deliver`` lock (smoke.alerts.outbox).
+delivery keeps its own ``alerts-deliver`` lock beside the store (smoke.alerts.outbox, delivery_lock_path).
 """
 
 from __future__ import annotations
@@ -136,6 +136,16 @@ def store_lock_dir(settings: Settings, sqlite_path: Path | None = None) -> Path:
         return settings.home / "locks" / store_key(settings, sqlite_path)
     path = Path(sqlite_path or settings.sqlite_path).resolve()
     return path.with_name(path.name + ".locks")
+
+
+def delivery_lock_path(store: object, home: Path) -> Path:
+    """The alert deliverers' lock for an open store: beside an embedded store's file (so that
+    deliverers of two homes sharing one store file exclude each other), else under ``home``."""
+    path = getattr(store, "path", None)  # SQLiteStore.path; a cluster store has none
+    if isinstance(path, Path):
+        p = path.resolve()
+        return p.with_name(p.name + ".locks") / "alerts-deliver.lock"
+    return lock_path(home, "alerts-deliver")
 
 
 def store_jobs_dir(settings: Settings, sqlite_path: Path | None = None) -> Path:

@@ -40,7 +40,7 @@ from indexing.models import Alert
 from indexing.store.base import Store
 from smoke.alerts.channels import Channel, ChannelError, build_channels
 from smoke.alerts.render import AlertView
-from smoke.locking import LockBusy, file_lock, lock_path
+from smoke.locking import LockBusy, delivery_lock_path, file_lock
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def deliver_pending(
         return counts
     policy = channels_config.retry
     try:
-        with file_lock(lock_path(home, "alerts-deliver"), what="alerts deliver", timeout_s=policy.lock_timeout_s):
+        with file_lock(delivery_lock_path(store, home), what="alerts deliver", timeout_s=policy.lock_timeout_s):
             _deliver(store, channels, policy, counts, now)
     except LockBusy as exc:
         log.warning("alerts not delivered now: another deliverer still holds the lock (%s)", exc)

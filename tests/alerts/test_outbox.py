@@ -13,7 +13,7 @@ from pathlib import Path
 from config.alerts import AlertChannels
 from indexing.store.sqlite import SQLiteStore
 from smoke.alerts import deliver_pending
-from smoke.locking import file_lock, lock_path
+from smoke.locking import delivery_lock_path, file_lock
 from tests.alerts.conftest import HOSTILE, make_alerts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,9 +108,11 @@ def test_concurrent_deliverers_do_not_double_send(store, home: Path, receiver, t
     script = tmp_path / "deliver.py"
     script.write_text(DELIVERER.format(repo=str(REPO)), encoding="utf-8")
     cfg = json.dumps(receiver.channels("json").model_dump())
+    # each deliverer with its own home: the lock belongs to the store they share
     procs = [
-        subprocess.Popen([sys.executable, str(script), str(store.path), cfg, str(home)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(3)
+        subprocess.Popen([sys.executable, str(script), str(store.path), cfg, str(home / f"h{i}")], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for i in range(3)
     ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
@@ -123,7 +125,7 @@ def test_concurrent_deliverers_do_not_double_send(store, home: Path, receiver, t
 def test_busy_lock_delivers_nothing_and_loses_nothing(store, home: Path, receiver) -> None:
     make_alerts(store, 1)
     cfg = receiver.channels("json", lock_timeout_s=0.2)
-    with file_lock(lock_path(home, "alerts-deliver"), what="another deliverer"):
+    with file_lock(delivery_lock_path(store, home), what="another deliverer"):
         assert deliver_pending(store, cfg, home) == {"webhook:ops": {"sent": 0, "failed": 0, "pending": 0, "abandoned": 0}}
     assert receiver.received == []
     assert deliver_pending(store, cfg, home)["webhook:ops"]["sent"] == 1
