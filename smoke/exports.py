@@ -31,12 +31,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexing.models import CORE_DIMENSIONS, HIGH_RISK, LEVELS, Score
+from indexing.models import CORE_DIMENSIONS, HIGH_RISK, Score
 from indexing.store.base import Store
+from smoke.labels import level_names
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl")
 FILTER_KEYS: tuple[str, ...] = ("region", "industry", "level", "max_score")
-BAND_ZH = {level: zh for _, level, zh in LEVELS}
+BAND_ZH = level_names()  # one place: smoke.labels
 TOP_INDICATORS = 5
 MAX_EVIDENCE_URLS = 10
 

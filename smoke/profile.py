@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from indexing.creditcode import is_valid
-from indexing.models import CORE_DIMENSIONS, DIMENSIONS, LEVELS, Company
+from indexing.models import CORE_DIMENSIONS, DIMENSIONS, Company
 from indexing.store.base import CompanyQuery, Store
+from smoke.labels import level_names
 
-LEVEL_NAMES_ZH = {level: zh for _, level, zh in LEVELS}
+LEVEL_NAMES_ZH = level_names()  # one place: smoke.labels
 
 
 def find_company(store: Store, name_or_code: str) -> Company | None:

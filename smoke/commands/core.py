@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from config.settings import get_settings
-from indexing.models import LEVELS
+from smoke.labels import level_names
 
 
 def _width(s: str) -> int:
@@ -27,7 +27,7 @@ def _clean(s: str) -> str:
     return "".join(ch for ch in s if ch.isprintable())
 
 
-ZH = {level: zh for _, level, zh in LEVELS}
+ZH = level_names()  # one place: smoke.labels
 
 
 @click.command("run")

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from indexing.store.base import Store
+from smoke import labels
 from smoke.accounts import ROLE_LABELS, Accounts, Session, can
 
 SESSION_COOKIE = "smoke_session"
@@ -94,6 +95,7 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    labels.install(env)  # level_zh, region_name, shanghai (times), audit_detail_text, ...
     env.filters["safe_url"] = safe_url
     env.filters["domain"] = lambda url: (urlsplit(url or "").hostname or "") if safe_url(url) != "#" else ""
     # JSON shown as text (autoescaped), Chinese kept readable

@@ -10,28 +10,18 @@ from typing import Any
 
 from markupsafe import Markup
 
-from indexing.models import HIGH_RISK, LEVELS, Company, Run
+from indexing.models import HIGH_RISK, Company, Run
 from indexing.store.base import CompanyQuery, Store, link_keys
+from smoke import labels
+from smoke.web import charts
 
-LEVEL_ORDER = [level for _, level, _ in reversed(LEVELS)]  # green .. red
-LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
-LEVEL_RANGE = {"green": "0-19", "blue": "20-39", "yellow": "40-59", "orange": "60-79", "red": "80-100"}
-SOURCE_KIND_ZH = {"registry": "工商登记", "court": "裁判文书", "complaint": "投诉平台", "promo": "推广页面", "amac": "基金业协会"}
-DIMENSION_ZH = {
-    "compliance": "机构合规",
-    "complaints": "网络投诉",
-    "yield": "收益率",
-    "feature_words": "特征词",
-    "spread": "传播力",
-    "network": "关联网络",
-}
-PROVINCES = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
-    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
-    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
-    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
-    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
-}  # fmt: skip
+# Names come from the one labels module (config/labels.yaml); these aliases keep callers short.
+LEVEL_ORDER = list(labels.LEVEL_ORDER)  # green .. red
+LEVEL_ZH = labels.level_names()
+SOURCE_KIND_ZH = dict(labels.labels().source_kinds)
+DIMENSION_ZH = dict(labels.labels().dimensions)
+PROVINCES = labels.provinces()
+region_name = labels.region_name
 
 _MARK = re.compile(r"(<mark>|</mark>)")
 MAX_GRAPH_PER_KEY = 15  # companies drawn per shared person, address, phone or website
@@ -63,11 +53,6 @@ def safe_highlight(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def region_name(code: str) -> str:
-    code = code or ""
-    return PROVINCES.get(code[:2], code or "未知")
-
-
 def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
     """A number from a query string, clamped; None when missing or not a finite number."""
     if value is None or str(value).strip() == "":
@@ -84,13 +69,17 @@ def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float 
 def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     levels = store.aggregate_companies("level")
-    regions = store.aggregate_companies("region")
-    industries = store.aggregate_companies("industry")
+    # Where the risk is: the region and industry charts count high-risk companies only.
+    high = CompanyQuery(min_score=float(HIGH_RISK))
+    regions = store.aggregate_companies("region", high)
+    industries = store.aggregate_companies("industry", high)
     alerts = store.list_alerts(since=today.isoformat(), limit=50)
     return {
         "total": store.count_companies(),
         "documents": store.count_documents(),
-        "high_risk": sum(levels.get(lv, 0) for lv in ("orange", "red")),
+        "high_risk": sum(levels.get(lv, 0) for lv in labels.HIGH_LEVELS),
+        "region_counts": dict(regions),
+        "trend": charts.high_risk_trend(store),
         "levels": [{"key": lv, "label": LEVEL_ZH[lv], "count": levels.get(lv, 0)} for lv in LEVEL_ORDER],
         "regions": sorted(
             ({"key": k, "label": region_name(k), "count": v} for k, v in regions.items()),
@@ -212,9 +201,9 @@ def _source_state(stats: Any) -> str:
     return "ok"
 
 
-SOURCE_STATE_ZH = {"blocked": "被封锁", "failing": "失败", "degraded": "部分错误", "ok": "正常"}
-ALERT_RULE_ZH = {"crossing": "升至高风险", "rise": "快速上升", "critical": "关键证据"}
-DELIVERY_STATE_ZH = {"pending": "待发送", "sent": "已发送", "failed": "发送失败（将重试）", "abandoned": "已放弃（需人工重试）"}
+SOURCE_STATE_ZH = dict(labels.labels().source_states)
+ALERT_RULE_ZH = dict(labels.labels().alert_rules)
+DELIVERY_STATE_ZH = dict(labels.labels().delivery_states)
 
 
 def source_health(runs: list[Run]) -> list[dict[str, Any]]:

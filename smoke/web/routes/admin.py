@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from smoke import labels
 from smoke.accounts import ROLES, AccountError
 from smoke.exports import FORMATS, ExportError, media_type, neutralise, write_export
 from smoke.sources import UnknownSource, source_overview, switch_source
@@ -173,7 +174,8 @@ def audit_page(request: Request) -> Response:
     username = str(p.get("username", ""))[:64]
     action = str(p.get("action", ""))[:40]
     entries = cfg(request).accounts.list_audit(limit=200, username=username, action=action)
-    return render(request, "audit.html", entries=entries, username=username, action=action)
+    actions = list(labels.labels().audit_actions.items())
+    return render(request, "audit.html", entries=entries, username=username, action=action, ACTIONS=actions)
 
 
 def audit_csv(request: Request) -> Response:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from indexing.models import DIMENSIONS, SOURCE_KINDS
 from indexing.store.base import CompanyQuery, DocumentQuery
-from smoke.web import views
+from smoke.web import charts, views
 from smoke.web.context import audit, check_csrf, render, require, store
 from smoke.web.profile import company_profile, find_company, history_points
 
@@ -38,7 +38,8 @@ def _text(params: Any, key: str, cap: int = 200) -> str:
 def dashboard(request: Request) -> Response:
     require(request)
     data = views.dashboard(store(request))
-    return render(request, "dashboard.html", d=data, LEVEL_ZH=views.LEVEL_ZH, region_name=views.region_name)
+    return render(request, "dashboard.html", d=data, trend_svg=charts.trend_svg(data["trend"]),
+                  map_svg=charts.province_map(data["region_counts"]), map_legend=charts.map_legend(data["region_counts"]))
 
 
 def _company_filters(p: Any) -> dict[str, Any]:
@@ -220,15 +221,10 @@ async def ack_alert(request: Request) -> Response:
     return await run_in_threadpool(_ack, request, form)
 
 
-# Plain words for a run's status: a partial or interrupted run must not read like a finished one.
-RUN_STATUS_ZH = {"ok": "完成 ok", "running": "运行中 running", "partial": "部分完成 PARTIAL",
-                 "failed": "失败 FAILED", "interrupted": "已中断 INTERRUPTED"}
-
-
 def runs(request: Request) -> Response:
     require(request)
     items = store(request).list_runs(limit=50)
-    return render(request, "runs.html", runs=items, health=views.source_health(items), RUN_STATUS_ZH=RUN_STATUS_ZH)
+    return render(request, "runs.html", runs=items, health=views.source_health(items))
 
 
 routes = [
