@@ -120,6 +120,13 @@ def level_names() -> dict[str, str]:
     return {lv: _BAND_ZH[lv] for lv in LEVEL_ORDER}
 
 
+def level_bands() -> list[dict[str, Any]]:
+    """[{level, lo, hi, zh, colour}] green to red: the bands for charts drawn in the browser."""
+    bounds = sorted((lo, lv, zh) for lo, lv, zh in LEVELS)
+    return [{"level": lv, "lo": lo, "hi": bounds[i + 1][0] if i + 1 < len(bounds) else 100, "zh": zh,
+             "colour": level_colour(lv), "high": lo >= HIGH_RISK} for i, (lo, lv, zh) in enumerate(bounds)]
+
+
 def dimension_zh(dim: str) -> str:
     return labels().dimensions.get(dim, dim)
 
@@ -266,4 +273,5 @@ def install(env: Any) -> None:
     env.filters.update(funcs)
     env.globals.update(funcs)
     env.globals["LEVEL_ORDER"] = LEVEL_ORDER
+    env.globals["level_bands"] = level_bands
     env.globals["HIGH_LEVELS"] = HIGH_LEVELS

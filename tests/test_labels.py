@@ -70,3 +70,12 @@ def test_band_names_are_defined_once():
         if band_map.search(path.read_text(encoding="utf-8")):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_stylesheet_colours_match_the_labels():
+    # The stylesheet cannot be written from the labels (style-src 'self'), so it must agree.
+    css = (ROOT / "smoke" / "web" / "static" / "app.css").read_text(encoding="utf-8")
+    for band in labels.level_bands():
+        assert f"--{band['level']}: {band['colour']}" in css, band
+    js = (ROOT / "smoke" / "web" / "static" / "charts.js").read_text(encoding="utf-8")
+    assert "#d23b32" not in js and '"red"' not in js  # charts read the bands from the page

@@ -71,18 +71,19 @@ def province_map(counts: dict[str, int], link: str = "/high-risk?region=") -> Ma
     return Markup("".join(out))
 
 
-def map_legend(counts: dict[str, int]) -> list[tuple[str, str]]:
-    """(colour, range text) per step shown under the map."""
+def map_legend(counts: dict[str, int]) -> Markup:
+    """The colour steps under the map, each with its range of counts (SVG swatches: the
+    content security policy forbids inline styles)."""
     top = max(counts.values(), default=0)
-    if top <= 0:
-        return [(MAP_STEPS[0], "0")]
-    out = [(MAP_STEPS[0], "0")]
+    steps = [(MAP_STEPS[0], "0")]
     for step in range(1, 6):
         lo = (step - 1) * top // 5 + 1
         hi = step * top // 5
-        if hi >= lo:
-            out.append((MAP_STEPS[step], str(lo) if lo == hi else f"{lo}-{hi}"))
-    return out
+        if top > 0 and hi >= lo:
+            steps.append((MAP_STEPS[step], str(lo) if lo == hi else f"{lo}-{hi}"))
+    return Markup("".join(
+        f'<span><svg width="16" height="10" aria-hidden="true"><rect width="16" height="10" rx="2" fill="{colour}"/></svg> '
+        f"{escape(text)}</span>" for colour, text in steps))
 
 
 # --- the trend ---------------------------------------------------------------------

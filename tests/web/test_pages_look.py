@@ -127,6 +127,8 @@ def test_every_page_reads_as_chinese_at_desktop_and_phone_width(browser, server,
         page = ctx.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        # a blocked inline style or script (content security policy) is a console error
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(server + "/login")
         _check_page(page, "login", width, "登录")
         page.screenshot(path=str(shots / f"login-{width}.png"))
@@ -157,7 +159,7 @@ def test_dashboard_charts_count_high_risk_companies(browser, server):
         assert sum(r["count"] for r in regions) == high
         assert sum(r["count"] for r in industries) == high
         # The tile map: one tile per province, the counts agree with the bars.
-        tiles = page.eval_on_selector_all("#province-map svg rect", "els => els.map(e => [e.dataset.region, +e.dataset.count])")
+        tiles = page.eval_on_selector_all("#province-map svg rect[data-region]", "els => els.map(e => [e.dataset.region, +e.dataset.count])")
         assert len(tiles) == 34
         by_tile = {code: n for code, n in tiles}
         assert {r["key"]: r["count"] for r in regions} == {k: n for k, n in by_tile.items() if n}
@@ -165,7 +167,7 @@ def test_dashboard_charts_count_high_risk_companies(browser, server):
         dots = page.eval_on_selector_all("#trend svg circle title", "els => els.map(e => e.textContent)")
         assert len(dots) >= 2
         assert dots[-1].endswith(f"：{high} 家")
-        box = page.eval_on_selector("#province-map svg", "e => e.getBoundingClientRect().width")
+        box = page.eval_on_selector("#province-map svg.tilemap", "e => e.getBoundingClientRect().width")
         assert box <= 390
     finally:
         ctx.close()
