@@ -16,6 +16,7 @@ from pathlib import Path
 from config.settings import Settings, get_settings
 from crawlers.runner import new_run_id
 from indexing.models import HIGH_RISK, Run, Score
+from smoke.labels import run_status_zh
 
 DEMO_COMPANIES = 300
 DEMO_SEED = 7
@@ -188,8 +189,9 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
             cycle_run.status = crawl_run.status
             cycle_run.sources = crawl_run.sources
             cycle_run.message = "; ".join(p for p in (
-                f"scored {len(scores)}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
-                f"crawl {crawl_run.status}: {crawl_run.message}" if partial else "") if p)
+                # shown on the runs page: Chinese, like every page
+                f"数据日期 {as_of}：评分 {len(scores)} 家，高风险 {len(result.high_risk)} 家，新预警 {result.new_alerts} 条",
+                f"采集{run_status_zh(crawl_run.status)}：{crawl_run.message}" if partial else "") if p)
             store.save_run(cycle_run)
             result.run = cycle_run
             return result
