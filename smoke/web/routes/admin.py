@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -183,11 +184,15 @@ def audit_csv(request: Request) -> Response:
     entries = cfg(request).accounts.list_audit(limit=10_000)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["id", "ts", "username", "action", "detail", "row_count", "client"])
+    # Chinese first like the page; the stored codes and the JSON stay for scripts.
+    w.writerow(["编号 id", "时间（北京时间） ts", "用户 username", "操作", "操作代码 action", "条件",
+                "条件 JSON detail", "行数 row_count", "来源 client"])  # fmt: skip
     for e in entries:
         d = e.to_dict()
-        w.writerow([neutralise(v) for v in (d["id"], d["ts"], d["username"], d["action"],
-                                            str(d["detail"]), d["row_count"], d["client"])])  # fmt: skip
+        w.writerow([neutralise(v) for v in (
+            d["id"], labels.shanghai(d["ts"], seconds=True), d["username"], labels.audit_action_zh(d["action"]),
+            d["action"], labels.audit_detail_text(d["detail"]),
+            json.dumps(d["detail"], ensure_ascii=False, sort_keys=True), d["row_count"], d["client"])])  # fmt: skip
     audit(request, session, "export_audit", {}, len(entries))
     return Response(
         buf.getvalue().encode("utf-8-sig"),
