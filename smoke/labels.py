@@ -275,3 +275,4 @@ def install(env: Any) -> None:
     env.globals["LEVEL_ORDER"] = LEVEL_ORDER
     env.globals["level_bands"] = level_bands
     env.globals["HIGH_LEVELS"] = HIGH_LEVELS
+    env.globals["HIGH_RISK"] = HIGH_RISK  # the line shown in headings; the threshold itself lives with the model
