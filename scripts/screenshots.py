@@ -119,7 +119,8 @@ def take(home: Path, out: Path) -> list[Path]:
                     page.goto(base + url)
                     page.wait_for_load_state("load")
                     path = out / f"{name}-{width}.png"
-                    page.screenshot(path=str(path))  # the top of the page: what a reader sees first
+                    # the top of each page (what a reader sees first); the whole dashboard
+                    page.screenshot(path=str(path), full_page=name == "dashboard")
                     written.append(path)
                 ctx.close()
             browser.close()
@@ -135,7 +136,8 @@ def take(home: Path, out: Path) -> list[Path]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--home", type=Path, help="An existing SMOKE_HOME to reuse (default: a new temporary demo).")
+    ap.add_argument("--home", type=Path, help="A SMOKE_HOME to reuse, or to build the demo into and keep "
+                    "(default: a temporary one, removed afterwards).")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="Where the PNGs go (default docs/img).")
     ap.add_argument("--dates", default=",".join(DATES), help="Cycle dates for a new demo, comma-separated.")
     args = ap.parse_args()
