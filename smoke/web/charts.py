@@ -58,14 +58,14 @@ def province_map(counts: dict[str, int], link: str = "/high-risk?region=") -> Ma
         n = int(counts.get(code, 0))
         x, y = c * (_TILE + _GAP), r * (_TILE + _GAP)
         step = _step(n, top)
-        ink = "#fff" if step >= 4 else "#1f2a37"
+        ink = "light" if step >= 4 else "dark"  # CSS colours the text (it outranks fill="...")
         name = escape(names.get(code, code))
         out.append(
             f'<a href="{escape(link + code)}"><title>{name}：高风险 {n} 家</title>'
             f'<rect x="{x}" y="{y}" width="{_TILE}" height="{_TILE}" rx="4" fill="{MAP_STEPS[step]}" data-count="{n}" '
             f'data-region="{code}"/>'
-            f'<text x="{x + _TILE / 2}" y="{y + 17}" text-anchor="middle" fill="{ink}">{name}</text>'
-            f'<text class="n" x="{x + _TILE / 2}" y="{y + 32}" text-anchor="middle" fill="{ink}">{n}</text></a>'
+            f'<text class="{ink}" x="{x + _TILE / 2}" y="{y + 17}" text-anchor="middle">{name}</text>'
+            f'<text class="n {ink}" x="{x + _TILE / 2}" y="{y + 32}" text-anchor="middle">{n}</text></a>'
         )
     out.append("</svg>")
     return Markup("".join(out))
@@ -168,7 +168,8 @@ def trend_svg(points: list[dict[str, Any]]) -> Markup:
     out.append(f'<polyline class="line" points="{line}"/>')
     for (x, y), p in zip(coords, points, strict=True):
         out.append(f'<circle class="dot" cx="{x}" cy="{y}" r="3"><title>{escape(p["date"])}：{int(p["count"])} 家</title></circle>')
-    shown = sorted({0, len(points) // 2, len(points) - 1})
+    # every date when few, else the first, middle and last
+    shown = range(len(points)) if len(points) <= 8 else sorted({0, len(points) // 2, len(points) - 1})
     for i in shown:
         anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
         out.append(f'<text x="{coords[i][0]}" y="{h - 8}" text-anchor="{anchor}">{escape(points[i]["date"][5:])}</text>')

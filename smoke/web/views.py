@@ -91,7 +91,7 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
         )[:12],
         "alerts": alerts,
         "alert_names": _names(store, [a.credit_code for a in alerts[:10]]),
-        "risers": risers(store, today),
+        "risers": risers(store),
     }
 
 
@@ -112,11 +112,16 @@ def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[flo
     return latest[1], latest[1] - base
 
 
-def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
-    """Companies whose index rose most in the last seven days (from score history)."""
-    since = (today - timedelta(days=7)).isoformat()
+def risers(store: Store, today: date | None = None, limit: int = 8) -> list[dict[str, Any]]:
+    """Companies whose index rose most in the seven days before ``today`` (from score
+    history). By default ``today`` is the newest score date, not the wall clock: scores
+    carry the data's date, and a replayed or late world must still show its risers."""
     candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits  # both stores sort by rise
     histories = store.score_histories(hit.company.credit_code for hit in candidates)
+    if today is None:
+        newest = max((h[-1][0][:10] for h in histories.values() if h), default="")
+        today = date.fromisoformat(newest) if newest else date.today()
+    since = (today - timedelta(days=7)).isoformat()
     out = []
     for hit in candidates:
         d = _delta_since(histories.get(hit.company.credit_code, []), since)

@@ -56,3 +56,22 @@ def test_dashboard_regions_and_industries_count_only_high_risk(store_factory):
     assert sum(r["count"] for r in d["regions"]) == len(high)
     assert {r["label"] for r in d["industries"]} == {c[3] for c in high}
     assert "会计审计" not in {r["label"] for r in d["industries"]}  # a low-risk company's industry
+
+
+def test_risers_count_back_from_the_data_date_not_the_wall_clock(tmp_path):
+    from indexing.models import Company, Score, level_for
+    from indexing.store.sqlite import SQLiteStore
+    from tests.web.world import code
+
+    s = SQLiteStore(tmp_path / "old.db")
+    cc = code(1, "440300")
+    s.upsert_companies([Company(credit_code=cc, name="旧数据公司", region_code="440300", industry="资产管理")])
+    # a world replayed in 2024: the wall clock is years later
+    s.save_scores([Score(cc, day, idx, level_for(idx), {}, [], "m1")
+                   for day, idx in (("2024-06-01", 30.0), ("2024-06-20", 40.0), ("2024-06-28", 70.0))])
+    rows = views.risers(s)
+    assert [(r["name"], r["rise"]) for r in rows] == [("旧数据公司", 30.0)]
+    # the trend too is by score date
+    assert charts.compute_trend(s) == [{"date": "2024-06-01", "count": 0}, {"date": "2024-06-20", "count": 0},
+                                       {"date": "2024-06-28", "count": 1}]
+    s.close()
