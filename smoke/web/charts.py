@@ -143,7 +143,7 @@ def high_risk_trend(store: Store) -> list[dict[str, Any]]:
 
 def trend_svg(points: list[dict[str, Any]]) -> Markup:
     """A line of high-risk counts per score date, with the first, middle and last dates."""
-    w, h, left, right, top, bottom = 600, 190, 40, 14, 12, 28
+    w, h, left, right, top, bottom = 440, 170, 34, 14, 12, 26  # narrow: text stays legible at 390 px
     out = [f'<svg class="svgchart trend" viewBox="0 0 {w} {h}" role="img" aria-label="高风险企业数趋势" '
            'xmlns="http://www.w3.org/2000/svg">']
     if not points:
