@@ -37,7 +37,8 @@ from smoke.watchlist import CHANGE_KIND_ZH, Change, Watchlists, changes
 
 log = logging.getLogger(__name__)
 SUBJECT = "【冒烟指数关注日报】"
-_SAFE_USER = re.compile(r"[^A-Za-z0-9_.-]")
+MAX_TOLD_ALERTS = 200  # alert ids remembered per followed company
+_SAFE_USER = re.compile(r"[^A-Za-z0-9_-]")
 
 
 @dataclass(slots=True)
@@ -118,7 +119,10 @@ def build_digest(store: Store, watchlists: Watchlists, username: str, day: str) 
         if company is None:  # gone from the store: nothing to compare
             continue
         found, snap = changes(store, entry.snapshot, company, scores.get(entry.credit_code))
-        found = [_alert_change(a) for a in sorted(day_alerts.get(entry.credit_code, []), key=lambda a: a.id)] + found
+        told = entry.snapshot.get("alerts", [])
+        fresh = sorted((a for a in day_alerts.get(entry.credit_code, []) if a.id not in told), key=lambda a: a.id)
+        found = [_alert_change(a) for a in fresh] + found
+        snap["alerts"] = [*told, *(a.id for a in fresh)][-MAX_TOLD_ALERTS:]  # a re-run does not repeat them
         if found:
             score = scores.get(entry.credit_code)
             digest.companies.append(CompanyChanges(entry.credit_code, company.name,
