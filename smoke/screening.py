@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from indexing.creditcode import is_valid
 from indexing.models import LEVELS, Company, Score
 from indexing.normalize import normalize_name
 from indexing.store.base import CompanyQuery, Store
@@ -256,7 +257,7 @@ def screen(store: Store, rows: list[InputRow], source: str = "file") -> Screenin
                     note = f"输入名称与登记名称不一致（登记为 {company.name}）"
                 out.append(ScreenRow(r, "exact_code", company=company, note=note))
                 continue
-            note = "信用代码未收录" if _CODE.match(code) else "信用代码格式不正确（应为 18 位）"
+            note = "信用代码未收录" if is_valid(code) else "信用代码格式或校验位不正确（应为 18 位统一社会信用代码）"
             if not r.name:
                 out.append(ScreenRow(r, "not_found", note=note))
                 continue
