@@ -184,3 +184,27 @@ def test_api_groups_bulk_ack_and_triage(web, store):
     assert r.json() == {"acknowledged": ids, "missing": ["nope"]}
     assert [g["credit_code"] for g in c.get("/api/v1/alerts/groups", headers=h).json()] == [w["c1"]]
     assert c.post("/api/v1/alerts/ack", headers=h, json={"ids": "x"}).status_code == 400
+
+
+def test_cli_groups_assign_note(store, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from smoke.cli import cli
+
+    w = _world(store)
+    monkeypatch.setenv("SMOKE_HOME", str(tmp_path))
+    monkeypatch.setenv("SMOKE_STORE", "sqlite")
+    run = CliRunner().invoke
+    r = run(cli, ["alerts", "groups"])
+    assert r.exit_code == 0, r.output
+    lines = [x for x in r.output.splitlines() if x.startswith("2026-03-05")]
+    assert len(lines) == 2 and "甲财富管理有限公司" in lines[0] and "新的关键证据" in lines[0] and "首次达到高风险" in lines[0]
+    ids = [a.id for a in store.list_alerts() if a.credit_code == w["c2"]]
+    assert run(cli, ["alerts", "assign", *ids, "--to", "zhang"]).exit_code == 0
+    assert run(cli, ["alerts", "note", *ids, "--text", "已约谈", "--by", "li"]).exit_code == 0
+    r = run(cli, ["alerts", "groups", "--assignee", "zhang"])
+    assert "乙投资有限公司" in r.output and "甲财富" not in r.output and "已约谈" in r.output
+    r = run(cli, ["alerts", "assign", "nope", "--to", "zhang"])
+    assert r.exit_code != 0 and "no such alert" in r.output
+    r = run(cli, ["alerts", "groups", "--day", "03/05"])
+    assert r.exit_code != 0 and "day" in r.output

@@ -144,7 +144,6 @@ def _thousand_rows() -> bytes:
 def test_thousand_rows_through_cli_well_under_30s(world, tmp_path, monkeypatch):
     monkeypatch.setenv("SMOKE_HOME", str(world))
     monkeypatch.setenv("SMOKE_STORE", "sqlite")
-    monkeypatch.setenv("SMOKE_SQLITE_PATH", str(world / "smoke.db"))
     src = tmp_path / "list.csv"
     src.write_bytes(_thousand_rows())
     t0 = time.perf_counter()
