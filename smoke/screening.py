@@ -163,10 +163,13 @@ def _table(data: bytes, source: str) -> list[list[str]]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first.count) if any(d in first for d in ",\t;，") else ","
     rows = []
-    for values in csv.reader(io.StringIO(text), delimiter=delimiter):
-        rows.append([_cell(v) for v in values[:20]])
-        if len(rows) > MAX_ROWS + 1:
-            break
+    try:
+        for values in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append([_cell(v) for v in values[:20]])
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:
+        raise ScreeningError(f"{source}: row {len(rows) + 1}: not valid CSV ({exc})") from None
     return rows
 
 
@@ -292,13 +295,22 @@ def _candidate_text(c: Candidate) -> str:
     return f"{c.name}（{c.credit_code}，{idx}）"
 
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters a worksheet cannot hold
+
+
+def _safe(value: Any) -> Any:
+    """A cell value: control characters dropped (uploads and crawled names may carry them),
+    never a formula (``smoke.exports.neutralise``)."""
+    from smoke.exports import neutralise
+
+    return neutralise(_ILLEGAL.sub("", value)) if isinstance(value, str) else value
+
+
 def write_workbook(result: Screening, out: Path | io.BytesIO) -> None:
     """The screening as an XLSX workbook: 筛查结果 (one row per input row) and 说明."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
-
-    from smoke.exports import neutralise
 
     wb = Workbook()
     ws = wb.active
@@ -316,7 +328,7 @@ def write_workbook(result: Screening, out: Path | io.BytesIO) -> None:
             round(s.smoke_index, 1) if s else None, LEVEL_ZH.get(s.level, "") if s else "",
             "；".join(r.reasons()), "；".join(_candidate_text(c) for c in r.candidates), r.note,
         ]
-        ws.append([neutralise(v) for v in values])
+        ws.append([_safe(v) for v in values])
         if s and s.level in fills:
             ws.cell(row=ws.max_row, column=9).fill = fills[s.level]
     ws.freeze_panes = "A2"
@@ -333,7 +345,7 @@ def write_workbook(result: Screening, out: Path | io.BytesIO) -> None:
         ("说明", "“同名多家”和“疑似匹配”只列出候选企业，系统不替您选择；请人工核对信用代码。"),
     ]
     for k, v in lines:
-        info.append([k, neutralise(v)])
+        info.append([k, _safe(v)])
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 60
     wb.properties.creator = "smokewatch"

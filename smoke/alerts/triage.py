@@ -15,6 +15,7 @@ cannot be overwritten by that round.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ MAX_NOTES = 200  # notes kept per alert (the oldest go first)
 MAX_ASSIGNEE = 64
 SCAN_LIMIT = 20_000  # newest alerts looked at by one triage listing
 BANDS = tuple(level for _, level, _ in LEVELS)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class TriageError(ValueError):
@@ -98,8 +100,8 @@ def _known(store: Store, alert_ids: Iterable[str]) -> list[str]:
 def assign(store: Store, alert_ids: Iterable[str], assignee: str) -> list[str]:
     """Set (or with "" clear) the assignee of each alert; returns the ids changed."""
     assignee = (assignee or "").strip()
-    if len(assignee) > MAX_ASSIGNEE or not assignee.isprintable():
-        raise TriageError(f"assignee: expected at most {MAX_ASSIGNEE} printable characters")
+    if len(assignee) > MAX_ASSIGNEE or _CONTROL.search(assignee):
+        raise TriageError(f"assignee: expected at most {MAX_ASSIGNEE} characters, no control characters")
     changed = []
     for alert_id in _known(store, alert_ids):
         t = get_triage(store, alert_id)

@@ -48,8 +48,8 @@ WATCH_PATHS: dict[str, Any] = {
                           "404": _error("No company with that credit code"), **_AUTH},
         },
         "delete": {
-            "summary": "Stop following a company (credit_code as a query parameter or in a JSON body; audited)",
-            "parameters": [_q("credit_code", {"type": "string", "minLength": 1, "maxLength": 64})],
+            "summary": "Stop following a company (audited)",
+            "parameters": [{**_q("credit_code", {"type": "string", "minLength": 1, "maxLength": 64}), "required": True}],
             "responses": {"200": {"description": "Removed", "content": {"application/json": {"schema": _OBJ}}},
                           "400": _error("No credit_code given"), "404": _error("Not in the caller's watchlist"),
                           **_AUTH},
@@ -86,7 +86,7 @@ WATCH_PATHS: dict[str, Any] = {
                 _q("region", {"type": "string", "pattern": "^[0-9]{0,6}$", "maxLength": 6}, "Region code prefix"),
                 _q("assignee", {"type": "string", "maxLength": 64}, "'-': nobody assigned"),
                 _q("state", {"type": "string", "enum": ["", "open", "acked", "all"]}, "Default: open"),
-                _q("day", {"type": "string", "maxLength": 10}, "Data day YYYY-MM-DD"),
+                _q("day", {"type": "string", "format": "date"}, "Data day YYYY-MM-DD"),
                 _q("mine", {"type": "string", "enum": ["", "0", "1"]}, "1: only companies the caller follows"),
                 _q("limit", {"type": "integer", "minimum": 0, "maximum": 1000}),
             ],
@@ -108,8 +108,10 @@ WATCH_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Set the assignee of alerts and/or add a note (analysts and up; audited)",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["ids"], "additionalProperties": False,
-                "properties": {"ids": _IDS, "assignee": {"type": "string", "maxLength": 64},
+                "type": "object", "required": ["ids"], "additionalProperties": False, "minProperties": 2,
+                "description": "ids and an assignee, a note or both",
+                "properties": {"ids": _IDS, "assignee": {"type": "string", "maxLength": 64,
+                                                         "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"},
                                "note": {"type": "string", "maxLength": 2000}}}}}},
             "responses": {"200": {"description": "The alerts changed", "content": {"application/json": {"schema": _OBJ}}},
                           "400": _error("Body malformed"), "404": _error("An unknown alert id"), **_AUTH},

@@ -206,3 +206,10 @@ def test_web_upload_form(web):
     assert r.status_code == 400 and "e.csv: empty" in r.text
     r = c.post("/screening", data={}, files={"file": ("l.csv", _csv([("", _code(42))]), "text/csv")})
     assert r.status_code == 403
+
+
+def test_control_characters_and_broken_csv(world):
+    s = SQLiteStore(world / "smoke.db")
+    rows = _sheet(screen_file(s, "企业名称\n坏\x01名字\x1f公司\n".encode(), "c.csv")[1])
+    assert rows[0]["输入名称"] == "坏名字公司" and rows[0]["匹配结果"] == "未找到"
+    s.close()

@@ -81,6 +81,14 @@ def _with_body(handler: Any) -> Any:
     return endpoint
 
 
+async def watchlist(request: Request) -> Response:
+    if request.method == "POST":
+        return await _with_body(_add)(request)
+    if request.method == "DELETE":
+        return await _with_body(_remove)(request)
+    return await run_in_threadpool(_list, request)
+
+
 def _screen(request: Request, name: str, data: bytes) -> Response:
     session = _bearer(request)
     try:
@@ -112,6 +120,8 @@ def groups(request: Request) -> Response:
     session = _bearer(request)
     p = request.query_params
     _only(p, {"rule", "band", "region", "assignee", "state", "day", "mine", "limit"})
+    if "day" in p and not p["day"]:
+        raise ApiError(400, "day: expected YYYY-MM-DD (leave the parameter out for every day)")
     mine = _str(p, "mine", 1)
     if mine not in ("", "0", "1"):
         raise ApiError(400, "mine: expected 0 or 1")
@@ -174,9 +184,8 @@ def _triage(request: Request, raw: bytes) -> Response:
 
 
 routes = [
-    Route("/api/v1/watchlist", _list, methods=["GET"]),
-    Route("/api/v1/watchlist", _with_body(_add), methods=["POST"]),
-    Route("/api/v1/watchlist", _with_body(_remove), methods=["DELETE"]),
+    # One route for the three methods, so a 405 lists all of them in Allow.
+    Route("/api/v1/watchlist", watchlist, methods=["GET", "POST", "DELETE"]),
     Route("/api/v1/watchlist/{credit_code}", _with_body(_remove), methods=["DELETE"]),
     Route("/api/v1/screenings", screenings, methods=["POST"]),
     Route("/api/v1/alerts/groups", groups, methods=["GET"]),
