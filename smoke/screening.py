@@ -148,7 +148,7 @@ def _table(data: bytes, source: str) -> list[list[str]]:
         try:
             ws = wb.worksheets[0]
             rows = []
-            for values in ws.iter_rows(values_only=True):
+            for values in ws.iter_rows(values_only=True, max_col=20):  # a sheet 16,384 columns wide reads 20
                 rows.append([_cell(v) for v in values[:20]])
                 if len(rows) > MAX_ROWS + 1:
                     break
