@@ -30,6 +30,7 @@ class CycleResult:
     high_risk: list[Score] = field(default_factory=list)
     new_alerts: int = 0
     delivery: dict = field(default_factory=dict)
+    watch: dict = field(default_factory=dict)  # per-user watchlist digests (smoke.alerts.digests)
     export_path: Path | None = None
 
 
@@ -171,6 +172,10 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
                 result.new_alerts = len(new)
                 result.delivery = deliver_pending(store, home=settings.home)
                 _say(progress, f"[cycle] {result.new_alerts} new alerts; delivery {result.delivery}")
+                from smoke.alerts.digests import deliver_watch_digests
+
+                result.watch = deliver_watch_digests(store, settings.home, as_of)
+                _say(progress, f"[cycle] watchlist digests {result.watch}")
 
             if export:
                 from smoke.exports import write_export

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexing.models import DIMENSIONS, LEVELS
+from smoke.web.openapi_watch import WATCH_PATHS
 
 _LEVELS = [level for _, level, _ in LEVELS]
 
@@ -160,6 +161,7 @@ def openapi_spec() -> dict[str, Any]:
         },
         "security": [{"bearer": []}],
         "paths": {
+            **WATCH_PATHS,
             "/api/v1/auth/token": {
                 "post": {
                     "summary": "Exchange a username and password for a bearer token",

@@ -73,7 +73,11 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     high = CompanyQuery(min_score=float(HIGH_RISK))
     regions = store.aggregate_companies("region", high)
     industries = store.aggregate_companies("industry", high)
-    alerts = store.list_alerts(since=today.isoformat(), limit=50)
+    # The latest cycle's alerts, by the data's day: a sandbox or replayed cycle dates its
+    # alerts by its data, so "since midnight by the wall clock" counted 0 after 42 alerts.
+    from smoke.alerts.triage import group_alerts, latest_cycle_alerts
+
+    alerts_day, alerts = latest_cycle_alerts(store)
     return {
         "total": store.count_companies(),
         "documents": store.count_documents(),
@@ -90,6 +94,9 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
             key=lambda r: (-r["count"], r["key"]),
         )[:12],
         "alerts": alerts,
+        "alerts_count": len(alerts),
+        "alerts_day": alerts_day,
+        "alert_groups": group_alerts(store, alerts)[:10],  # one row per company and day
         "alert_names": _names(store, [a.credit_code for a in alerts[:10]]),
         "risers": risers(store),
     }

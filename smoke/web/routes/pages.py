@@ -5,19 +5,18 @@ each thread has its own store connection."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from indexing.models import DIMENSIONS, SOURCE_KINDS
 from indexing.store.base import CompanyQuery, DocumentQuery
+from smoke.watchlist import Watchlists
 from smoke.web import charts, views
-from smoke.web.context import audit, check_csrf, render, require, store
+from smoke.web.context import audit, cfg, render, require, store
 from smoke.web.profile import company_profile, find_company, history_points
 
 PAGE_SIZE = 20
@@ -147,6 +146,7 @@ def company(request: Request) -> Response:
         graph=views.relationship_graph(s, comp),
         similar=views.similar_companies(s, comp, index),
         documents=documents,
+        following=Watchlists(cfg(request).accounts.path).follows(session.username, comp.credit_code),
         LEVEL_ZH=views.LEVEL_ZH,
         DIMENSION_ZH=views.DIMENSION_ZH,
         SOURCE_KIND_ZH=views.SOURCE_KIND_ZH,
@@ -189,36 +189,6 @@ def high_risk(request: Request) -> Response:
     )
 
 
-def alerts(request: Request) -> Response:
-    require(request)
-    only_open = request.query_params.get("open", "1") == "1"
-    s = store(request)
-    items = s.list_alerts(unacknowledged_only=only_open, limit=200)
-    names = {}
-    for a in items:
-        if a.credit_code not in names:
-            c = s.get_company(a.credit_code)
-            names[a.credit_code] = c.name if c else a.credit_code
-    return render(request, "alerts.html", alerts=items, names=names, only_open=only_open,
-                  rule_zh=views.ALERT_RULE_ZH, delivery_zh=views.DELIVERY_STATE_ZH)
-
-
-def _ack(request: Request, form: Any) -> Response:
-    session = require(request, "ack_alerts")
-    check_csrf(request, form, session)
-    alert_id = request.path_params["alert_id"]
-    s = store(request)
-    found = s.get_alert(alert_id)
-    if found is None:
-        return render(request, "error.html", status_code=404, status=404, message="未找到该预警。")
-    if s.acknowledge_alert(alert_id, session.username, datetime.now(UTC).isoformat(timespec="seconds")):
-        audit(request, session, "ack_alert", {"alert_id": alert_id, "credit_code": found.credit_code})
-    return RedirectResponse("/alerts", status_code=303)
-
-
-async def ack_alert(request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_ack, request, form)
 
 
 def runs(request: Request) -> Response:
@@ -232,7 +202,5 @@ routes = [
     Route("/search", search, methods=["GET"]),
     Route("/company/{credit_code}", company, methods=["GET"]),
     Route("/high-risk", high_risk, methods=["GET"]),
-    Route("/alerts", alerts, methods=["GET"]),
-    Route("/alerts/{alert_id}/ack", ack_alert, methods=["POST"]),
     Route("/runs", runs, methods=["GET"]),
 ]
