@@ -97,15 +97,8 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
         "alerts_count": len(alerts),
         "alerts_day": alerts_day,
         "alert_groups": group_alerts(store, alerts)[:10],  # one row per company and day
-        "alert_names": _names(store, [a.credit_code for a in alerts[:10]]),
         "risers": risers(store),
     }
-
-
-def _names(store: Store, credit_codes: list[str]) -> dict[str, str]:
-    """Each code's company name (the code itself when unknown), in one store call."""
-    found = store.get_companies(credit_codes)
-    return {c: found[c].name if c in found else c for c in credit_codes}
 
 
 def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[float, float] | None:
