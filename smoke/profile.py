@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.creditcode import is_valid
 from indexing.models import CORE_DIMENSIONS, DIMENSIONS, LEVELS, Company
-from indexing.store.base import CompanyQuery, Store
+from indexing.store.base import Store
 
 LEVEL_NAMES_ZH = {level: zh for _, level, zh in LEVELS}
 
 
 def find_company(store: Store, name_or_code: str) -> Company | None:
-    """A company by credit code, exact (normalised) name, or best name match."""
-    key = name_or_code.strip().upper()
-    if len(key) == 18 and is_valid(key):
-        return store.get_company(key)
-    exact = store.companies_by_name(name_or_code)
-    if exact:
-        return sorted(exact, key=lambda c: c.credit_code)[0]
-    page = store.search_companies(CompanyQuery(text=name_or_code, sort="relevance", limit=1))
-    return page.hits[0].company if page.hits else None
+    """The company a credit code or exact name names alone (smoke.service.companies)."""
+    from smoke.service.companies import find_company as exact
+
+    return exact(store, name_or_code)
 
 
 def company_profile(store: Store, name_or_code: str) -> dict[str, Any] | None:

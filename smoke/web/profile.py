@@ -11,18 +11,12 @@ from typing import Any
 from indexing.models import Company
 from indexing.store.base import Store
 from smoke.profile import company_profile as _profile
+from smoke.service.companies import find_company as _find
 
 
 def find_company(store: Store, key: str) -> Company | None:
-    """A company by credit code, else by exact (normalised) name."""
-    key = (key or "").strip()
-    if not key or len(key) > 200:
-        return None
-    company = store.get_company(key.upper()) or store.get_company(key)
-    if company is None:
-        matches = store.companies_by_name(key)
-        company = matches[0] if matches else None
-    return company
+    """The company a credit code or exact name names alone (smoke.service.companies)."""
+    return _find(store, key)
 
 
 def company_profile(store: Store, key: str) -> dict[str, Any] | None:

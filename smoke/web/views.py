@@ -10,8 +10,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from indexing.models import HIGH_RISK, LEVELS, Company, Run
+from indexing.models import LEVELS, Company
 from indexing.store.base import CompanyQuery, Store, link_keys
+from smoke.service.health import SOURCE_STATE_ZH, source_health
+from smoke.service.regions import PROVINCES, region_name
+from smoke.service.threshold import high_risk, is_high
+
+__all__ = ["PROVINCES", "SOURCE_STATE_ZH", "is_high", "region_name", "source_health"]  # moved down; kept here for callers
 
 LEVEL_ORDER = [level for _, level, _ in reversed(LEVELS)]  # green .. red
 LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
@@ -25,13 +30,6 @@ DIMENSION_ZH = {
     "spread": "传播力",
     "network": "关联网络",
 }
-PROVINCES = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
-    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
-    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
-    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
-    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
-}  # fmt: skip
 
 _MARK = re.compile(r"(<mark>|</mark>)")
 MAX_GRAPH_PER_KEY = 15  # companies drawn per shared person, address, phone or website
@@ -63,11 +61,6 @@ def safe_highlight(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def region_name(code: str) -> str:
-    code = code or ""
-    return PROVINCES.get(code[:2], code or "未知")
-
-
 def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
     """A number from a query string, clamped; None when missing or not a finite number."""
     if value is None or str(value).strip() == "":
@@ -90,7 +83,7 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     return {
         "total": store.count_companies(),
         "documents": store.count_documents(),
-        "high_risk": sum(levels.get(lv, 0) for lv in ("orange", "red")),
+        "high_risk": store.search_companies(CompanyQuery(min_score=high_risk(), limit=1)).total,
         "levels": [{"key": lv, "label": LEVEL_ZH[lv], "count": levels.get(lv, 0)} for lv in LEVEL_ORDER],
         "regions": sorted(
             ({"key": k, "label": region_name(k), "count": v} for k, v in regions.items()),
@@ -201,53 +194,7 @@ def similar_companies(store: Store, company: Company, smoke_index: float | None,
     return hits[:limit]
 
 
-def _source_state(stats: Any) -> str:
-    errors = sum((stats.errors or {}).values())
-    if stats.blocked:
-        return "blocked"
-    if errors and not stats.items:
-        return "failing"
-    if errors:
-        return "degraded"
-    return "ok"
-
-
-SOURCE_STATE_ZH = {"blocked": "被封锁", "failing": "失败", "degraded": "部分错误", "ok": "正常"}
 ALERT_RULE_ZH = {"crossing": "升至高风险", "rise": "快速上升", "critical": "关键证据"}
 DELIVERY_STATE_ZH = {"pending": "待发送", "sent": "已发送", "failed": "发送失败（将重试）", "abandoned": "已放弃（需人工重试）"}
 
 
-def source_health(runs: list[Run]) -> list[dict[str, Any]]:
-    """Per source: its state in the newest run that crawled it, and since when it has been so."""
-    runs = sorted(runs, key=lambda r: r.started, reverse=True)
-    # a source skipped in a run (switched off by an admin) says nothing of its health
-    names = sorted({name for r in runs for name, st in r.sources.items() if not st.skipped})
-    out = []
-    for name in names:
-        seen = [(r, r.sources[name]) for r in runs if name in r.sources and not r.sources[name].skipped]
-        state = _source_state(seen[0][1])
-        since = seen[0][0].started
-        for run, stats in seen[1:]:
-            if _source_state(stats) != state:
-                break
-            since = run.started
-        latest = seen[0][1]
-        out.append(
-            {
-                "source": name,
-                "state": state,
-                "state_zh": SOURCE_STATE_ZH[state],
-                "since": since,
-                "last_run": seen[0][0].started,
-                "pages": latest.pages,
-                "items": latest.items,
-                "errors": dict(latest.errors or {}),
-                "reason": latest.blocked_reason,
-            }
-        )
-    out.sort(key=lambda s: (["blocked", "failing", "degraded", "ok"].index(s["state"]), s["source"]))
-    return out
-
-
-def is_high(index: float | None) -> bool:
-    return index is not None and index >= HIGH_RISK
