@@ -142,9 +142,11 @@ def _int(p: Mapping[str, Any], key: str, default: int, hi: int, strict: bool, no
 def _date(p: Mapping[str, Any], key: str, strict: bool, notes: list[str]) -> str:
     raw = str(p.get(key, "") or "").strip()
     if not raw:
+        if strict and key in p:  # "date_to=" names no date: say so rather than ignore it
+            raise FilterError(key, "a date YYYY-MM-DD", "")
         return ""
     try:
-        return date.fromisoformat(raw[:10]).isoformat() if len(raw) == 10 else date.fromisoformat(raw).isoformat()
+        return date.fromisoformat(raw).isoformat()
     except ValueError:
         if strict:
             raise FilterError(key, "a date YYYY-MM-DD", raw) from None
@@ -184,8 +186,8 @@ def parse_filters(params: Mapping[str, Any], spec: FilterSpec, strict: bool) -> 
     given = set(params.keys())
     unknown = sorted(given - spec.allowed)
     if unknown and strict:
-        raise FilterError(", ".join(unknown), f"known parameters only: {', '.join(sorted(spec.allowed))}",
-                          None)
+        raise FilterError("parameters", f"only {', '.join(sorted(spec.allowed))}",
+                          f"unknown {', '.join(unknown)}")
     f = Filters(notes=notes, limit=spec.default_limit, sort=spec.default_sort, format=spec.default_format)
     allowed = spec.allowed
     if "q" in allowed:
@@ -214,11 +216,6 @@ def parse_filters(params: Mapping[str, Any], spec: FilterSpec, strict: bool) -> 
         f.min_score = _number(params, "min_score", strict, notes)
     if "max_score" in allowed:
         f.max_score = _number(params, "max_score", strict, notes)
-    if f.min_score is not None and f.max_score is not None and f.min_score > f.max_score:
-        if strict:
-            raise FilterError("max_score", f"a number at least min_score ({f.min_score:g})", f.max_score)
-        f.min_score, f.max_score = f.max_score, f.min_score
-        notes.append("min_score and max_score swapped")
     if "date_from" in allowed:
         f.date_from = _date(params, "date_from", strict, notes)
     if "date_to" in allowed:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from indexing.models import LEVELS, Company
 from indexing.store.base import CompanyQuery, Store, link_keys
+from smoke.service.alerts import RULE_ZH
 from smoke.service.health import SOURCE_STATE_ZH, source_health
 from smoke.service.regions import PROVINCES, region_name
 from smoke.service.threshold import high_risk, is_high
@@ -194,7 +195,7 @@ def similar_companies(store: Store, company: Company, smoke_index: float | None,
     return hits[:limit]
 
 
-ALERT_RULE_ZH = {"crossing": "升至高风险", "rise": "快速上升", "critical": "关键证据"}
+ALERT_RULE_ZH = RULE_ZH  # one definition: smoke.service.alerts
 DELIVERY_STATE_ZH = {"pending": "待发送", "sent": "已发送", "failed": "发送失败（将重试）", "abandoned": "已放弃（需人工重试）"}
 
 
