@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.models import CORE_DIMENSIONS, DIMENSIONS, LEVELS, Company
+from indexing.models import CORE_DIMENSIONS, DIMENSIONS, LEVELS
 from indexing.store.base import Store
+from smoke.service.companies import find_company
 
 LEVEL_NAMES_ZH = {level: zh for _, level, zh in LEVELS}
 
 
-def find_company(store: Store, name_or_code: str) -> Company | None:
-    """The company a credit code or exact name names alone (smoke.service.companies)."""
-    from smoke.service.companies import find_company as exact
-
-    return exact(store, name_or_code)
-
-
 def company_profile(store: Store, name_or_code: str) -> dict[str, Any] | None:
     """Everything a person needs to see why a company scores what it scores."""
-    company = find_company(store, name_or_code)
+    company = find_company(store, name_or_code)  # exact: credit code or the name alone (smoke.service.companies)
     if company is None:
         return None
     score = store.latest_score(company.credit_code)

@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.models import Company
 from indexing.store.base import Store
 from smoke.profile import company_profile as _profile
-from smoke.service.companies import find_company as _find
-
-
-def find_company(store: Store, key: str) -> Company | None:
-    """The company a credit code or exact name names alone (smoke.service.companies)."""
-    return _find(store, key)
 
 
 def company_profile(store: Store, key: str) -> dict[str, Any] | None:

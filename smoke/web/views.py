@@ -62,19 +62,6 @@ def safe_highlight(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
-    """A number from a query string, clamped; None when missing or not a finite number."""
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        v = float(value)
-    except ValueError:
-        return None
-    if v != v or v in (float("inf"), float("-inf")):
-        return None
-    return max(lo, min(hi, v))
-
-
 def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     levels = store.aggregate_companies("level")
