@@ -179,8 +179,9 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
         return
     labels = doc_kind_labels()
     shown = 0
-    if "companies" in out and (out["companies"] or what == "companies"):
-        click.echo(f"企业 companies ({out['companies_total']})")
+    if "companies" in out:
+        none = "" if out["companies"] else "：名称、曾用名、信用代码无匹配 (no name or code matches)"
+        click.echo(f"企业 companies ({out['companies_total']}){none}")
         for r in out["companies"]:
             click.echo(_company_line(r))
         shown += len(out["companies"])
