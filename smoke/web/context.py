@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse
 from indexing.store.base import Store
 from smoke.accounts import ROLE_LABELS, Accounts, Session, can
 from smoke.service.threshold import high_risk
+from smoke.service.timefmt import shanghai_display
 
 SESSION_COOKIE = "smoke_session"
 LOGIN_CSRF_COOKIE = "smoke_login_csrf"
@@ -96,6 +97,7 @@ def make_env() -> jinja2.Environment:
     )
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["high_risk"] = high_risk  # the model's threshold (smoke.service.threshold)
+    env.filters["shanghai"] = shanghai_display  # a stored (UTC) time as Asia/Shanghai "YYYY-MM-DD HH:MM"
     env.filters["safe_url"] = safe_url
     env.filters["domain"] = lambda url: (urlsplit(url or "").hostname or "") if safe_url(url) != "#" else ""
     # JSON shown as text (autoescaped), Chinese kept readable

@@ -284,3 +284,33 @@ def test_sources_does_not_import_the_web_layer() -> None:
     imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [m for m in imported if m and m.startswith("smoke.web")]
+
+
+# --- "Times mix UTC and Asia/Shanghai": one helper for the CLI, the API and the pages
+
+
+def test_times_in_shanghai() -> None:
+    from smoke.service.timefmt import shanghai_display, to_shanghai
+
+    assert to_shanghai("2026-11-20T17:30:00+00:00") == "2026-11-21T01:30:00+08:00"
+    assert to_shanghai("2026-11-20T17:30:00") == "2026-11-21T01:30:00+08:00"  # naive: stored as UTC
+    assert to_shanghai("2026-11-20T17:30:00Z") == "2026-11-21T01:30:00+08:00"
+    assert to_shanghai("2026-11-20") == "2026-11-20" and to_shanghai(None) == ""
+    assert to_shanghai("not a time at all") == "not a time at all"
+    assert shanghai_display("2026-11-20T17:30:00+00:00") == "2026-11-21 01:30"
+
+
+def test_filter_parser_modes() -> None:
+    from smoke.service.filters import FilterError, FilterSpec, parse_filters
+
+    spec = FilterSpec.of("region", "level", "min_score", "sort", "offset", sorts=("index", "name"))
+    f = parse_filters({"region": "广东省", "level": "红", "min_score": "150", "sort": "score", "offset": "-3"}, spec,
+                      strict=False)
+    assert (f.region, f.level, f.min_score, f.sort, f.offset) == ("44", "red", 100.0, "index", 0)
+    assert any("min_score" in n for n in f.notes)
+    with pytest.raises(FilterError, match=r"^min_score: expected a number from 0 to 100"):
+        parse_filters({"min_score": "150"}, spec, strict=True)
+    with pytest.raises(FilterError, match="unknown colour"):
+        parse_filters({"colour": "red"}, spec, strict=True)
+    with pytest.raises(FilterError, match="sort: expected one of index, name"):
+        parse_filters({"sort": "random"}, spec, strict=True)
