@@ -24,3 +24,9 @@ def source_kinds_for(kind: str) -> list[str]:
     if kind in ("warning", "news"):
         return [sk for sk, k in by_source.items() if k == "promotion"]
     return [sk for sk, k in by_source.items() if k == kind]
+
+
+def document_kind_label(doc: Document) -> str:
+    """The Chinese label of a document's kind (风险提示, 新闻, 推广页面 ...)."""
+    kind = document_kind(doc)
+    return doc_kinds().labels.get(kind, kind)  # type: ignore[call-overload]

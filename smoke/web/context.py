@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse
 
 from indexing.store.base import Store
 from smoke.accounts import ROLE_LABELS, Accounts, Session, can
+from smoke.service.doc_kinds import document_kind_label
 from smoke.service.threshold import high_risk
 from smoke.service.timefmt import shanghai_display
 
@@ -97,6 +98,7 @@ def make_env() -> jinja2.Environment:
     )
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["high_risk"] = high_risk  # the model's threshold (smoke.service.threshold)
+    env.globals["doc_kind_zh"] = document_kind_label  # 风险提示, 新闻 ...: a warning is never shown as a promotion
     env.filters["shanghai"] = shanghai_display  # a stored (UTC) time as Asia/Shanghai "YYYY-MM-DD HH:MM"
     env.filters["safe_url"] = safe_url
     env.filters["domain"] = lambda url: (urlsplit(url or "").hostname or "") if safe_url(url) != "#" else ""

@@ -314,3 +314,10 @@ def test_filter_parser_modes() -> None:
         parse_filters({"colour": "red"}, spec, strict=True)
     with pytest.raises(FilterError, match="sort: expected one of index, name"):
         parse_filters({"sort": "random"}, spec, strict=True)
+
+
+def test_company_page_labels_a_warning_as_such(web) -> None:
+    page, _ = web
+    html = page.get(f"/company/{world_codes()['red']}").text
+    item = html.split(WARNING_TITLE)[1].split("</li>")[0] if WARNING_TITLE in html else ""
+    assert "风险提示" in item and "推广页面" not in item
