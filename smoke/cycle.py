@@ -15,8 +15,9 @@ from pathlib import Path
 
 from config.settings import Settings, get_settings
 from crawlers.runner import new_run_id
-from indexing.models import HIGH_RISK, Run, Score
+from indexing.models import Run, Score
 from smoke.labels import run_status_zh
+from smoke.service.threshold import high_risk
 
 DEMO_COMPANIES = 300
 DEMO_SEED = 7
@@ -158,7 +159,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
             _say(progress, f"[cycle] scored {len(scores)} companies in {time.monotonic() - t0:.1f}s")
             result = CycleResult(run=crawl_run, as_of=as_of, scored=len(scores))
             result.high_risk = sorted(
-                (s for s in scores if s.smoke_index >= HIGH_RISK), key=lambda s: (-s.smoke_index, s.credit_code)
+                (s for s in scores if s.smoke_index >= high_risk()), key=lambda s: (-s.smoke_index, s.credit_code)
             )
 
             if alerts:
@@ -185,7 +186,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
                 out = settings.home / "exports" / name
                 out.parent.mkdir(parents=True, exist_ok=True)
                 with store_lock(settings, "export", what=what, timeout_s=wait_s):
-                    write_export(store, out, fmt="csv", min_score=HIGH_RISK, as_of=as_of,
+                    write_export(store, out, fmt="csv", min_score=high_risk(), as_of=as_of,
                                  crawl=crawl_state(crawl_run))
                 result.export_path = out
                 _say(progress, f"[cycle] export written to {out}" + (" (PARTIAL crawl)" if partial else ""))

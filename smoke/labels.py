@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from config import ConfigError, config_path, load_yaml
 from indexing.models import DIMENSIONS, DOC_TYPES, HIGH_RISK, LEVELS
+from smoke.service.threshold import high_risk
+from smoke.service.timefmt import to_shanghai
 
-TZ = ZoneInfo("Asia/Shanghai")
 LEVEL_ORDER: tuple[str, ...] = tuple(level for _, level, _ in reversed(LEVELS))  # green .. red
 HIGH_LEVELS: tuple[str, ...] = tuple(level for bound, level, _ in LEVELS if bound >= HIGH_RISK)
 SOURCE_KINDS: tuple[str, ...] = ("registry", "court", "complaint", "promo", "amac")
@@ -229,24 +229,15 @@ def audit_detail_text(detail: Any) -> str:
 
 def shanghai(value: Any, seconds: bool = False) -> str:
     """A stored time shown in Asia/Shanghai (``2026-11-30 05:25``); a bare date unchanged;
-    empty for nothing; the text itself when it is not a time."""
-    if value is None or value == "":
-        return ""
+    empty for nothing; the text itself when it is not a time (smoke.service.timefmt)."""
     if isinstance(value, datetime):
-        t = value
+        value = value.isoformat()
     elif isinstance(value, date):
         return value.isoformat()
-    else:
-        text = str(value).strip()
-        if len(text) == 10:
-            return text  # a data date: no time of day to convert
-        try:
-            t = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return text
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return t.astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    iso = to_shanghai(None if value is None else str(value).strip())
+    if len(iso) > 10 and iso[10] == "T":
+        return iso[: 19 if seconds else 16].replace("T", " ")
+    return iso
 
 
 def install(env: Any) -> None:
@@ -275,4 +266,4 @@ def install(env: Any) -> None:
     env.globals["LEVEL_ORDER"] = LEVEL_ORDER
     env.globals["level_bands"] = level_bands
     env.globals["HIGH_LEVELS"] = HIGH_LEVELS
-    env.globals["HIGH_RISK"] = HIGH_RISK  # the line shown in headings; the threshold itself lives with the model
+    env.globals["HIGH_RISK"] = f"{high_risk():g}"  # the line shown in headings: the model's threshold

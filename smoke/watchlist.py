@@ -26,12 +26,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from indexing.models import LEVELS, Company, Score
 from indexing.store.base import Store
+from smoke.service.timefmt import SHANGHAI as TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 MAX_WATCHED = 5000  # companies one person follows
 MAX_SNAPSHOT_DOCS = 5000  # document ids remembered per followed company (the newest)
 MAX_NEW_DOCS_SHOWN = 5  # titles listed per company in a digest

@@ -20,12 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from indexing.models import LEVELS, Alert, Company, level_for
 from indexing.store.base import Store
+from smoke.service.timefmt import SHANGHAI as TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 STATES = ("open", "acked", "all")
 MAX_NOTE = 2000  # characters of one note
 MAX_NOTES = 200  # notes kept per alert (the oldest go first)

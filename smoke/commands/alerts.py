@@ -6,11 +6,11 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
-TZ = ZoneInfo("Asia/Shanghai")
+from smoke.service.timefmt import SHANGHAI as TZ
+
 _config_option = click.option(
     "--config",
     "config_file",

@@ -10,18 +10,19 @@ from smoke.exports import FORMATS, ExportError, manifest_path, write_export
 
 
 @click.command("export")
-@click.option("--min-score", default=60.0, show_default=True, type=click.FloatRange(0, 100), help="Lowest smoke index.")
+@click.option("--min-score", default=None, type=click.FloatRange(0, 100),
+              help="Lowest smoke index (default: the model's high-risk threshold, 60).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="File format (default: from -o's suffix, else csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-@click.option("--region", default="", help="Region code prefix, e.g. 44 (广东) or 4403 (深圳).")
+@click.option("--region", default="", help="Region code prefix, e.g. 44 (广东) or 4403 (深圳), or a province name (广东).")
 @click.option("--industry", default="", help="Exact industry.")
-@click.option("--level", type=click.Choice(["green", "blue", "yellow", "orange", "red"]), default=None, help="Only this band.")
+@click.option("--level", default=None, help="Only this band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
 @click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="Highest smoke index.")
 @click.option("--as-of", default=None, help="Data as-of date to record in the manifest (default: newest score date).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
               help="When another export of this store is running, wait this long (0: exit 5 at once).")
 def export(
-    min_score: float,
+    min_score: float | None,
     fmt: str | None,
     output: Path,
     region: str,
@@ -41,13 +42,23 @@ def export(
     """
     from config.settings import get_settings
     from indexing.store import open_store
+    from smoke.commands.core import strict_filters
     from smoke.locking import store_lock
     from smoke.runstate import crawl_state, latest_crawl
+    from smoke.service.filters import FilterSpec
+    from smoke.service.threshold import high_risk
 
+    suffix = output.suffix.lower().lstrip(".")
     if fmt is None:
-        suffix = output.suffix.lower().lstrip(".")
-        fmt = suffix if suffix in FORMATS else "csv"
-    filters = {"region": region, "industry": industry, "level": level, "max_score": max_score}
+        fmt = suffix or "csv"
+    if fmt not in FORMATS:
+        raise click.UsageError(f"--format: expected one of {', '.join(FORMATS)} (from -o's suffix {suffix!r}); "
+                               f"give --format or an -o ending in .{', .'.join(FORMATS)}")
+    spec = FilterSpec.of("region", "industry", "level", "min_score", "max_score")
+    f = strict_filters({"region": region, "industry": industry, "level": level, "min_score": min_score,
+                 "max_score": max_score}, spec)
+    min_score = high_risk() if f.min_score is None else f.min_score
+    filters = {"region": f.region, "industry": f.industry, "level": f.level or None, "max_score": f.max_score}
     click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
     try:
         settings = get_settings()

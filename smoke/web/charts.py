@@ -15,9 +15,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from indexing.models import HIGH_RISK
 from indexing.store.base import Store
 from smoke import labels
+from smoke.service.threshold import high_risk
 
 TREND_POINTS = 60  # most recent score dates drawn
 _TREND_STATE = "web.dashboard.high_risk_trend"
@@ -96,7 +96,7 @@ def _high_on_dates(history: list[tuple[str, float, str]], dates: list[str]) -> I
         while i < len(history) and history[i][0][:10] <= d:
             current = history[i][1]
             i += 1
-        yield 1 if current is not None and current >= HIGH_RISK else 0
+        yield 1 if current is not None and current >= high_risk() else 0
 
 
 def compute_trend(store: Store, max_points: int = TREND_POINTS) -> list[dict[str, Any]]:
@@ -111,7 +111,7 @@ def compute_trend(store: Store, max_points: int = TREND_POINTS) -> list[dict[str
             if not hist:
                 continue
             all_dates.update(h[0][:10] for h in hist)
-            if max(h[1] for h in hist) >= HIGH_RISK:
+            if max(h[1] for h in hist) >= high_risk():
                 histories[code] = sorted(hist, key=lambda h: h[0])
     dates = sorted(all_dates)[-max_points:]
     totals = [0] * len(dates)

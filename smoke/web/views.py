@@ -10,18 +10,22 @@ from typing import Any
 
 from markupsafe import Markup
 
-from indexing.models import HIGH_RISK, Company, Run
+from indexing.models import Company
 from indexing.store.base import CompanyQuery, Store, link_keys
 from smoke import labels
+from smoke.service.alerts import RULE_ZH
+from smoke.service.health import SOURCE_STATE_ZH, source_health
+from smoke.service.regions import PROVINCES, region_name
+from smoke.service.threshold import high_risk, is_high
 from smoke.web import charts
+
+__all__ = ["PROVINCES", "SOURCE_STATE_ZH", "is_high", "region_name", "source_health"]  # moved down; kept here for callers
 
 # Names come from the one labels module (config/labels.yaml); these aliases keep callers short.
 LEVEL_ORDER = list(labels.LEVEL_ORDER)  # green .. red
 LEVEL_ZH = labels.level_names()
 SOURCE_KIND_ZH = dict(labels.labels().source_kinds)
 DIMENSION_ZH = dict(labels.labels().dimensions)
-PROVINCES = labels.provinces()
-region_name = labels.region_name
 
 _MARK = re.compile(r"(<mark>|</mark>)")
 MAX_GRAPH_PER_KEY = 15  # companies drawn per shared person, address, phone or website
@@ -53,24 +57,11 @@ def safe_highlight(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
-    """A number from a query string, clamped; None when missing or not a finite number."""
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        v = float(value)
-    except ValueError:
-        return None
-    if v != v or v in (float("inf"), float("-inf")):
-        return None
-    return max(lo, min(hi, v))
-
-
 def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     levels = store.aggregate_companies("level")
     # Where the risk is: the region and industry charts count high-risk companies only.
-    high = CompanyQuery(min_score=float(HIGH_RISK))
+    high = CompanyQuery(min_score=float(high_risk()))
     regions = store.aggregate_companies("region", high)
     industries = store.aggregate_companies("industry", high)
     # The latest cycle's alerts, by the data's day: a sandbox or replayed cycle dates its
@@ -81,7 +72,7 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     return {
         "total": store.count_companies(),
         "documents": store.count_documents(),
-        "high_risk": sum(levels.get(lv, 0) for lv in labels.HIGH_LEVELS),
+        "high_risk": store.search_companies(CompanyQuery(min_score=high_risk(), limit=1)).total,
         "region_counts": dict(regions),
         "trend": charts.high_risk_trend(store),
         "levels": [{"key": lv, "label": LEVEL_ZH[lv], "count": levels.get(lv, 0)} for lv in LEVEL_ORDER],
@@ -195,53 +186,7 @@ def similar_companies(store: Store, company: Company, smoke_index: float | None,
     return hits[:limit]
 
 
-def _source_state(stats: Any) -> str:
-    errors = sum((stats.errors or {}).values())
-    if stats.blocked:
-        return "blocked"
-    if errors and not stats.items:
-        return "failing"
-    if errors:
-        return "degraded"
-    return "ok"
-
-
-SOURCE_STATE_ZH = dict(labels.labels().source_states)
-ALERT_RULE_ZH = dict(labels.labels().alert_rules)
+ALERT_RULE_ZH = RULE_ZH  # one definition: config/labels.yaml
 DELIVERY_STATE_ZH = dict(labels.labels().delivery_states)
 
 
-def source_health(runs: list[Run]) -> list[dict[str, Any]]:
-    """Per source: its state in the newest run that crawled it, and since when it has been so."""
-    runs = sorted(runs, key=lambda r: r.started, reverse=True)
-    # a source skipped in a run (switched off by an admin) says nothing of its health
-    names = sorted({name for r in runs for name, st in r.sources.items() if not st.skipped})
-    out = []
-    for name in names:
-        seen = [(r, r.sources[name]) for r in runs if name in r.sources and not r.sources[name].skipped]
-        state = _source_state(seen[0][1])
-        since = seen[0][0].started
-        for run, stats in seen[1:]:
-            if _source_state(stats) != state:
-                break
-            since = run.started
-        latest = seen[0][1]
-        out.append(
-            {
-                "source": name,
-                "state": state,
-                "state_zh": SOURCE_STATE_ZH[state],
-                "since": since,
-                "last_run": seen[0][0].started,
-                "pages": latest.pages,
-                "items": latest.items,
-                "errors": dict(latest.errors or {}),
-                "reason": latest.blocked_reason,
-            }
-        )
-    out.sort(key=lambda s: (["blocked", "failing", "degraded", "ok"].index(s["state"]), s["source"]))
-    return out
-
-
-def is_high(index: float | None) -> bool:
-    return index is not None and index >= HIGH_RISK

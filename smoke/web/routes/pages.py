@@ -5,33 +5,27 @@ each thread has its own store connection."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from indexing.models import DIMENSIONS, SOURCE_KINDS
-from indexing.store.base import CompanyQuery, DocumentQuery
+from indexing.models import DIMENSIONS
+from indexing.store.base import CompanyQuery
+from smoke.service.companies import lookup_company
+from smoke.service.doc_kinds import doc_kind_labels
+from smoke.service.filters import SORTS as SORTS_ZH
+from smoke.service.filters import FilterSpec, parse_filters
+from smoke.service.search import search_companies, search_documents
+from smoke.service.threshold import high_risk as high_risk_threshold
 from smoke.watchlist import Watchlists
 from smoke.web import charts, views
 from smoke.web.context import audit, cfg, render, require, store
-from smoke.web.profile import company_profile, find_company, history_points
+from smoke.web.profile import company_profile, history_points
 
 PAGE_SIZE = 20
 MAX_OFFSET = 10_000
-
-
-def _int(value: str | None, default: int, lo: int, hi: int) -> int:
-    try:
-        return max(lo, min(hi, int(value or default)))
-    except ValueError:
-        return default
-
-
-def _text(params: Any, key: str, cap: int = 200) -> str:
-    return str(params.get(key, "") or "").strip()[:cap]
 
 
 def dashboard(request: Request) -> Response:
@@ -41,81 +35,61 @@ def dashboard(request: Request) -> Response:
                   map_svg=charts.province_map(data["region_counts"]), map_legend=charts.map_legend(data["region_counts"]))
 
 
-def _company_filters(p: Any) -> dict[str, Any]:
-    level = _text(p, "level", 10)
-    return {
-        "q": _text(p, "q"),
-        "region": "".join(ch for ch in _text(p, "region", 6) if ch.isdigit()),
-        "industry": _text(p, "industry", 50),
-        "level": level if level in views.LEVEL_ZH else "",
-        "min_score": views.parse_float(p.get("min_score")),
-        "max_score": views.parse_float(p.get("max_score")),
-    }
+# The search page's orders: companies by relevance, index, rise or name; documents by relevance or date.
+SEARCH_SORTS = {"companies": ("relevance", "index", "rise", "name"), "documents": ("relevance", "date")}
+# What the pages accept; a bad value is dropped or clamped (lenient), never an error page.
+SEARCH_SPEC = FilterSpec.of("q", "region", "industry", "level", "min_score", "max_score", "source_kind", "kind",
+                            "date_from", "date_to", "sort", "offset", sorts=("relevance", "index", "rise", "name", "date"),
+                            default_limit=PAGE_SIZE, max_offset=MAX_OFFSET)
 
 
 def search(request: Request) -> Response:
     session = require(request)
     p = request.query_params
     kind = "documents" if p.get("kind") == "documents" else "companies"
-    offset = _int(p.get("offset"), 0, 0, MAX_OFFSET)
-    f = _company_filters(p)
-    source_kind = _text(p, "source_kind", 20)
-    source_kind = source_kind if source_kind in SOURCE_KINDS else ""
-    date_from, date_to = _text(p, "date_from", 10), _text(p, "date_to", 10)
+    params = {k: v for k, v in p.items() if k != "kind"}
+    if p.get("doc_kind"):
+        params["kind"] = p["doc_kind"]  # "kind" names the tab; the document kind is doc_kind here
+    f = parse_filters(params, SEARCH_SPEC, strict=False)
+    if f.sort not in SEARCH_SORTS[kind]:
+        f.sort = ""
+    if not f.sort and p.get("from") == "high-risk":
+        f.sort = "index"  # a search started from the high-risk views: risk first
     s = store(request)
-    hits: list[Any] = []
-    total = 0
-    searched = bool(f["q"] or any(p.get(k) for k in ("region", "industry", "level", "min_score", "max_score",
-                                                     "source_kind", "date_from", "date_to")))  # fmt: skip
+    searched = bool(f.q or f.active())
+    kinds: dict[str, str] = {}
     if kind == "companies":
-        q = CompanyQuery(
-            text=f["q"],
-            region=f["region"],
-            industry=f["industry"],
-            level=f["level"],
-            min_score=f["min_score"],
-            max_score=f["max_score"],
-            sort="relevance" if f["q"] else "score",
-            limit=PAGE_SIZE,
-            offset=offset,
-        )
-        page = s.search_companies(q)
+        hits, total = search_companies(s, f)
     else:
-        page = s.search_documents(
-            DocumentQuery(
-                text=f["q"],
-                source_kind=source_kind,
-                date_from=date_from,
-                date_to=date_to,
-                sort="relevance" if f["q"] else "date",
-                limit=PAGE_SIZE,
-                offset=offset,
-            )
-        )
-    hits, total = page.hits, page.total
-    detail = {k: v for k, v in f.items() if v not in ("", None)}
-    detail.update({"kind": kind, "offset": offset})
-    if kind == "documents":
-        detail.update({k: v for k, v in {"source_kind": source_kind, "date_from": date_from,
-                                          "date_to": date_to}.items() if v})  # fmt: skip
+        docs = search_documents(s, f)
+        hits, total, kinds = docs.hits, docs.total, docs.kinds
+    detail = {**f.active(), "kind": kind, "offset": f.offset}
+    if f.sort:
+        detail["sort"] = f.sort
     audit(request, session, "search", detail, total)
     base = {k: v for k, v in p.items() if k != "offset"}
-    prev_url = f"/search?{urlencode({**base, 'offset': max(0, offset - PAGE_SIZE)})}" if offset else ""
-    next_url = f"/search?{urlencode({**base, 'offset': offset + PAGE_SIZE})}" if offset + PAGE_SIZE < total else ""
+    prev_url = f"/search?{urlencode({**base, 'offset': max(0, f.offset - PAGE_SIZE)})}" if f.offset else ""
+    next_url = f"/search?{urlencode({**base, 'offset': f.offset + PAGE_SIZE})}" if f.offset + PAGE_SIZE < total else ""
     return render(
         request,
         "search.html",
         kind=kind,
         f=f,
-        source_kind=source_kind,
-        date_from=date_from,
-        date_to=date_to,
+        source_kind=f.source_kind,
+        doc_kind=f.kind,
+        date_from=f.date_from,
+        date_to=f.date_to,
         hits=hits,
         total=total,
-        offset=offset,
+        offset=f.offset,
         searched=searched,
         prev_url=prev_url,
         next_url=next_url,
+        sort=f.sort or ("relevance" if f.q else ("index" if kind == "companies" else "date")),
+        sorts={k: SORTS_ZH[k] for k in SEARCH_SORTS[kind]},
+        kinds=kinds,
+        DOC_KIND_ZH=doc_kind_labels(),
+        notes=f.notes,
         hl=views.safe_highlight,
         LEVEL_ZH=views.LEVEL_ZH,
         SOURCE_KIND_ZH=views.SOURCE_KIND_ZH,
@@ -127,9 +101,14 @@ def company(request: Request) -> Response:
     session = require(request)
     key = request.path_params["credit_code"]
     s = store(request)
-    comp = find_company(s, key)
+    found = lookup_company(s, key)
+    comp = found.company
     profile = company_profile(s, comp.credit_code) if comp else None
     audit(request, session, "view_company", {"credit_code": key[:64], "found": profile is not None}, None)
+    if found.status == "ambiguous":
+        return render(request, "error.html", status_code=409, status=409,
+                      message=f"有 {found.matches} 家企业使用该名称，请用统一社会信用代码查看："
+                              + "、".join(f"{c.name}（{c.credit_code}）" for c in found.candidates[:10]))
     if comp is None or profile is None:
         return render(request, "error.html", status_code=404, status=404, message="未找到该企业。")
     index = profile.get("smoke_index")
@@ -155,16 +134,20 @@ def company(request: Request) -> Response:
 
 
 SORTS = {"score": "冒烟指数", "name": "名称", "rise": "涨幅"}
+HIGH_RISK_SPEC = FilterSpec.of("q", "region", "industry", "level", "min_score", "max_score", "sort", "offset",
+                               sorts=("index", "name", "rise"), max_offset=MAX_OFFSET)
 
 
 def high_risk(request: Request) -> Response:
     session = require(request)
     p = request.query_params
-    f = _company_filters(p)
-    sort = p.get("sort", "score")
-    sort = sort if sort in SORTS else "score"
-    offset = _int(p.get("offset"), 0, 0, MAX_OFFSET)
-    min_score = max(60.0, f["min_score"] or 60.0)
+    fl = parse_filters(p, HIGH_RISK_SPEC, strict=False)
+    f = {"q": fl.q, "region": fl.region, "industry": fl.industry, "level": fl.level, "min_score": fl.min_score,
+         "max_score": fl.max_score}
+    sort = {"index": "score"}.get(fl.sort, fl.sort) or "score"
+    offset = fl.offset
+    threshold = high_risk_threshold()
+    min_score = max(threshold, f["min_score"] or threshold)
     q = CompanyQuery(
         text=f["q"], region=f["region"], industry=f["industry"], level=f["level"] if f["level"] in ("orange", "red") else "",
         min_score=min_score, max_score=f["max_score"], sort=sort, limit=50, offset=offset,
