@@ -105,6 +105,8 @@ def _number(p: Mapping[str, Any], key: str, strict: bool, notes: list[str], lo: 
             hi: float = 100.0) -> float | None:
     raw = p.get(key)
     if raw is None or str(raw).strip() == "":
+        if strict and raw is not None:  # "min_score=" names no number: say so rather than ignore it
+            raise FilterError(key, f"a number from {lo:g} to {hi:g}", "")
         return None
     try:
         v = float(str(raw).strip())
@@ -125,6 +127,8 @@ def _number(p: Mapping[str, Any], key: str, strict: bool, notes: list[str], lo: 
 def _int(p: Mapping[str, Any], key: str, default: int, hi: int, strict: bool, notes: list[str]) -> int:
     raw = p.get(key)
     if raw is None or str(raw).strip() == "":
+        if strict and raw is not None:  # "offset=" names no number: say so rather than ignore it
+            raise FilterError(key, f"an integer from 0 to {hi}", "")
         return default
     try:
         v = int(str(raw).strip())

@@ -102,7 +102,7 @@ def test_api_documents_and_alerts(web) -> None:
     r = page.get("/api/v1/alerts", params={"limit": 1}, headers=auth)
     assert r.status_code == 200 and r.headers["x-total-count"] == "2" and len(r.json()) == 1
     assert r.json()[0]["created"].endswith("+08:00")
-    r = page.get("/api/v1/alerts", params={"rule": "rise_15"}, headers=auth)
+    r = page.get("/api/v1/alerts", params={"rule": "rise"}, headers=auth)
     assert [a["credit_code"] for a in r.json()] == [world_codes()["evil"]]
     assert page.get("/api/v1/alerts", params={"state": "later"}, headers=auth).status_code == 400
     spec = page.get("/api/v1/openapi.json").json()
