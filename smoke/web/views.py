@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from indexing.models import HIGH_RISK, LEVELS, Company, Run
 from indexing.store.base import CompanyQuery, Store, link_keys
+from smoke.regions import province_name as region_name  # one region table (smoke.regions)
 
 LEVEL_ORDER = [level for _, level, _ in reversed(LEVELS)]  # green .. red
 LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
@@ -25,13 +26,6 @@ DIMENSION_ZH = {
     "spread": "传播力",
     "network": "关联网络",
 }
-PROVINCES = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
-    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
-    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
-    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
-    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
-}  # fmt: skip
 
 _MARK = re.compile(r"(<mark>|</mark>)")
 MAX_GRAPH_PER_KEY = 15  # companies drawn per shared person, address, phone or website
@@ -61,11 +55,6 @@ def safe_highlight(text: str) -> Markup:
     if open_mark:
         out.append("</mark>")
     return Markup("".join(out))
-
-
-def region_name(code: str) -> str:
-    code = code or ""
-    return PROVINCES.get(code[:2], code or "未知")
 
 
 def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
