@@ -57,6 +57,7 @@ DISTRICTS: tuple[tuple[str, str, str, str], ...] = (
     ("640104", "宁夏回族自治区", "银川市", "兴庆区"), ("650102", "新疆维吾尔自治区", "乌鲁木齐市", "天山区"),
 )  # fmt: skip
 _BY_CODE = {d[0]: d for d in DISTRICTS}
+_CITIES = {d[0][:4]: (d[1], d[2]) for d in DISTRICTS}  # city code prefix -> (province, city)
 
 
 class RegionError(ValueError):
@@ -71,8 +72,8 @@ def province_name(code: str) -> str:
 
 def region_name(code: str) -> str:
     """The full name of a region code: 广东省深圳市南山区, 北京市东城区; the province's full
-    name when the district is not in the table; the code itself when the province is
-    unknown; 未知 when empty."""
+    name when the district is not in the table (with its city's when that is: 440300 ->
+    广东省深圳市); the code itself when the province is unknown; 未知 when empty."""
     code = (code or "").strip()
     if not code:
         return "未知"
@@ -80,6 +81,9 @@ def region_name(code: str) -> str:
     if d:
         _, prov, city, district = d
         return (prov if prov == city else prov + city) + district
+    if code[:4] in _CITIES and len(code) >= 4:
+        prov, city = _CITIES[code[:4]]
+        return prov if prov == city else prov + city
     return PROVINCE_FULL.get(code[:2], code)
 
 
