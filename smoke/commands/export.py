@@ -70,6 +70,7 @@ def export(
         + f"\nsha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  "
         f"lexicon {', '.join(manifest['lexicon_versions']) or '-'}  analyser {', '.join(manifest['analyser_versions']) or '-'}  "
         f"as of {manifest['as_of'] or '-'}"
+        + ("" if manifest["row_count"] else "\nnote: no company matched; check --min-score and the filters")
     )
 
 
