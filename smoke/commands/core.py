@@ -129,10 +129,12 @@ def search_command(query: str, min_score: float | None, limit: int, as_json: boo
 def company_command(name_or_code: str, as_json: bool) -> None:
     """Show one company's smoke index, dimensions and the evidence behind every point."""
     from indexing.store import open_store
+    from smoke.evidence import cite, evidence_key, marked_text, registry_facts
     from smoke.profile import company_profile
 
     with open_store() as store:
         profile = company_profile(store, name_or_code)
+        company = store.get_company(profile["credit_code"]) if profile else None
     if profile is None:
         click.echo(f"no company found for {name_or_code!r}", err=True)
         sys.exit(1)
@@ -140,6 +142,8 @@ def company_command(name_or_code: str, as_json: bool) -> None:
         click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
         return
     click.echo(f"{_clean(profile['name'])}  {profile['credit_code']}")
+    for label, value in registry_facts(company) if company else []:  # the registry's facts first
+        click.echo(f"  {label}：{_clean(value)[:160]}")
     if profile["smoke_index"] is None:
         click.echo("not scored yet")
         return
@@ -147,13 +151,25 @@ def company_command(name_or_code: str, as_json: bool) -> None:
                f"(as of {profile['as_of']}, model {profile['model_version']}, "
                f"lexicon {profile['versions'].get('lexicon', '-')}, analyser {profile['versions'].get('analyser', '-')})")
     click.echo("dimensions: " + ", ".join(f"{k} {v:.0f}" for k, v in profile["dimensions"].items()))
+    seen: dict[tuple[str, str], str] = {}  # a sentence cited by several indicators is quoted once
+    marks = {evidence_key(c): c.marks for c in cite(profile["indicators"], per_indicator=3)}  # all their words marked
+    zero = 0
     for ind in profile["indicators"]:
         if ind["points"] <= 0:
+            zero += 1
             continue
-        click.echo(f"  {ind['points']:>5.1f}  {ind['id']}  {_clean(ind['label'])}")
+        label = _clean(ind["label"] or ind["id"])
+        click.echo(f"  {ind['points']:>5.1f}  {ind['id']}  {label}")
         for ev in ind["evidence"][:3]:
+            key = evidence_key(ev)
+            if key in seen:
+                click.echo(f"         (同一句证据，见上文「{seen[key]}」)")
+                continue
+            seen[key] = label
             click.echo(f"         {ev['date'] or '':<10}  {ev['url']}")
-            click.echo(f"         {_clean(ev['snippet'])[:120]}")
+            click.echo(f"         {_clean(marked_text(ev['snippet'], marks.get(key, ev.get('marks'))))[:160]}")
+    if zero:
+        click.echo(f"({zero} indicators with 0 points not shown; --json lists them)", err=True)
 
 
 COMMANDS = [run_command, search_command, company_command]

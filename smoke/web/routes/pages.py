@@ -14,8 +14,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from indexing.models import DIMENSIONS, SOURCE_KINDS
+from indexing.models import DIMENSIONS, SOURCE_KINDS, level_for
 from indexing.store.base import CompanyQuery, DocumentQuery
+from smoke.evidence import by_dimension, cite, registry_facts
+from smoke.regions import region_name as full_region_name
 from smoke.web import views
 from smoke.web.context import audit, check_csrf, render, require, store
 from smoke.web.profile import company_profile, find_company, history_points
@@ -123,6 +125,9 @@ def search(request: Request) -> Response:
     )
 
 
+COMPANY_TABS = (("overview", "概览"), ("evidence", "证据"), ("documents", "文档"), ("relations", "关联"), ("history", "历史"))
+
+
 def company(request: Request) -> Response:
     session = require(request)
     key = request.path_params["credit_code"]
@@ -136,11 +141,20 @@ def company(request: Request) -> Response:
     dims = profile.get("dimensions") or {}
     radar = [{"key": d, "label": views.DIMENSION_ZH[d], "value": round(float(dims.get(d, 0) or 0), 1)} for d in DIMENSIONS]
     documents = s.documents_for(comp.credit_code)[-30:][::-1]
+    indicators = profile.get("indicators") or []
+    # evidence: each quoted sentence once (referenced after), zero-point indicators apart (a closed toggle)
+    evidence_dims, zero = by_dimension(indicators, views.DIMENSION_ZH, dims)
     return render(
         request,
         "company.html",
         p=profile,
         c=comp,
+        TABS=COMPANY_TABS,
+        facts=registry_facts(comp),
+        top_quotes=cite(indicators, per_indicator=3)[:5],
+        evidence_dims=evidence_dims,
+        evidence_count=sum(len(d["indicators"]) for d in evidence_dims),
+        zero=zero,
         radar=radar,
         history=history_points(profile),
         graph=views.relationship_graph(s, comp),
@@ -150,6 +164,8 @@ def company(request: Request) -> Response:
         DIMENSION_ZH=views.DIMENSION_ZH,
         SOURCE_KIND_ZH=views.SOURCE_KIND_ZH,
         region_name=views.region_name,
+        region_full=full_region_name,
+        level_for=level_for,
     )
 
 
