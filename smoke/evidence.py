@@ -116,7 +116,14 @@ def by_dimension(indicators: list[Any], dimension_names: dict[str, str], dimensi
     number of the quote shown earlier on the page when the same sentence was already cited
     by a stronger indicator (shown once, referenced after). Zero-point indicators come apart,
     for a toggle that is closed by default."""
-    ordered = sorted(indicators, key=lambda i: (-float(_get(i, "points", 0) or 0), str(_get(i, "id"))))
+    # in the order the page shows them (dimension, then points), so a reference always points up
+    order = list(dimension_names)
+
+    def place(i: Any) -> tuple[int, float, str]:
+        dim = str(_get(i, "dimension"))
+        return (order.index(dim) if dim in order else len(order), -float(_get(i, "points", 0) or 0), str(_get(i, "id")))
+
+    ordered = sorted(indicators, key=place)
     seen: dict[tuple[str, str], tuple[int, str]] = {}  # evidence key -> (quote number, indicator label)
     marks: dict[tuple[str, str], list[list[int]]] = {}  # every citation's marks, merged per sentence
     for ind in ordered:
@@ -150,7 +157,6 @@ def by_dimension(indicators: list[Any], dimension_names: dict[str, str], dimensi
         d = dims.setdefault(dim, {"key": dim, "label": dimension_names.get(dim, dim),
                                   "score": round(float(dimension_scores.get(dim, 0) or 0), 1), "indicators": []})
         d["indicators"].append({**entry, "quotes": quotes})
-    order = list(dimension_names)
     out = sorted(dims.values(), key=lambda d: (order.index(d["key"]) if d["key"] in order else len(order), d["key"]))
     return out, zero
 
