@@ -168,3 +168,31 @@ def test_formula_injection_neutralised(tmp_path):
     ws = load_workbook(tmp_path / "f.xlsx").active
     assert ws["B2"].value.startswith("'=") and ws["B2"].data_type == "s"
     assert neutralise("-1+2") == "'-1+2" and neutralise(-3) == -3 and neutralise("@x") == "'@x"
+
+
+def test_evidence_sheet_neutralises_hostile_quotes_and_links(tmp_path):
+    from indexing.models import Evidence, IndicatorResult
+
+    s = SQLiteStore(tmp_path / "ev.db")
+    s.upsert_companies([Company("91440300000000098X", "某公司", region_code="440305")])
+    evs = [Evidence(url="javascript:alert(1)", snippet="=cmd|' /C calc'!A0 保本保息", date="2026-01-01",
+                    doc_id="a", source_kind="promo", marks=[[19, 23]]),
+           Evidence(url="https://ok.example/p?q=1", snippet="<script>x</script>年化36%", date="2026-01-02",
+                    doc_id="b", source_kind="promo", marks=[[18, 23]])]
+    inds = [IndicatorResult("yield.guarantee", "yield", 1.0, 40.0, 0, "保本承诺", evs),
+            IndicatorResult("feature_words.guarantees", "feature_words", 1.0, 30.0, 0, "保本用语", evs[:1]),
+            IndicatorResult("spread.domains", "spread", 0.0, 0.0, 0, "域名数", [Evidence("https://z.example", "z")])]
+    s.save_scores([Score("91440300000000098X", "2026-01-05", 70.0, "orange", {}, inds, "m1")])
+    m = write_export(s, tmp_path / "h.xlsx", "xlsx", 60)
+    ev = load_workbook(tmp_path / "h.xlsx")["证据"]
+    rows = list(ev.iter_rows(min_row=2))
+    assert m["evidence_rows"] == len(rows) == 2  # the repeated sentence is one row; the 0-point one none
+    first, second = rows
+    assert first[5].value == "'=cmd|' /C calc'!A0 【保本保息】" and first[5].data_type == "s"
+    assert first[3].value == "保本承诺（40）；保本用语（30）" and first[4].value == 70
+    assert first[8].hyperlink is None and first[8].value == "javascript:alert(1)"
+    assert second[5].value == "<script>x</script>【年化36%】" and second[8].hyperlink.target == "https://ok.example/p?q=1"
+    main = load_workbook(tmp_path / "h.xlsx")["高风险企业"]
+    heads = [c.value for c in main[1]]
+    assert main.cell(2, heads.index("地区") + 1).value == "广东省深圳市南山区"
+    assert main.cell(2, heads.index("色标") + 1).fill.fgColor.rgb.endswith(BAND_FILLS["orange"])
