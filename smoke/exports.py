@@ -74,7 +74,7 @@ COLUMNS: tuple[str, ...] = (
     "lexicon_version",
     "analyser_version",
 )
-# Headers: Chinese by default, English on request (``lang``); JSONL keys are the ids.
+# Headers: Chinese by default; English on request (``lang="en"``): the column ids, as in JSONL.
 HEADERS: dict[str, dict[str, str]] = {
     "zh": {
         "rank": "排名", "name": "企业名称", "credit_code": "统一社会信用代码", "region": "地区",
@@ -85,15 +85,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "score_date": "评分日期", "model_version": "模型版本", "lexicon_version": "词库版本",
         "analyser_version": "文本规则版本",
     },
-    "en": {
-        "rank": "Rank", "name": "Company", "credit_code": "Credit code", "region": "Region",
-        "region_code": "Region code", "industry": "Industry", "smoke_index": "Smoke index", "level": "Level",
-        "band": "Band", "compliance": "Compliance", "complaints": "Complaints", "yield": "Yield",
-        "feature_words": "Feature words", "spread": "Spread", "network": "Network",
-        "top_indicators": "Top indicators", "evidence_urls": "Evidence URLs", "evidence_quotes": "Evidence quotes",
-        "first_high_date": "First date at 60+", "score_date": "Score date", "model_version": "Model version",
-        "lexicon_version": "Lexicon version", "analyser_version": "Analyser version",
-    },
+    # English: the column ids themselves, so scripts read an English export by the JSONL keys
+    "en": {c: c for c in COLUMNS},
 }  # fmt: skip
 HEADERS_ZH = HEADERS["zh"]
 EVIDENCE_COLUMNS: tuple[str, ...] = (
@@ -102,8 +95,7 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
 EVIDENCE_HEADERS: dict[str, dict[str, str]] = {
     "zh": {"rank": "排名", "name": "企业名称", "credit_code": "统一社会信用代码", "indicators": "指标",
            "points": "指标分值", "quote": "原文摘录", "date": "日期", "source": "来源", "url": "链接"},
-    "en": {"rank": "Rank", "name": "Company", "credit_code": "Credit code", "indicators": "Indicators",
-           "points": "Points", "quote": "Quoted sentence", "date": "Date", "source": "Source", "url": "Link"},
+    "en": {c: c for c in EVIDENCE_COLUMNS},
 }  # fmt: skip
 SHEET_TITLES = {"zh": ("高风险企业", "证据"), "en": ("high_risk", "evidence")}
 SOURCE_NAMES = {

@@ -18,7 +18,7 @@ from smoke.exports import FORMATS, LANGS, ExportError, format_for, manifest_path
 @click.option("--level", type=click.Choice(["green", "blue", "yellow", "orange", "red"]), default=None, help="Only this band.")
 @click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="Highest smoke index.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
-              help="Language of headers, sheet names and source names.")
+              help="Headers, sheet and source names: Chinese, or English (the column ids).")
 @click.option("--as-of", default=None, help="Data as-of date to record in the manifest (default: newest score date).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
               help="When another export of this store is running, wait this long (0: exit 5 at once).")
@@ -39,7 +39,7 @@ def export(
     Rows carry region names, the top indicators and their quoted sentences (matched words
     in 【】) with dates; the XLSX workbook adds an evidence sheet (one row per quoted
     sentence, with a hyperlink to its source) and band colours. Headers are Chinese
-    (--lang en: English). An output suffix other than .csv/.xlsx/.jsonl is an error unless
+    (--lang en: the English column ids, as in JSONL). An output suffix other than .csv/.xlsx/.jsonl is an error unless
     --format is given.
 
     Writes OUTPUT and OUTPUT.manifest.json (filters, model, lexicon and analyser

@@ -53,5 +53,5 @@ def test_xlsx_in_english(home):
     r = CliRunner().invoke(cli, ["export", "-o", str(home / "en.xlsx"), "--lang", "en"])
     assert r.exit_code == 0, r.output
     wb = load_workbook(home / "en.xlsx")
-    assert wb.sheetnames == ["high_risk", "evidence"] and wb["evidence"]["I1"].value == "Link"
+    assert wb.sheetnames == ["high_risk", "evidence"] and wb["evidence"]["I1"].value == "url"
     assert wb["evidence"]["I2"].hyperlink is not None
