@@ -29,7 +29,9 @@ def company_profile(store: Store, name_or_code: str) -> dict[str, Any] | None:
                     "label": ind.label,
                     "value": ind.value,
                     "points": round(ind.points, 2),
-                    "evidence": [{"url": e.url, "snippet": e.snippet, "date": e.date} for e in ind.evidence],
+                    # marks: where the matched words sit in the quoted sentence (scoring.quote)
+                    "evidence": [{"url": e.url, "snippet": e.snippet, "date": e.date, "marks": e.marks,
+                                  "source_kind": e.source_kind, "doc_id": e.doc_id} for e in ind.evidence],
                 }
             )
     return {

@@ -211,19 +211,22 @@ def _company_line(r: dict) -> str:
 @click.argument("name_or_code")
 @click.option("--json", "as_json", is_flag=True, help="The full profile as JSON.")
 def company_command(name_or_code: str, as_json: bool) -> None:
-    """Show one company's smoke index, dimensions and the evidence behind every point.
+    """Show one company's registry facts, smoke index, dimensions and the evidence behind
+    every point (each sentence quoted once, matched words in 【】).
 
     NAME_OR_CODE is a 统一社会信用代码 (full-width forms too) or the exact company
     name. A name shared by several companies, or a partial name, lists the candidates
     and exits 1: give the credit code then.
     """
+    from smoke.evidence import cite, evidence_key, marked_text, registry_facts
     from smoke.profile import company_profile
     from smoke.service.companies import lookup_company
     from smoke.service.store import open_existing_store
 
     with open_existing_store() as store:
         found = lookup_company(store, name_or_code, suggest=10)
-        profile = company_profile(store, found.company.credit_code) if found.company else None
+        company = found.company
+        profile = company_profile(store, company.credit_code) if company else None
         scores = store.latest_scores(c.credit_code for c in found.candidates) if found.candidates else {}
     if profile is None:
         if found.status == "ambiguous":
@@ -247,6 +250,8 @@ def company_command(name_or_code: str, as_json: bool) -> None:
         click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
         return
     click.echo(f"{_clean(profile['name'])}  {profile['credit_code']}")
+    for label, value in registry_facts(company) if company else []:  # the registry's facts first
+        click.echo(f"  {label}：{_clean(value)[:160]}")
     if profile["smoke_index"] is None:
         click.echo("not scored yet")
         return
@@ -254,13 +259,25 @@ def company_command(name_or_code: str, as_json: bool) -> None:
                f"(as of {profile['as_of']}, model {profile['model_version']}, "
                f"lexicon {profile['versions'].get('lexicon', '-')}, analyser {profile['versions'].get('analyser', '-')})")
     click.echo("dimensions: " + ", ".join(f"{k} {v:.0f}" for k, v in profile["dimensions"].items()))
+    seen: dict[tuple[str, str], str] = {}  # a sentence cited by several indicators is quoted once
+    marks = {evidence_key(c): c.marks for c in cite(profile["indicators"], per_indicator=3)}  # all their words marked
+    zero = 0
     for ind in profile["indicators"]:
         if ind["points"] <= 0:
+            zero += 1
             continue
-        click.echo(f"  {ind['points']:>5.1f}  {ind['id']}  {_clean(ind['label'])}")
+        label = _clean(ind["label"] or ind["id"])
+        click.echo(f"  {ind['points']:>5.1f}  {ind['id']}  {label}")
         for ev in ind["evidence"][:3]:
+            key = evidence_key(ev)
+            if key in seen:
+                click.echo(f"         (同一句证据，见上文「{seen[key]}」)")
+                continue
+            seen[key] = label
             click.echo(f"         {ev['date'] or '':<10}  {ev['url']}")
-            click.echo(f"         {_clean(ev['snippet'])[:120]}")
+            click.echo(f"         {_clean(marked_text(ev['snippet'], marks.get(key, ev.get('marks'))))[:160]}")
+    if zero:
+        click.echo(f"({zero} indicators with 0 points not shown; --json lists them)", err=True)
 
 
 COMMANDS = [run_command, search_command, company_command]

@@ -125,7 +125,12 @@ def openapi_spec() -> dict[str, Any]:
                 },
                 "Evidence": {
                     "type": "object",
-                    "properties": {"url": {"type": "string"}, "snippet": {"type": "string"}, "date": {"type": "string"}},
+                    "properties": {
+                        "url": {"type": "string"}, "snippet": {"type": "string"}, "date": {"type": "string"},
+                        "marks": {"type": "array", "description": "[start, end) of the matched words in snippet",
+                                  "items": {"type": "array", "items": {"type": "integer"}}},
+                        "source_kind": {"type": "string"}, "doc_id": {"type": "string"},
+                    },
                 },
                 "Indicator": {
                     "type": "object",

@@ -11,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from indexing.models import DIMENSIONS
+from indexing.models import DIMENSIONS, level_for
 from indexing.store.base import CompanyQuery
+from smoke.evidence import by_dimension, cite, registry_facts
+from smoke.regions import region_name as full_region_name
 from smoke.service.companies import lookup_company
 from smoke.service.doc_kinds import doc_kind_labels
 from smoke.service.filters import SORTS as SORTS_ZH
@@ -97,6 +99,9 @@ def search(request: Request) -> Response:
     )
 
 
+COMPANY_TABS = (("overview", "概览"), ("evidence", "证据"), ("documents", "文档"), ("relations", "关联"), ("history", "历史"))
+
+
 def company(request: Request) -> Response:
     session = require(request)
     key = request.path_params["credit_code"]
@@ -115,11 +120,20 @@ def company(request: Request) -> Response:
     dims = profile.get("dimensions") or {}
     radar = [{"key": d, "label": views.DIMENSION_ZH[d], "value": round(float(dims.get(d, 0) or 0), 1)} for d in DIMENSIONS]
     documents = s.documents_for(comp.credit_code)[-30:][::-1]
+    indicators = profile.get("indicators") or []
+    # evidence: each quoted sentence once (referenced after), zero-point indicators apart (a closed toggle)
+    evidence_dims, zero = by_dimension(indicators, views.DIMENSION_ZH, dims)
     return render(
         request,
         "company.html",
         p=profile,
         c=comp,
+        TABS=COMPANY_TABS,
+        facts=registry_facts(comp),
+        top_quotes=cite(indicators, per_indicator=3)[:5],
+        evidence_dims=evidence_dims,
+        evidence_count=sum(len(d["indicators"]) for d in evidence_dims),
+        zero=zero,
         radar=radar,
         history=history_points(profile),
         graph=views.relationship_graph(s, comp),
@@ -130,6 +144,8 @@ def company(request: Request) -> Response:
         DIMENSION_ZH=views.DIMENSION_ZH,
         SOURCE_KIND_ZH=views.SOURCE_KIND_ZH,
         region_name=views.region_name,
+        region_full=full_region_name,
+        level_for=level_for,
     )
 
 
