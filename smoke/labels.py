@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from config import ConfigError, config_path, load_yaml
 from indexing.models import DIMENSIONS, DOC_TYPES, HIGH_RISK, LEVELS
+from smoke import regions
 from smoke.service.threshold import high_risk
 from smoke.service.timefmt import to_shanghai
 
@@ -55,7 +56,6 @@ class LabelsFile(_Strict):
     audit_actions: dict[str, str]
     audit_keys: dict[str, str]
     audit_values: dict[str, str] = {}
-    provinces: dict[str, str]
 
 
 def _check(path: Path, f: LabelsFile) -> LabelsFile:
@@ -71,9 +71,6 @@ def _check(path: Path, f: LabelsFile) -> LabelsFile:
         missing = [c for c in codes if c not in getattr(f, field)]
         if missing:
             raise ConfigError(f"{path}: {field}: missing name(s) for {', '.join(missing)}")
-    for code in f.provinces:
-        if len(code) != 2 or not code.isdigit():
-            raise ConfigError(f"{path}: provinces.{code}: expected a 2-digit province code")
     return f
 
 
@@ -169,13 +166,12 @@ def run_kind_zh(kind: str) -> str:
 
 
 def region_name(code: str | None) -> str:
-    """The province of a region code (110101 → 北京); the code itself when unknown."""
-    code = (code or "").strip()
-    return labels().provinces.get(code[:2], code or "未知")
+    """The province of a region code (110101 → 北京); the code itself when unknown (smoke.regions)."""
+    return regions.province_name((code or "").strip())
 
 
 def provinces() -> dict[str, str]:
-    return dict(labels().provinces)
+    return dict(regions.PROVINCES)
 
 
 def audit_action_zh(action: str) -> str:
