@@ -45,7 +45,7 @@ def test_region_by_name_or_code(home, region):
 
 def test_unknown_region_is_an_error_not_zero_rows(home):
     r = CliRunner().invoke(cli, ["export", "-o", str(home / "x.csv"), "--region", "火星"])
-    assert r.exit_code != 0 and "unknown region '火星'" in r.output and "广东" in r.output
+    assert r.exit_code != 0 and "'火星'" in r.output and "region" in r.output and "广东" in r.output
     assert not (home / "x.csv").exists()
 
 
