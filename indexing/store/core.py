@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from indexing.highlight import highlight
@@ -120,3 +122,55 @@ def document_change(old: tuple[str, str] | None, content_hash: str, fingerprint:
     if content_hash and old[0] == content_hash:
         return "unchanged", True
     return "changed", True
+
+
+# --- the current score and its rise ---------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """What deciding the current score needs of one stored score. ``seq`` is the save order
+    (SQLite's rowid, Elasticsearch's ``seq``): among equal ``as_of`` the last saved wins.
+    ``key`` is whatever the backend needs to write the decision back (a rowid, a score id)."""
+
+    as_of: str
+    seq: int
+    smoke_index: float
+    level: str
+    model_version: str = ""
+    key: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentScore:
+    """A company's current score and its rise: the current index minus the index of the
+    newest score with an earlier ``as_of`` (None when there is none)."""
+
+    row: ScoreRow
+    rise: float | None
+
+    def company_fields(self) -> dict[str, Any]:
+        """The copy of the current score a company carries (filters and sorts)."""
+        return {"smoke_index": self.row.smoke_index, "level": self.row.level,
+                "score_as_of": self.row.as_of, "rise": self.rise}
+
+
+def current_score(rows: Iterable[ScoreRow], newest_first: bool = False) -> CurrentScore | None:
+    """The one rule for "which score is current, and how much did it rise": the current
+    score is the newest by ``as_of``, then by save order; its rise is its index minus the
+    index of the newest score with an earlier ``as_of``. ``rows`` are one company's scores
+    in any order; with ``newest_first`` (the caller promises ``as_of`` then save order
+    descending) reading stops at the first earlier ``as_of``, so a backend can pass a lazy
+    cursor and pay for two rows, not the whole history."""
+    top: ScoreRow | None = None
+    prev: ScoreRow | None = None  # the newest row whose as_of is earlier than top's
+    for r in rows:
+        if top is None or (r.as_of, r.seq) > (top.as_of, top.seq):
+            if top is not None and top.as_of < r.as_of:
+                prev = top  # top was the newest of every row before r
+            top = r
+        elif r.as_of < top.as_of and (prev is None or (r.as_of, r.seq) > (prev.as_of, prev.seq)):
+            prev = r
+            if newest_first:
+                break
+    if top is None:
+        return None
+    return CurrentScore(top, float(top.smoke_index) - float(prev.smoke_index) if prev is not None else None)

@@ -226,20 +226,16 @@ CREATE TABLE IF NOT EXISTS state (
 """
 
 
-# Mark each touched company's newest score (as_of, then last saved) as current.
-REFRESH_SCORES_SQL = """UPDATE scores SET is_current = (rid = (SELECT s2.rid FROM scores s2 WHERE s2.credit_code = ?1
-                                                           ORDER BY s2.as_of DESC, s2.rid DESC LIMIT 1))
-                   WHERE credit_code = ?1"""
-# Copy the current score onto the company row. "+s.is_current" keeps the planner on
-# scores_code (credit_code=?): through scores_current it would visit every current score
-# for each company, which made saving 100k scores quadratic (minutes instead of seconds).
-REFRESH_COMPANY_SQL = """UPDATE companies SET (smoke_index, level, score_as_of, rise) = (
-                 SELECT s.smoke_index, s.level, s.as_of,
-                        s.smoke_index - (SELECT p.smoke_index FROM scores p
-                                         WHERE p.credit_code = s.credit_code AND p.as_of < s.as_of
-                                         ORDER BY p.as_of DESC, p.rid DESC LIMIT 1)
-                 FROM scores s WHERE s.credit_code = ?1 AND +s.is_current = 1)
-               WHERE credit_code = ?1"""
+# The rows core.current_score decides from, newest first: it reads them lazily and stops at
+# the first earlier as_of, so a long history costs two rows (scores_code serves the order).
+CURRENT_ROWS_SQL = """SELECT as_of, rid, smoke_index, level, model_version FROM scores
+                      WHERE credit_code = ? ORDER BY as_of DESC, rid DESC"""
+# Writing the decision back. "+is_current" keeps the planner on scores_code (credit_code=?):
+# through scores_current it would visit every current score for each company, which made
+# saving 100k scores quadratic (minutes instead of seconds).
+SET_CURRENT_SQL = "UPDATE scores SET is_current = (rid = ?1) WHERE credit_code = ?2 AND (+is_current = 1 OR rid = ?1)"
+SET_COMPANY_SQL = "UPDATE companies SET smoke_index = ?, level = ?, score_as_of = ?, rise = ? WHERE credit_code = ?"
+_NO_SCORE = dict.fromkeys(("smoke_index", "level", "score_as_of", "rise"))  # SET_COMPANY_SQL's order
 
 
 class SQLiteStoreError(StoreError):
@@ -862,11 +858,31 @@ class SQLiteStore(Store):
         return len(batch)
 
     @staticmethod
-    def _refresh_current(c: sqlite3.Connection, codes: list[str], scores_changed: bool) -> None:
-        params = [(code,) for code in codes]
+    def _current_of(c: sqlite3.Connection, code: str) -> core.CurrentScore | None:
+        cur = c.execute(CURRENT_ROWS_SQL, (code,))
+        try:
+            return core.current_score((core.ScoreRow(a, rid, i, lv, mv, rid) for a, rid, i, lv, mv in cur),
+                                      newest_first=True)
+        finally:
+            cur.close()
+
+    def _refresh_current(self, c: sqlite3.Connection, codes: list[str], scores_changed: bool) -> None:
+        """Write core.current_score's decision for each company: which score row is current,
+        and the copy (index, level, as_of, rise) on the company row."""
+        decided = [(code, self._current_of(c, code)) for code in codes]
         if scores_changed:
-            c.executemany(REFRESH_SCORES_SQL, params)
-        c.executemany(REFRESH_COMPANY_SQL, params)
+            c.executemany(SET_CURRENT_SQL, [(cs.row.key if cs else -1, code) for code, cs in decided])
+        c.executemany(SET_COMPANY_SQL, [(*(cs.company_fields() if cs else _NO_SCORE).values(), code)
+                                        for code, cs in decided])
+
+    def current_scores(self, credit_codes: Iterable[str]) -> dict[str, core.CurrentScore]:
+        out: dict[str, core.CurrentScore] = {}
+        with self._lock:
+            for code in dict.fromkeys(credit_codes):
+                cs = self._current_of(self._conn, code) if code else None
+                if cs is not None:
+                    out[code] = cs
+        return out
 
     def latest_score(self, credit_code: str) -> Score | None:
         rows = self._query(

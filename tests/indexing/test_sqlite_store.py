@@ -167,13 +167,14 @@ def test_a_writer_process_and_a_reader_run_concurrently(tmp_path: Path) -> None:
     assert seen == sorted(seen)
 
 
-@pytest.mark.parametrize("sql", ["REFRESH_SCORES_SQL", "REFRESH_COMPANY_SQL"])
+@pytest.mark.parametrize("sql", ["CURRENT_ROWS_SQL", "SET_CURRENT_SQL"])
 def test_score_refresh_looks_scores_up_by_company(tmp_path: Path, sql: str) -> None:
     # Regression: through the scores_current index the refresh visited every current
     # score for each company saved (quadratic). It must search by credit code.
     import indexing.store.sqlite as mod
 
     with SQLiteStore(tmp_path / "s.db") as s:
-        plan = " | ".join(r[3] for r in s._conn.execute("EXPLAIN QUERY PLAN " + getattr(mod, sql), ("x",)))
+        args = ("x",) if sql == "CURRENT_ROWS_SQL" else (1, "x")
+        plan = " | ".join(r[3] for r in s._conn.execute("EXPLAIN QUERY PLAN " + getattr(mod, sql), args))
     assert "scores_current" not in plan, plan
     assert "scores_code (credit_code=?" in plan, plan
