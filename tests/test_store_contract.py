@@ -1020,3 +1020,72 @@ def test_copy_into_and_out_of_every_backend(store: Store, tmp_path: Path) -> Non
         report = copy_records(store, back, batch=3)  # this backend -> SQLite
         assert report.ok, report
         assert _picture(back) == want
+
+
+# --- the query syntax (indexing/query_syntax.py), translated by every backend -------------
+
+
+def _syntax_world(store: Store) -> None:
+    store.upsert_documents([
+        doc("bj-tz", "北京某公司宣传投资项目，保本保息，月返百分之十。"),
+        doc("bj", "北京今日天气晴朗，适合出游。"),
+        doc("sh-tz", "上海某平台推广投资理财，零风险高回报。"),
+        doc("sh", "上海地铁新线开通。"),
+        doc("tz", "投资有风险，入市需谨慎：保本承诺都是骗局。", kind="news"),
+        doc("split", "承诺保本，另有保息。", kind="news"),
+    ])
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("北京 AND 投资", {"bj-tz"}),
+    ("北京 且 投资", {"bj-tz"}),
+    ("北京 投资", {"bj-tz"}),
+    ("北京 OR 上海", {"bj-tz", "bj", "sh-tz", "sh"}),
+    ("北京 或 上海", {"bj-tz", "bj", "sh-tz", "sh"}),
+    ("投资 NOT 北京", {"sh-tz", "tz"}),
+    ("投资 -北京", {"sh-tz", "tz"}),
+    ("(北京 OR 上海) 投资", {"bj-tz", "sh-tz"}),
+    ("(北京 OR 上海) -投资", {"bj", "sh"}),
+    ('"保本保息"', {"bj-tz"}),  # the phrase: 保本 right before 保息
+    ("保本 保息", {"bj-tz", "split"}),  # both words, anywhere
+    ('“保本 保息” OR 出游', {"bj-tz", "bj"}),
+    ('"北京', {"bj-tz", "bj"}),  # unclosed quote: closed at the end
+    ("NOT 北京", set()),  # nothing to look for
+    ("北京 OR -上海", {"bj-tz", "bj"}),  # the exclusion without a must is dropped
+    ("北京 AND", {"bj-tz", "bj"}),
+    ('北京* "^" : {}', {"bj-tz", "bj"}),  # FTS5 / Lucene operators in user text are just text
+])
+def test_query_syntax_means_the_same_on_every_backend(store: Store, text: str, want: set[str]) -> None:
+    _syntax_world(store)
+    page = store.search_documents(DocumentQuery(text=text, limit=50))
+    assert set(ids(page.hits)) == want, text
+    assert page.total == len(want)
+
+
+def test_a_repaired_query_says_how_it_was_read(store: Store) -> None:
+    _syntax_world(store)
+    assert store.search_documents(DocumentQuery(text="北京 AND 投资")).notice == ""
+    page = store.search_documents(DocumentQuery(text='"保本保息'))
+    assert ids(page.hits) == ["bj-tz"] and "引号未闭合" in page.notice
+    assert "排除" in store.search_documents(DocumentQuery(text="-北京")).notice
+    hit = store.search_documents(DocumentQuery(text="投资 -上海 NOT 北京")).hits[0]
+    assert "<mark>投资</mark>" in hit.highlight and "上海" not in hit.highlight
+
+
+def test_company_search_takes_the_syntax_and_full_width_codes(store: Store) -> None:
+    a = company(1, "北京鑫利投资有限公司", region_code="110101")
+    b = company(2, "上海汇通投资管理有限公司", region_code="310101")
+    c = company(3, "北京星辰科技有限公司", region_code="110101")
+    store.upsert_companies([a, b, c])
+    got = lambda text: set(codes(store.search_companies(CompanyQuery(text=text)).hits))  # noqa: E731
+    assert got("北京 AND 投资") == {a.credit_code}
+    assert got("北京 OR 上海") == {a.credit_code, b.credit_code, c.credit_code}
+    assert got("投资 -上海") == {a.credit_code}
+    assert got('"汇通投资"') == {b.credit_code}
+    full_width = a.credit_code.translate({i: i + 0xFEE0 for i in range(0x21, 0x7F)})
+    assert full_width != a.credit_code and got(full_width) == {a.credit_code}
+    assert got(full_width[:17]) == {a.credit_code}  # a prefix, full-width
+    assert got(full_width[:10]) == {a.credit_code, c.credit_code}
+    page = store.search_companies(CompanyQuery(text="北京 OR 上海", sort="name"))
+    names = [h.company.name for h in page.hits]
+    assert names == sorted(names)

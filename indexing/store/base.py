@@ -158,6 +158,9 @@ class Page:
     hits: list[Any]
     total: int
     next_cursor: list[Any] | None = None
+    # How a malformed query text was read (indexing.query_syntax), in Chinese; "" when it was
+    # well formed. Worth showing next to the hits: "引号未闭合，已在末尾补上".
+    notice: str = ""
 
 
 @dataclass(slots=True)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from indexing.highlight import highlight
+from indexing import query_syntax
+from indexing.highlight import company_highlight, highlight
 from indexing.models import Company, Document
+from indexing.query_syntax import ParsedQuery
 
 COMPANY_SORTS: tuple[str, ...] = ("score", "name", "relevance", "rise")
 DOCUMENT_SORTS: tuple[str, ...] = ("relevance", "date")
@@ -59,6 +63,39 @@ def check_cursor(after: Any) -> list[Any] | None:
     if not ok:
         raise BadCursor(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}"[:300])
     return list(after)
+
+
+def parse_text(text: str) -> ParsedQuery:
+    """A search's query text as the tree both backends translate (lenient: a malformed
+    query is repaired and ``ParsedQuery.notice`` says how; see indexing/query_syntax.py)."""
+    return query_syntax.parse(text)
+
+
+_CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
+
+
+def code_prefix(text: str) -> str:
+    """The credit-code prefix a company query stands for ('' when it does not look like one:
+    6-18 code characters with a digit). Full-width characters count (NFKC): ９１４４… is 9144…"""
+    code = unicodedata.normalize("NFKC", text or "").strip().upper()
+    if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
+        return code
+    return ""
+
+
+def company_hit(co: Company, smoke_index: float | None, level: str | None, words: list[str]) -> Any:
+    """A company search hit: the name (or the former name / alias that matched) marked."""
+    from indexing.store.base import CompanyHit  # base imports core
+
+    hl = company_highlight(co.name, co.former_names + co.aliases, words)
+    return CompanyHit(company=co, smoke_index=smoke_index, level=level or "", highlight=hl)
+
+
+def document_hit(doc: Document, relevance: float, words: list[str]) -> Any:
+    """A document search hit with its snippet (``document_highlight``)."""
+    from indexing.store.base import DocumentHit
+
+    return DocumentHit(document=doc, relevance=relevance, highlight=document_highlight(doc, words))
 
 
 def document_highlight(doc: Document, words: list[str]) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,16 +30,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
+from indexing.query_syntax import Node, Or, ParsedQuery, Term
 from indexing.store import core
 from indexing.store.base import (
     MAX_NEAR_BITS,
     SIMHASH_BANDS,
-    CompanyHit,
     CompanyQuery,
-    DocumentHit,
     DocumentQuery,
     Page,
     Store,
@@ -54,7 +51,7 @@ from indexing.store.base import (
     nearest,
     simhash_bands,
 )
-from indexing.tokenize import analyze, query_bigrams, query_tokens
+from indexing.tokenize import analyze, query_bigrams
 
 SCHEMA_VERSION = 3  # 2: company_links; 3: simhash_bands
 BATCH = 1000  # documents / companies per write transaction
@@ -284,11 +281,27 @@ def _match_expr(words: Sequence[str], token_cols: str) -> str:
     return " AND ".join(parts)
 
 
+def _fts_expr(node: Node, token_cols: str) -> str:
+    """A query tree (indexing.query_syntax) as an FTS5 MATCH expression; every piece of user
+    text in it is a quoted phrase (``_fts_phrase``), the operators are ours."""
+    if isinstance(node, Term):
+        if not node.phrase:
+            return _match_expr(node.words, token_cols)
+        alts = [f"{token_cols} : {_fts_phrase(node.words)}"]
+        if node.grams:
+            alts.append(f"grams : {_fts_phrase(node.grams)}")
+        return " OR ".join(alts)
+    if isinstance(node, Or):
+        return " OR ".join(f"({_fts_expr(n, token_cols)})" for n in node.any)
+    must = " AND ".join(f"({_fts_expr(n, token_cols)})" for n in node.must)
+    if not node.must_not:
+        return must
+    # FTS5's NOT is binary ("a NOT b"): the tree never has an exclusion without a must.
+    return f"({must}) NOT ({' OR '.join(f'({_fts_expr(n, token_cols)})' for n in node.must_not)})"
+
+
 def _day(d: Document) -> str:
     return (d.published or d.fetched or "")[:10]
-
-
-_CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
@@ -654,7 +667,8 @@ class SQLiteStore(Store):
         return nearest(((d, int(h, 16)) for d, h in rows), simhash, max_bits, exclude, limit)
 
     # --- search --------------------------------------------------------------
-    def _company_filters(self, q: CompanyQuery) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
+    def _company_filters(self, q: CompanyQuery, parsed: ParsedQuery | None = None
+                         ) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
         """WHERE parts and params, the FTS join (or ''), its params, and the query words."""
         where: list[str] = []
         params: list[Any] = []
@@ -662,18 +676,19 @@ class SQLiteStore(Store):
         words: list[str] = []
         text = (q.text or "").strip()
         if text:
-            words = query_tokens(text)
-            code = text.upper()
+            parsed = parsed or core.parse_text(text)
+            words = parsed.words
+            code = core.code_prefix(text)
             code_sql, code_params = "0", []
-            if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
+            if code:
                 code_sql, code_params = "(c.credit_code >= ? AND c.credit_code < ?)", list(_prefix_bounds(code))
-            if words:
+            if parsed.root is not None:
                 # An inner join when the text cannot be a credit code lets SQLite start from
                 # the few FTS matches instead of visiting every company.
                 join = (("LEFT JOIN" if code_params else "JOIN") +
                         " (SELECT rowid AS rid, bm25(companies_fts, 10.0, 5.0, 1.0, 0.5) AS rank "
                         "FROM companies_fts WHERE companies_fts MATCH ?) m ON m.rid = c.rid")
-                join_params = [_match_expr(words, "{name_tok alias_tok scope_tok}")]
+                join_params = [_fts_expr(parsed.root, "{name_tok alias_tok scope_tok}")]
                 if code_params:
                     where.append(f"(m.rid IS NOT NULL OR {code_sql})")
             else:
@@ -755,7 +770,8 @@ class SQLiteStore(Store):
 
     def search_companies(self, query: CompanyQuery) -> Page:
         core.check_cursor(query.search_after)
-        where, params, join, join_params, words = self._company_filters(query)
+        parsed = core.parse_text(query.text or "")
+        where, params, join, join_params, words = self._company_filters(query, parsed)
         sort = core.company_sort(query.sort, bool(join))
         # (sort key expression, direction); ties always broken by credit_code ascending.
         key, desc = {
@@ -767,13 +783,10 @@ class SQLiteStore(Store):
         }[sort]
         rows, total, more = self._paged("companies c", "c.credit_code", "c.data, c.smoke_index, c.level", key, desc,
                                         join, join_params, where, params, query)
-        hits = []
-        for _k, _code, data, idx, level in rows:
-            co = Company.from_dict(json.loads(data))
-            hl = company_highlight(co.name, co.former_names + co.aliases, words)
-            hits.append(CompanyHit(company=co, smoke_index=idx, level=level or "", highlight=hl))
+        hits = [core.company_hit(Company.from_dict(json.loads(data)), idx, level, words)
+                for _k, _code, data, idx, level in rows]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
 
     def search_documents(self, query: DocumentQuery) -> Page:
         core.check_cursor(query.search_after)
@@ -781,13 +794,14 @@ class SQLiteStore(Store):
         params: list[Any] = []
         join, join_params = "", []
         words: list[str] = []
+        parsed = core.parse_text(query.text or "")
         if (query.text or "").strip():
-            words = query_tokens(query.text)
-            if not words:
-                return Page(hits=[], total=0)
+            if parsed.root is None:
+                return Page(hits=[], total=0, notice=parsed.notice)
+            words = parsed.words
             join = ("JOIN (SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
                     "FROM documents_fts WHERE documents_fts MATCH ?) m ON m.rid = d.rid")
-            join_params = [_match_expr(words, "{title_tok text_tok}")]
+            join_params = [_fts_expr(parsed.root, "{title_tok text_tok}")]
         if query.source_kind:
             where.append("d.source_kind = ?")
             params.append(query.source_kind)
@@ -804,14 +818,10 @@ class SQLiteStore(Store):
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
         rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
                                         key, desc, join, join_params, where, params, query)
-        hits = []
-        for row in rows:
-            doc = self._doc(row[2:5])
-            hl = core.document_highlight(doc, words)
-            # bm25 is lower-is-better; relevance is reported higher-is-better.
-            hits.append(DocumentHit(document=doc, relevance=-float(row[5]), highlight=hl))
+        # bm25 is lower-is-better; relevance is reported higher-is-better.
+        hits = [core.document_hit(self._doc(row[2:5]), -float(row[5]), words) for row in rows]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
 
     _AGG = {
         "level": "c.level",

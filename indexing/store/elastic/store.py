@@ -36,16 +36,13 @@ import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
 from indexing.store import core
 from indexing.store.base import (
     MAX_LINK_VALUE,
     MAX_NEAR_BITS,
-    CompanyHit,
     CompanyQuery,
-    DocumentHit,
     DocumentQuery,
     Page,
     Store,
@@ -671,33 +668,26 @@ class ElasticStore(Store):
     @_translated("searching companies")
     def search_companies(self, query: CompanyQuery) -> Page:
         after = core.check_cursor(query.search_after)
-        q, words, has_text = es_query.company_query(query)
+        parsed = core.parse_text(query.text or "")
+        q, words, has_text = es_query.company_query(query, parsed)
         sort = es_query.company_sort(query.sort, has_text)
         hits, total, nxt = self._page("companies", q, sort, query.limit, query.offset, after)
-        out = []
-        for h in hits:
-            src = h["_source"]
-            co = company_from(src)
-            hl = company_highlight(co.name, co.former_names + co.aliases, words)
-            idx = src.get("smoke_index")
-            out.append(CompanyHit(company=co, smoke_index=idx, level=src.get("level") or "", highlight=hl))
-        return Page(hits=out, total=total, next_cursor=nxt)
+        out = [core.company_hit(company_from(h["_source"]), h["_source"].get("smoke_index"),
+                               h["_source"].get("level"), words) for h in hits]
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
 
     @_translated("searching documents")
     def search_documents(self, query: DocumentQuery) -> Page:
         after = core.check_cursor(query.search_after)
-        q, words = es_query.document_query(query)
+        parsed = core.parse_text(query.text or "")
+        q, words = es_query.document_query(query, parsed)
         if q is None:
-            return Page(hits=[], total=0)
+            return Page(hits=[], total=0, notice=parsed.notice)
         sort = es_query.document_sort(query.sort, bool(words))
         hits, total, nxt = self._page("documents", q, sort, query.limit, query.offset, after)
-        out = []
-        for h in hits:
-            doc = document_from(h["_source"])
-            hl = core.document_highlight(doc, words)
-            rel = float(h.get("_score") or 0.0) if words else 0.0
-            out.append(DocumentHit(document=doc, relevance=rel, highlight=hl))
-        return Page(hits=out, total=total, next_cursor=nxt)
+        out = [core.document_hit(document_from(h["_source"]), float(h.get("_score") or 0.0) if words else 0.0, words)
+               for h in hits]
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
 
     @_translated("aggregating companies")
     def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:
