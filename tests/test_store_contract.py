@@ -1089,3 +1089,16 @@ def test_company_search_takes_the_syntax_and_full_width_codes(store: Store) -> N
     page = store.search_companies(CompanyQuery(text="北京 OR 上海", sort="name"))
     names = [h.company.name for h in page.hits]
     assert names == sorted(names)
+
+
+def test_company_search_finds_pinyin_of_names(store: Store) -> None:
+    a = company(1, "深圳市鑫利财富投资有限公司")
+    b = company(2, "上海汇通科技有限公司")
+    store.upsert_companies([a, b])
+    got = lambda text: set(codes(store.search_companies(CompanyQuery(text=text)).hits))  # noqa: E731
+    assert got("xinli") == {a.credit_code}  # full pinyin of a word
+    assert got("xinlicaifu") == {a.credit_code}  # of words in a row
+    assert got("xlcf") == {a.credit_code}  # their initials
+    assert got("huitong OR xinli") == {a.credit_code, b.credit_code}
+    assert got("youxiangongsi -xinli") == {b.credit_code}
+    assert got("xlhx") == set()

@@ -17,6 +17,7 @@ from typing import Any
 from indexing import query_syntax
 from indexing.highlight import company_highlight, highlight
 from indexing.models import Company, Document
+from indexing.pinyin import name_pinyin
 from indexing.query_syntax import ParsedQuery
 
 COMPANY_SORTS: tuple[str, ...] = ("score", "name", "relevance", "rise")
@@ -81,6 +82,13 @@ def code_prefix(text: str) -> str:
     if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
         return code
     return ""
+
+
+def name_tokens(name: str, tokens: str) -> str:
+    """What a company name is indexed as, beside its jieba ``tokens``: its pinyin forms too
+    (indexing/pinyin.py), so both backends find 鑫利 by "xinli" and 鑫利投资 by "xltz"."""
+    py = name_pinyin(name)
+    return f"{tokens} {py}" if tokens and py else tokens or py
 
 
 def company_hit(co: Company, smoke_index: float | None, level: str | None, words: list[str]) -> Any:

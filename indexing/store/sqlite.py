@@ -53,7 +53,7 @@ from indexing.store.base import (
 )
 from indexing.tokenize import analyze, query_bigrams
 
-SCHEMA_VERSION = 3  # 2: company_links; 3: simhash_bands
+SCHEMA_VERSION = 4  # 2: company_links; 3: simhash_bands; 4: pinyin of names in name_tok
 BATCH = 1000  # documents / companies per write transaction
 _ID_CHUNK = 500  # ids per "IN (...)" lookup (well under SQLite's variable limit)
 _PAGE = 1000  # rows per page of the iterators
@@ -372,6 +372,8 @@ class SQLiteStore(Store):
                     self._backfill_links(c)
                 if row[0] < 3:
                     self._backfill_simhash(c)
+                if row[0] < 4:
+                    self._backfill_name_tokens(c)
                 c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     @staticmethod
@@ -387,6 +389,17 @@ class SQLiteStore(Store):
         _backfill(c, "simhash_bands", "SELECT id, data FROM documents",
                   "INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
                   lambda doc_id, data: _simhash_rows(doc_id, data.get("fields")))
+
+    @staticmethod
+    def _backfill_name_tokens(c: sqlite3.Connection) -> None:
+        """name_tok with the names' pinyin forms (databases before version 4); the update
+        trigger keeps companies_fts in step."""
+        last = 0
+        while rows := c.execute("SELECT rid, name FROM companies WHERE rid > ? ORDER BY rid LIMIT ?",
+                                (last, _PAGE)).fetchall():
+            c.executemany("UPDATE companies SET name_tok = ? WHERE rid = ?",
+                          [(core.name_tokens(name, analyze(name)[0]), rid) for rid, name in rows])
+            last = rows[-1][0]
 
     def close(self) -> None:
         with self._lock:
@@ -451,6 +464,7 @@ class SQLiteStore(Store):
                 existing[co.credit_code] = (fp,)
                 other_names = " ".join(co.former_names + co.aliases)
                 name_tok, name_grams = analyze(co.name)
+                name_tok = core.name_tokens(co.name, name_tok)
                 alias_tok, alias_grams = analyze(other_names) if other_names else ("", "")
                 scope_tok, scope_grams = analyze(co.business_scope) if co.business_scope else ("", "")
                 grams = " ".join(g for g in (name_grams, alias_grams, scope_grams) if g)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from indexing.models import Company, Document, Person
-from indexing.store.base import DocumentQuery
+from indexing.store.base import CompanyQuery, DocumentQuery
 from indexing.store.sqlite import SCHEMA_VERSION, SQLiteStore, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,12 +97,26 @@ def test_a_version_2_database_gets_its_simhash_bands_on_open(tmp_path: Path) -> 
     _as_left_by_version(tmp_path / "s.db", 2, drop=["simhash_bands"])
 
     with SQLiteStore(tmp_path / "s.db") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.schema_version() == SCHEMA_VERSION == 4
         assert s.near_duplicates(top, 3, limit=10) == [("d0", 0), ("d1", 2)]
         assert s.near_duplicates(0x0123456789ABCDEF, 3, exclude="d0", limit=10) == [("d2", 0)]
         rows = s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0]
     with SQLiteStore(tmp_path / "s.db") as s:  # migrated once: reopening changes nothing
         assert s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0] == rows == 3 * 4
+
+
+def test_a_version_3_database_gets_pinyin_names_on_open(tmp_path: Path) -> None:
+    """Version 3 indexed names without their pinyin: opening such a file adds the pinyin
+    forms to every stored name, so "xinli" finds 鑫利 without re-crawling the registry."""
+    with SQLiteStore(tmp_path / "s.db") as s:
+        s.upsert_companies([Company("91440300MA5F00001A", "深圳鑫利财富投资有限公司")])
+        s._conn.execute("UPDATE companies SET name_tok = '深圳 鑫 利 财富 投资 有限 公司'")  # as v3 wrote it
+        assert s.search_companies(CompanyQuery(text="xinli")).total == 0
+    _as_left_by_version(tmp_path / "s.db", 3, drop=[])
+    with SQLiteStore(tmp_path / "s.db") as s:
+        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert [h.company.name for h in s.search_companies(CompanyQuery(text="xinli")).hits] == ["深圳鑫利财富投资有限公司"]
+        assert s.search_companies(CompanyQuery(text="xlcf")).total == 1
 
 
 def test_bad_records_are_counted_not_fatal(tmp_path: Path) -> None:

@@ -148,6 +148,7 @@ def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str
     d = co.to_dict()
     body = dict(d)
     _add_tokens(body, "companies")
+    body["name" + TOKENS_SUFFIX] = core.name_tokens(co.name, body["name" + TOKENS_SUFFIX])
     body["name_norm"] = sorted({normalize_name(n) for n in [co.name, *co.former_names, *co.aliases]} - {""})
     body["domains"] = sorted({_domain(w) for w in co.websites} - {""})
     body["links"] = [es_query.link_term(k, v) for k, v in link_keys(co)]
