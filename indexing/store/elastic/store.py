@@ -18,8 +18,12 @@ Each entity has its own index behind an alias (``es_admin``), mappings come from
 * highlights come from ``indexing.highlight`` over the stored text, exactly as in
   the embedded store: escaped, with ``<mark>`` around the query words;
 * a company's current score (index, level, as_of, rise) is copied onto its
-  company document so searches filter and sort on it; among scores with the same
-  ``as_of`` the last saved is current (``seq``, the embedded store's rowid).
+  company document so searches filter and sort on it; which score is current and its
+  rise are decided by ``core.current_score`` over the rows this store fetches newest
+  first (``seq``, the save order, plays the embedded store's rowid);
+* a company's ``name_tokens`` also carry the pinyin forms of its name
+  (``core.name_tokens``); companies indexed before they existed get them from
+  ``smoke index rebuild`` (or their next change).
 """
 
 from __future__ import annotations
