@@ -34,17 +34,17 @@ def name_pinyin(name: str) -> str:
     full, initials = [], []
     for w in words:
         part = _syllables(w)
-        if len(part) != len(w):
+        if len(part) != len(w) or not all(x.isascii() and x.isalpha() for x in part):
             return ""  # a reading pypinyin could not give: no pinyin forms rather than wrong ones
-        full.append("".join(part))
-        initials.append("".join(p[:1] for p in part))
+        full.append("".join(part).lower())
+        initials.append("".join(x[0] for x in part).lower())
     forms: dict[str, None] = {}
     for i in range(len(words)):
-        for j in range(i + 1, min(len(words), i + MAX_RUN) + 1):
-            f = "".join(full[i:j])
-            if f.isascii() and f.isalpha():
-                forms.setdefault(f.lower(), None)
-            a = "".join(initials[i:j])
-            if len(a) >= MIN_INITIALS and a.isascii() and a.isalpha():
-                forms.setdefault(a.lower(), None)
+        f = a = ""
+        for j in range(i, min(len(words), i + MAX_RUN)):
+            f += full[j]
+            a += initials[j]
+            forms[f] = None
+            if len(a) >= MIN_INITIALS:
+                forms[a] = None
     return " ".join(forms)
