@@ -1,8 +1,11 @@
 """What both backends decide alike, written once: the required fields, canonical JSON
-and content fingerprints, the new / changed / unchanged accounting of upserts, the search plan (which sorts exist and
-what an unknown one falls back to, the sort value standing for "no score", what a paging
-cursor must look like) and how a document hit's highlight is chosen. Each backend only
-translates these decisions into SQL or an Elasticsearch body and runs them."""
+and content fingerprints, the new / changed / unchanged accounting of upserts, the search
+plan (which sorts exist and what an unknown one falls back to, the sort value standing for
+"no score", what a paging cursor must look like, the parsed query text and credit-code
+prefixes), how search hits and their highlights are built, what a company name is indexed
+as (tokens and pinyin), and which score is a company's current one and its rise
+(``current_score``). Each backend only translates these decisions into SQL or an
+Elasticsearch body, fetches the rows they need and writes back the results."""
 
 from __future__ import annotations
 
