@@ -87,7 +87,7 @@ EXTENSIONS = {
 }
 # Progress line to stderr every N seconds during long crawls.
 SMOKE_PROGRESS_INTERVAL = 5.0
-# Writes are batched: one SQLite transaction per N items (and at close).
+# Writes are batched: one store write (a transaction or a bulk request) per N items, and at close.
 SMOKE_STORE_BATCH = 50
 
 # Our own logging is the progress line and the summary; Scrapy's INFO chatter is noise.

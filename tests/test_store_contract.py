@@ -937,3 +937,168 @@ def test_iter_records_gives_every_record_of_every_kind_resumably(store: Store) -
         list(store.iter_records("users"))
     with pytest.raises(ValueError, match="position"):
         list(store.iter_records("documents", after="not a position"))
+
+
+# --- the current score and its rise: decided once (core.current_score) ------------------
+
+
+def test_current_score_and_rise_follow_the_one_core_rule(store: Store) -> None:
+    from indexing.store.core import ScoreRow, current_score
+
+    a, b, c = (company(i, f"上升规则{i}有限公司") for i in range(1, 4))
+    store.upsert_companies([a, b])  # c arrives after its scores
+    for s in [score(a.credit_code, "2024-02-01", 70.0), score(a.credit_code, "2024-01-01", 30.0),
+              score(a.credit_code, "2024-02-01", 64.0, "m2"),  # same day, saved later: current
+              score(a.credit_code, "2024-01-20", 41.0),  # an older day saved last: the one before
+              score(b.credit_code, "2024-03-01", 15.0),
+              score(c.credit_code, "2024-01-01", 50.0), score(c.credit_code, "2024-02-01", 55.0)]:
+        store.save_scores([s])
+    store.upsert_companies([c])
+    got = store.current_scores([a.credit_code, b.credit_code, c.credit_code, code(99)])
+    assert set(got) == {a.credit_code, b.credit_code, c.credit_code}
+    assert (got[a.credit_code].row.smoke_index, got[a.credit_code].row.model_version) == (64.0, "m2")
+    assert got[a.credit_code].rise == pytest.approx(23.0)
+    assert got[b.credit_code].rise is None and got[c.credit_code].rise == pytest.approx(5.0)
+    # the same decision core makes from the history alone, and the copy the searches see
+    for x in (a, b, c):
+        hist = store.score_history(x.credit_code)
+        want = current_score(ScoreRow(as_of, i, idx, "", mv) for i, (as_of, idx, mv) in enumerate(hist))
+        assert want is not None and got[x.credit_code].rise == want.rise
+        assert got[x.credit_code].row.smoke_index == want.row.smoke_index
+    hits = {h.company.credit_code: h for h in store.search_companies(CompanyQuery(sort="rise")).hits}
+    assert [h.company.credit_code for h in store.search_companies(CompanyQuery(sort="rise")).hits] == [
+        a.credit_code, c.credit_code, b.credit_code]
+    assert hits[a.credit_code].smoke_index == 64.0 and hits[c.credit_code].smoke_index == 55.0
+    assert [s.credit_code for s in store.iter_latest_scores()] == [a.credit_code, c.credit_code, b.credit_code]
+
+
+# --- copies through the interface: any backend to any backend ---------------------------
+
+
+def _fill(s: Store) -> None:
+    cos = [company(i, f"复制{i}投资有限公司", legal_rep=f"人{i % 2}") for i in range(1, 6)]
+    s.upsert_companies(cos)
+    s.upsert_documents([doc(f"d{i}", f"保本保息{i} 北京投资", mentions=[Mention(code(1 + i % 5), "name", 0.9)])
+                        for i in range(7)])
+    for sc in [score(code(1), "2024-02-01", 70.0), score(code(1), "2024-01-01", 30.0),
+               score(code(1), "2024-02-01", 65.0, "m2"), score(code(2), "2024-02-01", 10.0),
+               score(code(3), "2024-01-01", 80.0), score(code(3), "2024-02-01", 60.0)]:
+        s.save_scores([sc])
+    s.save_alert(alert("a1", "2024-02-01T00:00:00"))
+    s.acknowledge_alert("a1", "ann", "2024-02-02T00:00:00")
+    s.save_run(Run(id="run1", started="2024-06-01T02:00:00"))
+    s.set_state("watermark:court", "2024-02-01")
+
+
+def _picture(s: Store) -> dict:
+    cos = sorted((c.credit_code, c.to_dict()) for _, c in s.iter_records("companies"))
+    codes_ = [c for c, _ in cos]
+    return {
+        "companies": cos,
+        "documents": sorted((d.id, d.to_dict()) for _, d in s.iter_records("documents")),
+        "histories": s.score_histories(codes_),
+        "current": {c: (cs.row.smoke_index, cs.row.as_of, cs.rise) for c, cs in s.current_scores(codes_).items()},
+        "by_rise": codes(s.search_companies(CompanyQuery(sort="rise")).hits),
+        "alerts": [a.to_dict() for _, a in s.iter_records("alerts")],
+        "runs": [r.to_dict() for _, r in s.iter_records("runs")],
+        "state": sorted(kv for _, kv in s.iter_records("state") if not kv[0].startswith("migrate:")),
+    }
+
+
+def test_copy_into_and_out_of_every_backend(store: Store, tmp_path: Path) -> None:
+    from indexing.store.copy import copy_records
+    from indexing.store.sqlite import SQLiteStore
+
+    with SQLiteStore(tmp_path / "src.db") as src, SQLiteStore(tmp_path / "back.db") as back:
+        _fill(src)
+        report = copy_records(src, store, batch=2)  # SQLite -> this backend
+        assert report.ok and report.copied["documents"] == 7, report
+        want = _picture(src)
+        assert _picture(store) == want
+        again = copy_records(src, store, batch=2)  # resumed after the last checkpoint: nothing left
+        assert again.ok and sum(again.copied.values()) == 0
+        report = copy_records(store, back, batch=3)  # this backend -> SQLite
+        assert report.ok, report
+        assert _picture(back) == want
+
+
+# --- the query syntax (indexing/query_syntax.py), translated by every backend -------------
+
+
+def _syntax_world(store: Store) -> None:
+    store.upsert_documents([
+        doc("bj-tz", "北京某公司宣传投资项目，保本保息，月返百分之十。"),
+        doc("bj", "北京今日天气晴朗，适合出游。"),
+        doc("sh-tz", "上海某平台推广投资理财，零风险高回报。"),
+        doc("sh", "上海地铁新线开通。"),
+        doc("tz", "投资有风险，入市需谨慎：保本承诺都是骗局。", kind="news"),
+        doc("split", "承诺保本，另有保息。", kind="news"),
+    ])
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("北京 AND 投资", {"bj-tz"}),
+    ("北京 且 投资", {"bj-tz"}),
+    ("北京 投资", {"bj-tz"}),
+    ("北京 OR 上海", {"bj-tz", "bj", "sh-tz", "sh"}),
+    ("北京 或 上海", {"bj-tz", "bj", "sh-tz", "sh"}),
+    ("投资 NOT 北京", {"sh-tz", "tz"}),
+    ("投资 -北京", {"sh-tz", "tz"}),
+    ("(北京 OR 上海) 投资", {"bj-tz", "sh-tz"}),
+    ("(北京 OR 上海) -投资", {"bj", "sh"}),
+    ('"保本保息"', {"bj-tz"}),  # the phrase: 保本 right before 保息
+    ("保本 保息", {"bj-tz", "split"}),  # both words, anywhere
+    ('“保本 保息” OR 出游', {"bj-tz", "bj"}),
+    ('"北京', {"bj-tz", "bj"}),  # unclosed quote: closed at the end
+    ("NOT 北京", set()),  # nothing to look for
+    ("北京 OR -上海", {"bj-tz", "bj"}),  # the exclusion without a must is dropped
+    ("北京 AND", {"bj-tz", "bj"}),
+    ('北京* "^" : {}', {"bj-tz", "bj"}),  # FTS5 / Lucene operators in user text are just text
+])
+def test_query_syntax_means_the_same_on_every_backend(store: Store, text: str, want: set[str]) -> None:
+    _syntax_world(store)
+    page = store.search_documents(DocumentQuery(text=text, limit=50))
+    assert set(ids(page.hits)) == want, text
+    assert page.total == len(want)
+
+
+def test_a_repaired_query_says_how_it_was_read(store: Store) -> None:
+    _syntax_world(store)
+    assert store.search_documents(DocumentQuery(text="北京 AND 投资")).notice == ""
+    page = store.search_documents(DocumentQuery(text='"保本保息'))
+    assert ids(page.hits) == ["bj-tz"] and "引号未闭合" in page.notice
+    assert "排除" in store.search_documents(DocumentQuery(text="-北京")).notice
+    hit = store.search_documents(DocumentQuery(text="投资 -上海 NOT 北京")).hits[0]
+    assert "<mark>投资</mark>" in hit.highlight and "上海" not in hit.highlight
+
+
+def test_company_search_takes_the_syntax_and_full_width_codes(store: Store) -> None:
+    a = company(1, "北京鑫利投资有限公司", region_code="110101")
+    b = company(2, "上海汇通投资管理有限公司", region_code="310101")
+    c = company(3, "北京星辰科技有限公司", region_code="110101")
+    store.upsert_companies([a, b, c])
+    got = lambda text: set(codes(store.search_companies(CompanyQuery(text=text)).hits))  # noqa: E731
+    assert got("北京 AND 投资") == {a.credit_code}
+    assert got("北京 OR 上海") == {a.credit_code, b.credit_code, c.credit_code}
+    assert got("投资 -上海") == {a.credit_code}
+    assert got('"汇通投资"') == {b.credit_code}
+    full_width = a.credit_code.translate({i: i + 0xFEE0 for i in range(0x21, 0x7F)})
+    assert full_width != a.credit_code and got(full_width) == {a.credit_code}
+    assert got(full_width[:17]) == {a.credit_code}  # a prefix, full-width
+    assert got(full_width[:10]) == {a.credit_code, c.credit_code}
+    page = store.search_companies(CompanyQuery(text="北京 OR 上海", sort="name"))
+    names = [h.company.name for h in page.hits]
+    assert names == sorted(names)
+
+
+def test_company_search_finds_pinyin_of_names(store: Store) -> None:
+    a = company(1, "深圳市鑫利财富投资有限公司")
+    b = company(2, "上海汇通科技有限公司")
+    store.upsert_companies([a, b])
+    got = lambda text: set(codes(store.search_companies(CompanyQuery(text=text)).hits))  # noqa: E731
+    assert got("xinli") == {a.credit_code}  # full pinyin of a word
+    assert got("xinlicaifu") == {a.credit_code}  # of words in a row
+    assert got("xlcf") == {a.credit_code}  # their initials
+    assert got("huitong OR xinli") == {a.credit_code, b.credit_code}
+    assert got("youxiangongsi -xinli") == {b.credit_code}
+    assert got("xlhx") == set()

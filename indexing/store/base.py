@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexing.models import Alert, Company, Document, Run, Score
+from indexing.store.core import CurrentScore
 
 # What two companies can share (``Store.companies_sharing``): a person (legal
 # representative or anyone in ``people``), the registered address, a phone, a website.
@@ -157,6 +158,9 @@ class Page:
     hits: list[Any]
     total: int
     next_cursor: list[Any] | None = None
+    # How a malformed query text was read (indexing.query_syntax), in Chinese; "" when it was
+    # well formed. Worth showing next to the hits: "引号未闭合，已在末尾补上".
+    notice: str = ""
 
 
 @dataclass(slots=True)
@@ -231,6 +235,12 @@ class Store(ABC):
         """``latest_score`` of each of ``credit_codes`` that has one, by code."""
         found = {c: self.latest_score(c) for c in dict.fromkeys(credit_codes) if c}
         return {c: s for c, s in found.items() if s is not None}
+
+    @abstractmethod
+    def current_scores(self, credit_codes: Iterable[str]) -> dict[str, CurrentScore]:
+        """Each company's current score and rise as ``core.current_score`` decides them from
+        its stored scores, by code; codes without scores are left out. The backend only
+        fetches the rows (newest first, lazily); the rule lives in core."""
 
     def score_histories(self, credit_codes: Iterable[str]) -> dict[str, list[tuple[str, float, str]]]:
         """``score_history`` of each of ``credit_codes`` that has scores, by code."""
@@ -337,6 +347,18 @@ class Store(ABC):
         order, so saving them in this order into another store makes the same ones current.
         ``after``: a position this method gave; the iteration resumes after that record.
         An unknown kind or a malformed position raises ValueError."""
+
+    def iter_record_batches(self, kind: str, after: str = "", size: int = 1000) -> Iterator[list[tuple[str, Any]]]:
+        """``iter_records`` in lists of at most ``size`` (position, record) pairs: what a copy
+        writes (and checkpoints) at a time."""
+        batch: list[tuple[str, Any]] = []
+        for rec in self.iter_records(kind, after=after):
+            batch.append(rec)
+            if len(batch) >= max(1, int(size)):
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     @abstractmethod
     def count_records(self, kind: str) -> int:

@@ -1,17 +1,27 @@
 """What both backends decide alike, written once: the required fields, canonical JSON
-and content fingerprints, the new / changed / unchanged accounting of upserts, the search plan (which sorts exist and
-what an unknown one falls back to, the sort value standing for "no score", what a paging
-cursor must look like) and how a document hit's highlight is chosen. Each backend only
-translates these decisions into SQL or an Elasticsearch body and runs them."""
+and content fingerprints, the new / changed / unchanged accounting of upserts, the search
+plan (which sorts exist and what an unknown one falls back to, the sort value standing for
+"no score", what a paging cursor must look like, the parsed query text and credit-code
+prefixes), how search hits and their highlights are built, what a company name is indexed
+as (tokens and pinyin), and which score is a company's current one and its rise
+(``current_score``). Each backend only translates these decisions into SQL or an
+Elasticsearch body, fetches the rows they need and writes back the results."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from indexing.highlight import highlight
+from indexing import query_syntax
+from indexing.highlight import company_highlight, highlight
 from indexing.models import Company, Document
+from indexing.pinyin import name_pinyin
+from indexing.query_syntax import ParsedQuery
 
 COMPANY_SORTS: tuple[str, ...] = ("score", "name", "relevance", "rise")
 DOCUMENT_SORTS: tuple[str, ...] = ("relevance", "date")
@@ -57,6 +67,46 @@ def check_cursor(after: Any) -> list[Any] | None:
     if not ok:
         raise BadCursor(f"search_after: expected [sort value, id] from Page.next_cursor, got {after!r}"[:300])
     return list(after)
+
+
+def parse_text(text: str) -> ParsedQuery:
+    """A search's query text as the tree both backends translate (lenient: a malformed
+    query is repaired and ``ParsedQuery.notice`` says how; see indexing/query_syntax.py)."""
+    return query_syntax.parse(text)
+
+
+_CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
+
+
+def code_prefix(text: str) -> str:
+    """The credit-code prefix a company query stands for ('' when it does not look like one:
+    6-18 code characters with a digit). Full-width characters count (NFKC): ９１４４… is 9144…"""
+    code = unicodedata.normalize("NFKC", text or "").strip().upper()
+    if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
+        return code
+    return ""
+
+
+def name_tokens(name: str, tokens: str) -> str:
+    """What a company name is indexed as, beside its jieba ``tokens``: its pinyin forms too
+    (indexing/pinyin.py), so both backends find 鑫利 by "xinli" and 鑫利投资 by "xltz"."""
+    py = name_pinyin(name)
+    return f"{tokens} {py}" if tokens and py else tokens or py
+
+
+def company_hit(co: Company, smoke_index: float | None, level: str | None, words: list[str]) -> Any:
+    """A company search hit: the name (or the former name / alias that matched) marked."""
+    from indexing.store.base import CompanyHit  # base imports core
+
+    hl = company_highlight(co.name, co.former_names + co.aliases, words)
+    return CompanyHit(company=co, smoke_index=smoke_index, level=level or "", highlight=hl)
+
+
+def document_hit(doc: Document, relevance: float, words: list[str]) -> Any:
+    """A document search hit with its snippet (``document_highlight``)."""
+    from indexing.store.base import DocumentHit
+
+    return DocumentHit(document=doc, relevance=relevance, highlight=document_highlight(doc, words))
 
 
 def document_highlight(doc: Document, words: list[str]) -> str:
@@ -120,3 +170,55 @@ def document_change(old: tuple[str, str] | None, content_hash: str, fingerprint:
     if content_hash and old[0] == content_hash:
         return "unchanged", True
     return "changed", True
+
+
+# --- the current score and its rise ---------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """What deciding the current score needs of one stored score. ``seq`` is the save order
+    (SQLite's rowid, Elasticsearch's ``seq``): among equal ``as_of`` the last saved wins.
+    ``key`` is whatever the backend needs to write the decision back (a rowid, a score id)."""
+
+    as_of: str
+    seq: int
+    smoke_index: float
+    level: str
+    model_version: str = ""
+    key: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentScore:
+    """A company's current score and its rise: the current index minus the index of the
+    newest score with an earlier ``as_of`` (None when there is none)."""
+
+    row: ScoreRow
+    rise: float | None
+
+    def company_fields(self) -> dict[str, Any]:
+        """The copy of the current score a company carries (filters and sorts)."""
+        return {"smoke_index": self.row.smoke_index, "level": self.row.level,
+                "score_as_of": self.row.as_of, "rise": self.rise}
+
+
+def current_score(rows: Iterable[ScoreRow], newest_first: bool = False) -> CurrentScore | None:
+    """The one rule for "which score is current, and how much did it rise": the current
+    score is the newest by ``as_of``, then by save order; its rise is its index minus the
+    index of the newest score with an earlier ``as_of``. ``rows`` are one company's scores
+    in any order; with ``newest_first`` (the caller promises ``as_of`` then save order
+    descending) reading stops at the first earlier ``as_of``, so a backend can pass a lazy
+    cursor and pay for two rows, not the whole history."""
+    top: ScoreRow | None = None
+    prev: ScoreRow | None = None  # the newest row whose as_of is earlier than top's
+    for r in rows:
+        if top is None or (r.as_of, r.seq) > (top.as_of, top.seq):
+            if top is not None and top.as_of < r.as_of:
+                prev = top  # top was the newest of every row before r
+            top = r
+        elif r.as_of < top.as_of and (prev is None or (r.as_of, r.seq) > (prev.as_of, prev.seq)):
+            prev = r
+            if newest_first:
+                break
+    if top is None:
+        return None
+    return CurrentScore(top, float(top.smoke_index) - float(prev.smoke_index) if prev is not None else None)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,16 +30,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
+from indexing.query_syntax import Node, Or, ParsedQuery, Term
 from indexing.store import core
 from indexing.store.base import (
     MAX_NEAR_BITS,
     SIMHASH_BANDS,
-    CompanyHit,
     CompanyQuery,
-    DocumentHit,
     DocumentQuery,
     Page,
     Store,
@@ -54,9 +51,9 @@ from indexing.store.base import (
     nearest,
     simhash_bands,
 )
-from indexing.tokenize import analyze, query_bigrams, query_tokens
+from indexing.tokenize import analyze, query_bigrams
 
-SCHEMA_VERSION = 3  # 2: company_links; 3: simhash_bands
+SCHEMA_VERSION = 4  # 2: company_links; 3: simhash_bands; 4: pinyin of names in name_tok
 BATCH = 1000  # documents / companies per write transaction
 _ID_CHUNK = 500  # ids per "IN (...)" lookup (well under SQLite's variable limit)
 _PAGE = 1000  # rows per page of the iterators
@@ -226,20 +223,16 @@ CREATE TABLE IF NOT EXISTS state (
 """
 
 
-# Mark each touched company's newest score (as_of, then last saved) as current.
-REFRESH_SCORES_SQL = """UPDATE scores SET is_current = (rid = (SELECT s2.rid FROM scores s2 WHERE s2.credit_code = ?1
-                                                           ORDER BY s2.as_of DESC, s2.rid DESC LIMIT 1))
-                   WHERE credit_code = ?1"""
-# Copy the current score onto the company row. "+s.is_current" keeps the planner on
-# scores_code (credit_code=?): through scores_current it would visit every current score
-# for each company, which made saving 100k scores quadratic (minutes instead of seconds).
-REFRESH_COMPANY_SQL = """UPDATE companies SET (smoke_index, level, score_as_of, rise) = (
-                 SELECT s.smoke_index, s.level, s.as_of,
-                        s.smoke_index - (SELECT p.smoke_index FROM scores p
-                                         WHERE p.credit_code = s.credit_code AND p.as_of < s.as_of
-                                         ORDER BY p.as_of DESC, p.rid DESC LIMIT 1)
-                 FROM scores s WHERE s.credit_code = ?1 AND +s.is_current = 1)
-               WHERE credit_code = ?1"""
+# The rows core.current_score decides from, newest first: it reads them lazily and stops at
+# the first earlier as_of, so a long history costs two rows (scores_code serves the order).
+CURRENT_ROWS_SQL = """SELECT as_of, rid, smoke_index, level, model_version FROM scores
+                      WHERE credit_code = ? ORDER BY as_of DESC, rid DESC"""
+# Writing the decision back. "+is_current" keeps the planner on scores_code (credit_code=?):
+# through scores_current it would visit every current score for each company, which made
+# saving 100k scores quadratic (minutes instead of seconds).
+SET_CURRENT_SQL = "UPDATE scores SET is_current = (rid = ?1) WHERE credit_code = ?2 AND (+is_current = 1 OR rid = ?1)"
+SET_COMPANY_SQL = "UPDATE companies SET smoke_index = ?, level = ?, score_as_of = ?, rise = ? WHERE credit_code = ?"
+_NO_SCORE = dict.fromkeys(("smoke_index", "level", "score_as_of", "rise"))  # SET_COMPANY_SQL's order
 
 
 class SQLiteStoreError(StoreError):
@@ -288,11 +281,27 @@ def _match_expr(words: Sequence[str], token_cols: str) -> str:
     return " AND ".join(parts)
 
 
+def _fts_expr(node: Node, token_cols: str) -> str:
+    """A query tree (indexing.query_syntax) as an FTS5 MATCH expression; every piece of user
+    text in it is a quoted phrase (``_fts_phrase``), the operators are ours."""
+    if isinstance(node, Term):
+        if not node.phrase:
+            return _match_expr(node.words, token_cols)
+        alts = [f"{token_cols} : {_fts_phrase(node.words)}"]
+        if node.grams:
+            alts.append(f"grams : {_fts_phrase(node.grams)}")
+        return " OR ".join(alts)
+    if isinstance(node, Or):
+        return " OR ".join(f"({_fts_expr(n, token_cols)})" for n in node.any)
+    must = " AND ".join(f"({_fts_expr(n, token_cols)})" for n in node.must)
+    if not node.must_not:
+        return must
+    # FTS5's NOT is binary ("a NOT b"): the tree never has an exclusion without a must.
+    return f"({must}) NOT ({' OR '.join(f'({_fts_expr(n, token_cols)})' for n in node.must_not)})"
+
+
 def _day(d: Document) -> str:
     return (d.published or d.fetched or "")[:10]
-
-
-_CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
@@ -363,6 +372,8 @@ class SQLiteStore(Store):
                     self._backfill_links(c)
                 if row[0] < 3:
                     self._backfill_simhash(c)
+                if row[0] < 4:
+                    self._backfill_name_tokens(c)
                 c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     @staticmethod
@@ -378,6 +389,17 @@ class SQLiteStore(Store):
         _backfill(c, "simhash_bands", "SELECT id, data FROM documents",
                   "INSERT OR IGNORE INTO simhash_bands(band, value, doc_id, simhash) VALUES (?,?,?,?)",
                   lambda doc_id, data: _simhash_rows(doc_id, data.get("fields")))
+
+    @staticmethod
+    def _backfill_name_tokens(c: sqlite3.Connection) -> None:
+        """name_tok with the names' pinyin forms (databases before version 4); the update
+        trigger keeps companies_fts in step."""
+        last = 0
+        while rows := c.execute("SELECT rid, name FROM companies WHERE rid > ? ORDER BY rid LIMIT ?",
+                                (last, _PAGE)).fetchall():
+            c.executemany("UPDATE companies SET name_tok = ? WHERE rid = ?",
+                          [(core.name_tokens(name, analyze(name)[0]), rid) for rid, name in rows])
+            last = rows[-1][0]
 
     def close(self) -> None:
         with self._lock:
@@ -442,6 +464,7 @@ class SQLiteStore(Store):
                 existing[co.credit_code] = (fp,)
                 other_names = " ".join(co.former_names + co.aliases)
                 name_tok, name_grams = analyze(co.name)
+                name_tok = core.name_tokens(co.name, name_tok)
                 alias_tok, alias_grams = analyze(other_names) if other_names else ("", "")
                 scope_tok, scope_grams = analyze(co.business_scope) if co.business_scope else ("", "")
                 grams = " ".join(g for g in (name_grams, alias_grams, scope_grams) if g)
@@ -658,7 +681,8 @@ class SQLiteStore(Store):
         return nearest(((d, int(h, 16)) for d, h in rows), simhash, max_bits, exclude, limit)
 
     # --- search --------------------------------------------------------------
-    def _company_filters(self, q: CompanyQuery) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
+    def _company_filters(self, q: CompanyQuery, parsed: ParsedQuery | None = None
+                         ) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
         """WHERE parts and params, the FTS join (or ''), its params, and the query words."""
         where: list[str] = []
         params: list[Any] = []
@@ -666,18 +690,19 @@ class SQLiteStore(Store):
         words: list[str] = []
         text = (q.text or "").strip()
         if text:
-            words = query_tokens(text)
-            code = text.upper()
+            parsed = parsed or core.parse_text(text)
+            words = parsed.words
+            code = core.code_prefix(text)
             code_sql, code_params = "0", []
-            if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
+            if code:
                 code_sql, code_params = "(c.credit_code >= ? AND c.credit_code < ?)", list(_prefix_bounds(code))
-            if words:
+            if parsed.root is not None:
                 # An inner join when the text cannot be a credit code lets SQLite start from
                 # the few FTS matches instead of visiting every company.
                 join = (("LEFT JOIN" if code_params else "JOIN") +
                         " (SELECT rowid AS rid, bm25(companies_fts, 10.0, 5.0, 1.0, 0.5) AS rank "
                         "FROM companies_fts WHERE companies_fts MATCH ?) m ON m.rid = c.rid")
-                join_params = [_match_expr(words, "{name_tok alias_tok scope_tok}")]
+                join_params = [_fts_expr(parsed.root, "{name_tok alias_tok scope_tok}")]
                 if code_params:
                     where.append(f"(m.rid IS NOT NULL OR {code_sql})")
             else:
@@ -759,7 +784,8 @@ class SQLiteStore(Store):
 
     def search_companies(self, query: CompanyQuery) -> Page:
         core.check_cursor(query.search_after)
-        where, params, join, join_params, words = self._company_filters(query)
+        parsed = core.parse_text(query.text or "")
+        where, params, join, join_params, words = self._company_filters(query, parsed)
         sort = core.company_sort(query.sort, bool(join))
         # (sort key expression, direction); ties always broken by credit_code ascending.
         key, desc = {
@@ -771,13 +797,10 @@ class SQLiteStore(Store):
         }[sort]
         rows, total, more = self._paged("companies c", "c.credit_code", "c.data, c.smoke_index, c.level", key, desc,
                                         join, join_params, where, params, query)
-        hits = []
-        for _k, _code, data, idx, level in rows:
-            co = Company.from_dict(json.loads(data))
-            hl = company_highlight(co.name, co.former_names + co.aliases, words)
-            hits.append(CompanyHit(company=co, smoke_index=idx, level=level or "", highlight=hl))
+        hits = [core.company_hit(Company.from_dict(json.loads(data)), idx, level, words)
+                for _k, _code, data, idx, level in rows]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
 
     def search_documents(self, query: DocumentQuery) -> Page:
         core.check_cursor(query.search_after)
@@ -785,13 +808,14 @@ class SQLiteStore(Store):
         params: list[Any] = []
         join, join_params = "", []
         words: list[str] = []
+        parsed = core.parse_text(query.text or "")
         if (query.text or "").strip():
-            words = query_tokens(query.text)
-            if not words:
-                return Page(hits=[], total=0)
+            if parsed.root is None:
+                return Page(hits=[], total=0, notice=parsed.notice)
+            words = parsed.words
             join = ("JOIN (SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
                     "FROM documents_fts WHERE documents_fts MATCH ?) m ON m.rid = d.rid")
-            join_params = [_match_expr(words, "{title_tok text_tok}")]
+            join_params = [_fts_expr(parsed.root, "{title_tok text_tok}")]
         if query.source_kind:
             where.append("d.source_kind = ?")
             params.append(query.source_kind)
@@ -808,14 +832,10 @@ class SQLiteStore(Store):
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
         rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
                                         key, desc, join, join_params, where, params, query)
-        hits = []
-        for row in rows:
-            doc = self._doc(row[2:5])
-            hl = core.document_highlight(doc, words)
-            # bm25 is lower-is-better; relevance is reported higher-is-better.
-            hits.append(DocumentHit(document=doc, relevance=-float(row[5]), highlight=hl))
+        # bm25 is lower-is-better; relevance is reported higher-is-better.
+        hits = [core.document_hit(self._doc(row[2:5]), -float(row[5]), words) for row in rows]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
 
     _AGG = {
         "level": "c.level",
@@ -862,11 +882,31 @@ class SQLiteStore(Store):
         return len(batch)
 
     @staticmethod
-    def _refresh_current(c: sqlite3.Connection, codes: list[str], scores_changed: bool) -> None:
-        params = [(code,) for code in codes]
+    def _current_of(c: sqlite3.Connection, code: str) -> core.CurrentScore | None:
+        cur = c.execute(CURRENT_ROWS_SQL, (code,))
+        try:
+            return core.current_score((core.ScoreRow(a, rid, i, lv, mv, rid) for a, rid, i, lv, mv in cur),
+                                      newest_first=True)
+        finally:
+            cur.close()
+
+    def _refresh_current(self, c: sqlite3.Connection, codes: list[str], scores_changed: bool) -> None:
+        """Write core.current_score's decision for each company: which score row is current,
+        and the copy (index, level, as_of, rise) on the company row."""
+        decided = [(code, self._current_of(c, code)) for code in codes]
         if scores_changed:
-            c.executemany(REFRESH_SCORES_SQL, params)
-        c.executemany(REFRESH_COMPANY_SQL, params)
+            c.executemany(SET_CURRENT_SQL, [(cs.row.key if cs else -1, code) for code, cs in decided])
+        c.executemany(SET_COMPANY_SQL, [(*(cs.company_fields() if cs else _NO_SCORE).values(), code)
+                                        for code, cs in decided])
+
+    def current_scores(self, credit_codes: Iterable[str]) -> dict[str, core.CurrentScore]:
+        out: dict[str, core.CurrentScore] = {}
+        with self._lock:
+            for code in dict.fromkeys(credit_codes):
+                cs = self._current_of(self._conn, code) if code else None
+                if cs is not None:
+                    out[code] = cs
+        return out
 
     def latest_score(self, credit_code: str) -> Score | None:
         rows = self._query(

@@ -1,4 +1,4 @@
-"""`smoke index ...`: the Elasticsearch indices (rebuild, migrate from the embedded store,
+"""`smoke index ...`: the Elasticsearch indices (rebuild, copy a store into another,
 print the mappings, show status)."""
 
 from __future__ import annotations
@@ -60,36 +60,57 @@ def _shards(values: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+def _source_spec(from_sqlite: Path | None, from_spec: str | None):
+    """The store a rebuild or copy reads (a StoreSpec), or None; an embedded file must exist."""
+    from indexing.store.elastic.client import ElasticStoreError
+    from indexing.store.spec import StoreSpec
+
+    if from_sqlite and from_spec:
+        raise click.UsageError("give --from-sqlite or --from, not both")
+    if not (from_sqlite or from_spec):
+        return None
+    try:
+        spec = StoreSpec.parse(from_sqlite if from_sqlite else str(from_spec))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from") from exc
+    if spec.local_file is not None and not spec.local_file.is_file():
+        raise ElasticStoreError(f"{spec.local_file}: no such embedded store file")
+    return spec
+
+
 @index_group.command("rebuild")
 @click.option("--from-sqlite", "from_sqlite", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fill the new indices from this embedded store file instead of the current indices.")
+@click.option("--from", "from_spec", default=None, metavar="STORE",
+              help="Fill the new indices from this store (sqlite:PATH or elasticsearch:URL#PREFIX).")
 @click.option("--shards", "shards", multiple=True, metavar="ENTITY=N",
               help="Primary shards of an entity's new index, e.g. --shards documents=30 (default 1 each).")
 @click.option("--replicas", type=click.IntRange(0, 16), default=None,
               help="Replicas per shard of the new indices (default: 1).")
-def rebuild(from_sqlite: Path | None, shards: tuple[str, ...], replicas: int | None) -> None:
+def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, ...], replicas: int | None) -> None:
     """Build new versioned indices, load them, and switch every alias in one atomic call.
 
-    The source is the current indices (default) or an embedded store file. The old
-    indices serve searches until the switch; stop writers (the scheduler, crawlers)
-    first, or what they write meanwhile stays in the old indices. A failed rebuild
-    deletes what it half-built; indices no alias points at are deleted afterwards.
-    Run it after upgrading smokewatch when the store refuses to open because of a
-    schema version change.
+    The source is the current indices (default) or another store, read through the
+    store interface. The old indices serve searches until the switch; stop writers
+    (the scheduler, crawlers) first, or what they write meanwhile stays in the old
+    indices. A failed rebuild deletes what it half-built; indices no alias points at
+    are deleted afterwards. Run it after upgrading smokewatch when the store refuses
+    to open because of a schema version change.
     """
+    from indexing.store.base import StoreError
     from indexing.store.elastic import admin as es_admin
     from indexing.store.elastic import migrate as es_migrate
-    from indexing.store.elastic.client import ElasticStoreError
 
     t0 = time.monotonic()
     source = None
     per_entity = _shards(shards)
     try:
+        spec = _source_spec(from_sqlite, from_spec)
         store = _open(check_schema=False)
         try:
-            if from_sqlite:
-                source = es_migrate.SqliteSource(from_sqlite)
-                load = es_migrate.load_from_sqlite(store, source, _progress)
+            if spec is not None:
+                source = spec.open()
+                load = es_migrate.load_from_store(store, source, _progress)
             else:
                 load = es_migrate.load_from_alias(store, _progress)
             detail = es_admin.rebuild(store.client, store.prefix, load, shards=per_entity,
@@ -99,7 +120,7 @@ def rebuild(from_sqlite: Path | None, shards: tuple[str, ...], replicas: int | N
             store.close()
             if source:
                 source.close()
-    except ElasticStoreError as exc:
+    except StoreError as exc:
         _fail(exc)
     click.echo(f"rebuilt schema v{detail['schema_version']} in {time.monotonic() - t0:.1f}s")
     for entity, n in detail["counts"].items():
@@ -109,40 +130,63 @@ def rebuild(from_sqlite: Path | None, shards: tuple[str, ...], replicas: int | N
 
 
 @index_group.command("migrate")
-@click.option("--to", "target", type=click.Choice(["elasticsearch"]), required=True, help="Where to copy to.")
+@click.option("--to", "target", required=True, metavar="STORE",
+              help="Where to copy to: elasticsearch (the configured cluster), sqlite:PATH or "
+                   "elasticsearch:URL#PREFIX.")
 @click.option("--from-sqlite", "from_sqlite", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The embedded store file (default: SMOKE_HOME/smoke.db).")
+              help="The embedded store file to copy (default with --to elasticsearch: SMOKE_HOME/smoke.db).")
+@click.option("--from", "from_spec", default=None, metavar="STORE",
+              help="The store to copy (sqlite:PATH or elasticsearch:URL#PREFIX; default with --to sqlite:PATH: "
+                   "the configured cluster).")
 @click.option("--batch", type=click.IntRange(1, 10000), default=1000, show_default=True,
               help="Records per bulk request (and per checkpoint).")
 @click.option("--restart", is_flag=True, help="Ignore checkpoints of an earlier run and copy everything again.")
-def migrate(target: str, from_sqlite: Path | None, batch: int, restart: bool) -> None:
-    """Copy the embedded store into the Elasticsearch cluster, resumably.
+def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch: int, restart: bool) -> None:
+    """Copy every record of one store into another, resumably, through the store interface.
 
-    Interrupt it at any time: the next run continues after the last batch that
-    was written (checkpoints are kept in the cluster's state index). At the end
-    the record counts of both sides are compared; a mismatch exits with status 1.
-    Then set SMOKE_STORE=elasticsearch.
+    Usually the embedded store into the cluster (--to elasticsearch), but any backend
+    can be the source or the target (--to sqlite:PATH copies the cluster back into a
+    file). Interrupt it at any time: the next run continues after the last batch
+    that was written (checkpoints are kept in the target's state). At the end the
+    record counts of both sides are compared; a mismatch exits with status 1.
     """
+    from indexing.store.base import StoreError
+    from indexing.store.copy import copy_records
+    from indexing.store.elastic import ElasticStore
     from indexing.store.elastic import migrate as es_migrate
-    from indexing.store.elastic.client import ElasticStoreError
-    from indexing.store.sqlite import SQLiteStore
+    from indexing.store.spec import StoreSpec
 
-    path = from_sqlite or get_settings().sqlite_path
+    settings = get_settings()
     t0 = time.monotonic()
     try:
-        if not path.is_file():
-            raise ElasticStoreError(f"{path}: no such embedded store file")
-        source = SQLiteStore(path)
+        to_configured = target == "elasticsearch"
         try:
-            store = _open()
+            tspec = None if to_configured else StoreSpec.parse(target)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--to") from exc
+        spec = _source_spec(from_sqlite, from_spec)
+        if spec is None:
+            if to_configured or (tspec is not None and tspec.backend == "elasticsearch"):
+                spec = _source_spec(settings.sqlite_path, None)
+            else:
+                if not settings.es_url:
+                    raise click.UsageError("--to sqlite:PATH copies the configured cluster: set SMOKE_ES_URL, "
+                                           "or name the source with --from")
+                spec = StoreSpec("elasticsearch", settings.es_url, settings.es_prefix)
+        source = spec.open(settings)
+        try:
+            store = _open() if to_configured else tspec.open(settings)
             try:
-                click.echo(f"migrating {path} -> {target} (prefix {store.prefix})", err=True)
-                report = es_migrate.migrate(source, store, batch=batch, restart=restart, progress=_progress)
+                click.echo(f"migrating {spec} -> {target}", err=True)
+                if isinstance(store, ElasticStore):
+                    report = es_migrate.migrate(source, store, batch=batch, restart=restart, progress=_progress)
+                else:
+                    report = copy_records(source, store, batch=batch, restart=restart, progress=_progress)
             finally:
                 store.close()
         finally:
             source.close()
-    except ElasticStoreError as exc:
+    except StoreError as exc:
         _fail(exc)
     click.echo(f"migrated in {time.monotonic() - t0:.1f}s")
     click.echo(f"  {'entity':<10} {'source':>10} {'target':>10} {'copied now':>11}")
@@ -150,7 +194,7 @@ def migrate(target: str, from_sqlite: Path | None, batch: int, restart: bool) ->
         mark = "" if report.target.get(entity) == n else "  MISMATCH"
         click.echo(f"  {entity:<10} {n:>10} {report.target.get(entity, 0):>10} {report.copied.get(entity, 0):>11}{mark}")
     if not report.ok:
-        raise click.ClickException("counts differ between the embedded store and the cluster (see above)")
+        raise click.ClickException("counts differ between the two stores (see above)")
     click.echo("counts match")
 
 

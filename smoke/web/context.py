@@ -48,7 +48,7 @@ class ApiError(Exception):
 
 
 class StoreProvider:
-    """One store per worker thread (SQLite connections stay in the thread that made them)."""
+    """One store per worker thread (an embedded store's connection stays in the thread that made it)."""
 
     def __init__(self, factory: Callable[[], Store]) -> None:
         self._factory = factory

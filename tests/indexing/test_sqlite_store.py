@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from indexing.models import Company, Document, Person
-from indexing.store.base import DocumentQuery
+from indexing.store.base import CompanyQuery, DocumentQuery
 from indexing.store.sqlite import SCHEMA_VERSION, SQLiteStore, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,12 +97,26 @@ def test_a_version_2_database_gets_its_simhash_bands_on_open(tmp_path: Path) -> 
     _as_left_by_version(tmp_path / "s.db", 2, drop=["simhash_bands"])
 
     with SQLiteStore(tmp_path / "s.db") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.schema_version() == SCHEMA_VERSION == 4
         assert s.near_duplicates(top, 3, limit=10) == [("d0", 0), ("d1", 2)]
         assert s.near_duplicates(0x0123456789ABCDEF, 3, exclude="d0", limit=10) == [("d2", 0)]
         rows = s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0]
     with SQLiteStore(tmp_path / "s.db") as s:  # migrated once: reopening changes nothing
         assert s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0] == rows == 3 * 4
+
+
+def test_a_version_3_database_gets_pinyin_names_on_open(tmp_path: Path) -> None:
+    """Version 3 indexed names without their pinyin: opening such a file adds the pinyin
+    forms to every stored name, so "xinli" finds 鑫利 without re-crawling the registry."""
+    with SQLiteStore(tmp_path / "s.db") as s:
+        s.upsert_companies([Company("91440300MA5F00001A", "深圳鑫利财富投资有限公司")])
+        s._conn.execute("UPDATE companies SET name_tok = '深圳 鑫 利 财富 投资 有限 公司'")  # as v3 wrote it
+        assert s.search_companies(CompanyQuery(text="xinli")).total == 0
+    _as_left_by_version(tmp_path / "s.db", 3, drop=[])
+    with SQLiteStore(tmp_path / "s.db") as s:
+        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert [h.company.name for h in s.search_companies(CompanyQuery(text="xinli")).hits] == ["深圳鑫利财富投资有限公司"]
+        assert s.search_companies(CompanyQuery(text="xlcf")).total == 1
 
 
 def test_bad_records_are_counted_not_fatal(tmp_path: Path) -> None:
@@ -167,13 +181,14 @@ def test_a_writer_process_and_a_reader_run_concurrently(tmp_path: Path) -> None:
     assert seen == sorted(seen)
 
 
-@pytest.mark.parametrize("sql", ["REFRESH_SCORES_SQL", "REFRESH_COMPANY_SQL"])
+@pytest.mark.parametrize("sql", ["CURRENT_ROWS_SQL", "SET_CURRENT_SQL"])
 def test_score_refresh_looks_scores_up_by_company(tmp_path: Path, sql: str) -> None:
     # Regression: through the scores_current index the refresh visited every current
     # score for each company saved (quadratic). It must search by credit code.
     import indexing.store.sqlite as mod
 
     with SQLiteStore(tmp_path / "s.db") as s:
-        plan = " | ".join(r[3] for r in s._conn.execute("EXPLAIN QUERY PLAN " + getattr(mod, sql), ("x",)))
+        args = ("x",) if sql == "CURRENT_ROWS_SQL" else (1, "x")
+        plan = " | ".join(r[3] for r in s._conn.execute("EXPLAIN QUERY PLAN " + getattr(mod, sql), args))
     assert "scores_current" not in plan, plan
     assert "scores_code (credit_code=?" in plan, plan

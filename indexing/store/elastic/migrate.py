@@ -1,31 +1,21 @@
-"""Moving records into Elasticsearch: from an embedded SQLite store (``migrate``) or from
-the current indices into freshly built ones (the loader of ``es_admin.rebuild``).
+"""Moving records into Elasticsearch: from any other store (``migrate``, through
+``indexing.store.copy``) or into freshly built indices (the loaders of ``es_admin.rebuild``:
+from the current indices, or from any store through the Store interface).
 
-``migrate`` reads the source through the Store interface (``Store.iter_records``:
-every record of every kind, scores in save order) and writes through the target's,
-so any store can be the source. ``SqliteSource`` reads an embedded store file's
-tables directly; only ``index rebuild --from-sqlite`` still uses it, to fill new
-indices with ready-made bodies.
-
-Migration is resumable: after each batch is written without a failure, the position
-of its last record is stored in the target's state (``migrate:<entity>``); a re-run
-continues after it. Writes are idempotent, so re-copying a batch after an
-interruption is harmless.
+Neither reads a source's tables or indices directly: a source store is read with
+``Store.iter_record_batches`` and ``Store.current_scores`` only, so an embedded store,
+another cluster or any later backend can be the source.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from indexing.models import Alert, Company, Document, Run, Score
-from indexing.store.base import Store, UpsertResult
+from indexing.store.base import Store
+from indexing.store.copy import CHECKPOINT, CopyReport, copy_records
 from indexing.store.elastic import admin as es_admin
-from indexing.store.elastic.mappings import ENTITIES, ID_FIELD
+from indexing.store.elastic.mappings import ID_FIELD
 from indexing.store.elastic.store import (
     ElasticStore,
     ElasticStoreError,
@@ -38,186 +28,28 @@ from indexing.store.elastic.store import (
 )
 
 Progress = Callable[[str], None]
-CHECKPOINT = "migrate:"
+MigrationReport = CopyReport
+__all__ = ["CHECKPOINT", "MigrationReport", "load_from_alias", "load_from_store", "migrate"]
 
 
 def _quiet(_msg: str) -> None:
     pass
 
 
-class SqliteSource:
-    """Every record of an embedded store file, as (rowid, id, body) in rowid order."""
-
-    _COUNT = {
-        "companies": "SELECT COUNT(*) FROM companies",
-        "documents": "SELECT COUNT(*) FROM documents",
-        "scores": "SELECT COUNT(*) FROM scores",
-        "alerts": "SELECT COUNT(*) FROM alerts",
-        "runs": "SELECT COUNT(*) FROM runs",
-        "state": "SELECT COUNT(*) FROM state",
-    }
-    _SELECT = {
-        "companies": "SELECT rowid, data, smoke_index, level, score_as_of, rise FROM companies",
-        "documents": "SELECT rowid, title, text, data FROM documents",
-        # rise of the current score, as the embedded store computes it for its company
-        "scores": ("SELECT s.rowid, s.data, s.is_current, "
-                   "s.smoke_index - (SELECT p.smoke_index FROM scores p WHERE p.credit_code = s.credit_code "
-                   "AND p.as_of < s.as_of ORDER BY p.as_of DESC, p.rid DESC LIMIT 1) FROM scores s"),
-        "alerts": "SELECT rowid, data FROM alerts",
-        "runs": "SELECT rowid, data FROM runs",
-        "state": "SELECT rowid, key, value FROM state",
-    }
-    _ROWID = {"scores": "s.rowid"}
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise ElasticStoreError(f"{self.path}: no such embedded store file")
-        self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def count(self, entity: str) -> int:
-        return int(self.conn.execute(self._COUNT[entity]).fetchone()[0])
-
-    def records(self, entity: str, after_rowid: int = 0, page: int = 1000) -> Iterator[tuple[int, str, dict[str, Any]]]:
-        rowid = self._ROWID.get(entity, "rowid")
-        last = after_rowid
-        while True:
-            rows = self.conn.execute(
-                f"{self._SELECT[entity]} WHERE {rowid} > ? ORDER BY {rowid} LIMIT ?", (last, page)
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                doc_id, body = self._body(entity, row)
-                yield row[0], doc_id, body
-            last = rows[-1][0]
-
-    @staticmethod
-    def _body(entity: str, row: tuple) -> tuple[str, dict[str, Any]]:
-        if entity == "companies":
-            co = Company.from_dict(json.loads(row[1]))
-            current = {"smoke_index": row[2], "level": row[3], "score_as_of": row[4], "rise": row[5]}
-            return co.credit_code, company_body(co, current)
-        if entity == "documents":
-            d = json.loads(row[3])
-            d["title"], d["text"] = row[1], row[2]
-            doc = Document.from_dict(d)
-            return doc.id, document_body(doc)
-        if entity == "scores":
-            s = Score.from_dict(json.loads(row[1]))
-            current = bool(row[2])
-            # The rowid is the save order; live saves later use nanosecond clocks, so they sort after.
-            return score_id(s), score_body(s, int(row[0]), current, row[3] if current else None)
-        if entity == "alerts":
-            a = Alert(**json.loads(row[1]))
-            return a.id, a.to_dict()
-        if entity == "runs":
-            r = Run.from_dict(json.loads(row[1]))
-            return r.id, r.to_dict()
-        if entity == "state":
-            return state_id(row[1]), {"key": row[1], "value": row[2]}
-        raise ValueError(entity)
-
-
-@dataclass
-class MigrationReport:
-    copied: dict[str, int] = field(default_factory=dict)
-    source: dict[str, int] = field(default_factory=dict)
-    target: dict[str, int] = field(default_factory=dict)
-    resumed: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return all(self.target.get(e) == n for e, n in self.source.items())
-
-
 def migrate(
     source: Store, store: ElasticStore, *, batch: int = 1000, restart: bool = False,
     progress: Progress = _quiet,
 ) -> MigrationReport:
-    """Copy every record of the ``source`` store into ``store``'s indices, resumably (see
-    the module docstring). The source is read through the Store interface
-    (``iter_records``), whatever its backend; the target writes through its own, so its
-    rules (fingerprints, current scores and their rise) apply to the copy as to any write."""
-    report = MigrationReport()
+    """Copy every record of the ``source`` store into ``store``'s indices, resumably, under
+    the maintenance lock, with an audit record (``indexing.store.copy`` does the copy)."""
     lock = es_admin.MaintenanceLock(store.client, store.prefix, "migrate")
     started = es_admin.now_iso()
     with lock:
-        for entity in ENTITIES:
-            total = source.count_records(entity)
-            report.source[entity] = total
-            key = CHECKPOINT + entity
-            cp = None if restart else store.get_state(key)
-            after = str(json.loads(cp).get("after", "")) if cp else ""
-            done = int(json.loads(cp).get("done", 0)) if cp else 0
-            report.resumed[entity] = done
-            if after:
-                progress(f"{entity}: resuming after {done} of {total}")
-            copied = 0
-            pending: list[tuple[str, Any]] = []
-            for rec in source.iter_records(entity, after=after):
-                if entity == "state" and rec[1][0].startswith(CHECKPOINT):
-                    continue  # the source's own checkpoints of an earlier copy
-                pending.append(rec)
-                if len(pending) >= batch:
-                    done += _write(store, entity, pending, key, done)
-                    copied += len(pending)
-                    pending = []
-                    progress(f"{entity}: {done}/{total}")
-            if pending:
-                done += _write(store, entity, pending, key, done)
-                copied += len(pending)
-            report.copied[entity] = copied
-            store.client.indices.refresh(index=store.alias(entity))
-            progress(f"{entity}: {done}/{total} done")
-        for entity in ENTITIES:
-            report.target[entity] = _target_count(store, entity)
+        report = copy_records(source, store, batch=batch, restart=restart, progress=progress,
+                              after_kind=lambda kind: store.client.indices.refresh(index=store.alias(kind)))
         es_admin.audit(store.client, store.prefix, "migrate", "ok" if report.ok else "mismatch", lock.owner,
                        {"source": report.source, "target": report.target, "copied": report.copied}, started)
     return report
-
-
-def _write(store: ElasticStore, entity: str, recs: list[tuple[str, Any]], key: str, done_before: int) -> int:
-    """Write one batch through the Store interface, then checkpoint after its last position."""
-    records = [r for _, r in recs]
-    if entity == "companies":
-        _check_upsert(store.upsert_companies(records), entity)
-    elif entity == "documents":
-        _check_upsert(store.upsert_documents(records), entity)
-    elif entity == "scores":
-        store.save_scores(records)  # in the source's save order: the same scores become current
-    elif entity == "alerts":
-        for a in records:
-            if not store.save_alert(a):
-                store.update_alert(a)  # copied before: make it the source's again
-    elif entity == "runs":
-        for r in records:
-            store.save_run(r)
-    else:
-        for k, v in records:
-            store.set_state(k, v)
-    done = done_before + len(recs)
-    store.set_state(key, json.dumps({"after": recs[-1][0], "done": done}))
-    return len(recs)
-
-
-def _check_upsert(result: UpsertResult, entity: str) -> None:
-    if result.failed:
-        raise ElasticStoreError(
-            f"migrate: {len(result.failed)} {entity} record(s) were refused; nothing after the last checkpoint "
-            "is counted as copied, fix the cause and re-run to resume. First: " + ", ".join(result.failed[:10])
-        )
-
-
-def _target_count(store: ElasticStore, entity: str) -> int:
-    if entity == "state":  # our own checkpoints are not part of the copy
-        return int(store.client.count(
-            index=store.alias("state"),
-            query={"bool": {"must_not": [{"prefix": {"key": CHECKPOINT}}]}})["count"])
-    return int(store.client.count(index=store.alias(entity))["count"])
 
 
 # --- rebuild loaders ----------------------------------------------------------------
@@ -254,12 +86,39 @@ def load_from_alias(store: ElasticStore, progress: Progress = _quiet) -> Callabl
     return _bulk_loader(store, records, progress)
 
 
-def load_from_sqlite(store: ElasticStore, source: SqliteSource, progress: Progress = _quiet) -> Callable[[str, str], int]:
-    """A rebuild loader filling the new indices from an embedded store file."""
+def load_from_store(store: ElasticStore, source: Store, progress: Progress = _quiet,
+                    batch: int = 1000) -> Callable[[str, str], int]:
+    """A rebuild loader filling the new indices from any store, read through the Store
+    interface: each company carries its current score (``source.current_scores``), each
+    score its save order and whether it is current."""
 
-    def records(entity: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for _, doc_id, body in source.records(entity):
-            yield doc_id, body
+    def records(kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        seq = 0
+        for recs in source.iter_record_batches(kind, size=batch):
+            items = [r for _, r in recs]
+            if kind == "companies":
+                cur = source.current_scores([c.credit_code for c in items])
+                for co in items:
+                    cs = cur.get(co.credit_code)
+                    yield co.credit_code, company_body(co, cs.company_fields() if cs else None)
+            elif kind == "documents":
+                for d in items:
+                    yield d.id, document_body(d)
+            elif kind == "scores":
+                cur = source.current_scores([s.credit_code for s in items])
+                for s in items:
+                    # The source's save order; live saves later use nanosecond clocks, so they sort after.
+                    seq += 1
+                    cs = cur.get(s.credit_code)
+                    is_current = cs is not None and (cs.row.as_of, cs.row.model_version) == (s.as_of, s.model_version)
+                    yield score_id(s), score_body(s, seq, is_current, cs.rise if is_current and cs else None)
+            elif kind == "state":
+                for k, v in items:
+                    if not k.startswith(CHECKPOINT):
+                        yield state_id(k), {"key": k, "value": v}
+            else:  # alerts, runs
+                for r in items:
+                    yield r.id, r.to_dict()
 
     return _bulk_loader(store, records, progress)
 

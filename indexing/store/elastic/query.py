@@ -2,9 +2,11 @@
 
 They mirror the embedded store's SQL (indexing/store/sqlite.py) clause for clause:
 
-* a text query is split by ``indexing.tokenize.query_tokens``; **every** word must
-  match, either as a jieba token in a ``*_tokens`` field or, for a CJK word of two or
-  more characters, as a phrase of its bigrams in the ``*_cjk`` field;
+* a text query is parsed by ``core.parse_text`` (indexing/query_syntax.py) into a tree of
+  terms, AND, OR and NOT, translated here into a bool query (``tree_clause``); within a
+  term **every** word must match, either as a jieba token in a ``*_tokens`` field or, for
+  a CJK word of two or more characters, as a phrase of its bigrams in the ``*_cjk`` field;
+  a quoted phrase is a ``match_phrase`` of its tokens or, all CJK, of its bigrams;
 * a query that looks like a credit code (6-18 code characters with a digit) also
   matches credit codes by prefix, and such a hit outranks every text match;
 * filters: region code prefix, industry, level, score range; source kind, mentioned
@@ -14,13 +16,13 @@ They mirror the embedded store's SQL (indexing/store/sqlite.py) clause for claus
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from indexing.query_syntax import Node, Or, ParsedQuery, Term
 from indexing.store import core
 from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind, simhash_bands
 from indexing.store.elastic.mappings import CJK_SUFFIX, TOKENS_SUFFIX
-from indexing.tokenize import query_bigrams, query_tokens
+from indexing.tokenize import query_bigrams
 
 # Field -> boost, the same weights as the embedded store's bm25 (name 10, other names 5,
 # business scope 1, bigrams 0.5).
@@ -28,7 +30,6 @@ COMPANY_TOKEN_FIELDS = {"name": 10.0, "former_names": 5.0, "aliases": 5.0, "busi
 DOCUMENT_TOKEN_FIELDS = {"title": 3.0, "text": 1.0}
 BIGRAM_BOOST = 0.5
 
-_CODE_LIKE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{6,18}")
 CODE_HIT_BOOST = 1.0e6  # an exact credit-code hit outranks every text match
 
 
@@ -49,19 +50,40 @@ def word_clause(word: str, fields: dict[str, float]) -> dict[str, Any]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def text_clause(words: list[str], fields: dict[str, float]) -> dict[str, Any]:
+def text_clause(words: list[str] | tuple[str, ...], fields: dict[str, float]) -> dict[str, Any]:
     return {"bool": {"must": [word_clause(w, fields) for w in words]}}
+
+
+def phrase_clause(term: Term, fields: dict[str, float]) -> dict[str, Any]:
+    """A quoted phrase: its tokens next to each other in a tokens field, or (all CJK) its
+    bigrams next to each other in a cjk field."""
+    should: list[dict[str, Any]] = [
+        {"match_phrase": {f + TOKENS_SUFFIX: {"query": " ".join(term.words), "boost": boost}}}
+        for f, boost in fields.items()
+    ]
+    if term.grams:
+        should.extend({"match_phrase": {f + CJK_SUFFIX: {"query": " ".join(term.grams), "boost": BIGRAM_BOOST}}}
+                      for f in fields)
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def tree_clause(node: Node, fields: dict[str, float]) -> dict[str, Any]:
+    """A query tree (indexing.query_syntax) as a bool query, clause for clause the FTS5
+    expression of the embedded store (sqlite._fts_expr)."""
+    if isinstance(node, Term):
+        return phrase_clause(node, fields) if node.phrase else text_clause(node.words, fields)
+    if isinstance(node, Or):
+        return {"bool": {"should": [tree_clause(n, fields) for n in node.any], "minimum_should_match": 1}}
+    return {"bool": {"must": [tree_clause(n, fields) for n in node.must],
+                     "must_not": [tree_clause(n, fields) for n in node.must_not]}}
 
 
 def code_prefix(text: str) -> str:
     """The credit-code prefix a query stands for, or '' when it does not look like one."""
-    code = text.strip().upper()
-    if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
-        return code
-    return ""
+    return core.code_prefix(text)
 
 
-def company_query(q: CompanyQuery) -> tuple[dict[str, Any], list[str], bool]:
+def company_query(q: CompanyQuery, parsed: ParsedQuery | None = None) -> tuple[dict[str, Any], list[str], bool]:
     """(query, query words, has_text_match) for a CompanyQuery, filters included."""
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
@@ -69,11 +91,12 @@ def company_query(q: CompanyQuery) -> tuple[dict[str, Any], list[str], bool]:
     text = (q.text or "").strip()
     has_text = False
     if text:
-        words = query_tokens(text)
+        parsed = parsed or core.parse_text(text)
+        words = parsed.words
         code = code_prefix(text)
         should: list[dict[str, Any]] = []
-        if words:
-            should.append(text_clause(words, COMPANY_TOKEN_FIELDS))
+        if parsed.root is not None:
+            should.append(tree_clause(parsed.root, COMPANY_TOKEN_FIELDS))
             has_text = True
         if code:
             should.append({"constant_score": {"filter": {"prefix": {"credit_code": code}}, "boost": CODE_HIT_BOOST}})
@@ -107,16 +130,17 @@ def company_sort(sort: str, has_text: bool) -> list[dict[str, Any]]:
     return [key, {"credit_code": {"order": "asc"}}]
 
 
-def document_query(q: DocumentQuery) -> tuple[dict[str, Any] | None, list[str]]:
-    """(query, words) for a DocumentQuery; query None when the text has no searchable word."""
+def document_query(q: DocumentQuery, parsed: ParsedQuery | None = None) -> tuple[dict[str, Any] | None, list[str]]:
+    """(query, words) for a DocumentQuery; query None when the text has nothing to search for."""
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     words: list[str] = []
     if (q.text or "").strip():
-        words = query_tokens(q.text)
-        if not words:
+        parsed = parsed or core.parse_text(q.text)
+        if parsed.root is None:
             return None, []
-        must.append(text_clause(words, DOCUMENT_TOKEN_FIELDS))
+        words = parsed.words
+        must.append(tree_clause(parsed.root, DOCUMENT_TOKEN_FIELDS))
     if q.source_kind:
         filters.append({"term": {"source_kind": q.source_kind}})
     if q.credit_code:

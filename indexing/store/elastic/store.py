@@ -18,8 +18,12 @@ Each entity has its own index behind an alias (``es_admin``), mappings come from
 * highlights come from ``indexing.highlight`` over the stored text, exactly as in
   the embedded store: escaped, with ``<mark>`` around the query words;
 * a company's current score (index, level, as_of, rise) is copied onto its
-  company document so searches filter and sort on it; among scores with the same
-  ``as_of`` the last saved is current (``seq``, the embedded store's rowid).
+  company document so searches filter and sort on it; which score is current and its
+  rise are decided by ``core.current_score`` over the rows this store fetches newest
+  first (``seq``, the save order, plays the embedded store's rowid);
+* a company's ``name_tokens`` also carry the pinyin forms of its name
+  (``core.name_tokens``); companies indexed before they existed get them from
+  ``smoke index rebuild`` (or their next change).
 """
 
 from __future__ import annotations
@@ -36,16 +40,13 @@ import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from indexing.highlight import company_highlight
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
 from indexing.store import core
 from indexing.store.base import (
     MAX_LINK_VALUE,
     MAX_NEAR_BITS,
-    CompanyHit,
     CompanyQuery,
-    DocumentHit,
     DocumentQuery,
     Page,
     Store,
@@ -151,6 +152,7 @@ def company_body(co: Company, current: dict[str, Any] | None = None) -> dict[str
     d = co.to_dict()
     body = dict(d)
     _add_tokens(body, "companies")
+    body["name" + TOKENS_SUFFIX] = core.name_tokens(co.name, body["name" + TOKENS_SUFFIX])
     body["name_norm"] = sorted({normalize_name(n) for n in [co.name, *co.former_names, *co.aliases]} - {""})
     body["domains"] = sorted({_domain(w) for w in co.websites} - {""})
     body["links"] = [es_query.link_term(k, v) for k, v in link_keys(co)]
@@ -344,10 +346,10 @@ class ElasticStore(Store):
 
     def scan(
         self, entity: str, query: dict[str, Any], sort: list[Any], *, limit: int | None = None,
-        source: Any = None, page: int = PAGE,
+        source: Any = None, page: int = PAGE, after: list[Any] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every hit's _source in ``sort`` order (which must end in a unique field), by search_after."""
-        after: list[Any] | None = None
+        """Every hit's _source in ``sort`` order (which must end in a unique field), by
+        search_after; ``after``: start after this hit's sort values."""
         seen = 0
         while limit is None or seen < limit:
             size = page if limit is None else min(page, limit - seen)
@@ -431,16 +433,7 @@ class ElasticStore(Store):
             result.failed.append(f"{doc_id}: {reason}")
 
     def _current_scores(self, codes: list[str]) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(set(codes)), BATCH):
-            query = {"bool": {"filter": [{"terms": {"credit_code": chunk}}, {"term": {"is_current": True}}]}}
-            for src in self.scan("scores", query, [{"credit_code": "asc"}, {"seq": "desc"}, {"score_id": "asc"}],
-                                 source=["credit_code", "smoke_index", "level", "as_of", "rise"]):
-                out.setdefault(src["credit_code"], {
-                    "smoke_index": src.get("smoke_index"), "level": src.get("level"),
-                    "score_as_of": src.get("as_of"), "rise": src.get("rise"),
-                })
-        return out
+        return {c: cs.company_fields() for c, cs in self._current_scores_of(codes).items()}
 
     @_translated("reading a company")
     def get_company(self, credit_code: str) -> Company | None:
@@ -542,7 +535,7 @@ class ElasticStore(Store):
     def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
         codes = [c for c in dict.fromkeys(credit_codes) if c]
         queries = {c: {"term": {"credit_code": c}} for c in codes}
-        return {c: Score.from_dict(src) for c, src in self._first_each(queries, self._SCORE_ORDER, source=True).items()}
+        return {c: Score.from_dict(src) for c, src in self._first_each(queries, self._SCORE_ORDER).items()}
 
     @_translated("reading score histories by code")
     def score_histories(self, credit_codes: Iterable[str]) -> dict[str, list[tuple[str, float, str]]]:
@@ -680,33 +673,26 @@ class ElasticStore(Store):
     @_translated("searching companies")
     def search_companies(self, query: CompanyQuery) -> Page:
         after = core.check_cursor(query.search_after)
-        q, words, has_text = es_query.company_query(query)
+        parsed = core.parse_text(query.text or "")
+        q, words, has_text = es_query.company_query(query, parsed)
         sort = es_query.company_sort(query.sort, has_text)
         hits, total, nxt = self._page("companies", q, sort, query.limit, query.offset, after)
-        out = []
-        for h in hits:
-            src = h["_source"]
-            co = company_from(src)
-            hl = company_highlight(co.name, co.former_names + co.aliases, words)
-            idx = src.get("smoke_index")
-            out.append(CompanyHit(company=co, smoke_index=idx, level=src.get("level") or "", highlight=hl))
-        return Page(hits=out, total=total, next_cursor=nxt)
+        out = [core.company_hit(company_from(h["_source"]), h["_source"].get("smoke_index"),
+                               h["_source"].get("level"), words) for h in hits]
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
 
     @_translated("searching documents")
     def search_documents(self, query: DocumentQuery) -> Page:
         after = core.check_cursor(query.search_after)
-        q, words = es_query.document_query(query)
+        parsed = core.parse_text(query.text or "")
+        q, words = es_query.document_query(query, parsed)
         if q is None:
-            return Page(hits=[], total=0)
+            return Page(hits=[], total=0, notice=parsed.notice)
         sort = es_query.document_sort(query.sort, bool(words))
         hits, total, nxt = self._page("documents", q, sort, query.limit, query.offset, after)
-        out = []
-        for h in hits:
-            doc = document_from(h["_source"])
-            hl = core.document_highlight(doc, words)
-            rel = float(h.get("_score") or 0.0) if words else 0.0
-            out.append(DocumentHit(document=doc, relevance=rel, highlight=hl))
-        return Page(hits=out, total=total, next_cursor=nxt)
+        out = [core.document_hit(document_from(h["_source"]), float(h.get("_score") or 0.0) if words else 0.0, words)
+               for h in hits]
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
 
     @_translated("aggregating companies")
     def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:
@@ -743,33 +729,26 @@ class ElasticStore(Store):
         return len(batch)
 
     def refresh_current(self, codes: list[str]) -> None:
-        """Recompute which score is current for each company, its rise, and the copy on the company."""
+        """Write core.current_score's decision for each company: which score is current,
+        its rise, and the copy on the company."""
         alias = self.alias("scores")
-        order = [{"as_of": "desc"}, {"seq": "desc"}, {"score_id": "asc"}]
-        latest = self._first_each(
-            {c: {"term": {"credit_code": c}} for c in codes}, order)
-        prev = self._first_each(
-            {c: {"bool": {"filter": [{"term": {"credit_code": c}}, {"range": {"as_of": {"lt": h["as_of"]}}}]}}
-             for c, h in latest.items()}, order)
+        current = self._current_scores_of(codes)
         was_current = [
             s["score_id"] for s in self.scan(
                 "scores",
                 {"bool": {"filter": [{"terms": {"credit_code": codes}}, {"term": {"is_current": True}}]}},
                 [{"score_id": "asc"}], source=["score_id"])
         ]
-        now_current = {h["score_id"] for h in latest.values()}
+        now_current = {cs.row.key for cs in current.values()}
         actions: list[dict[str, Any]] = [
             {"_op_type": "update", "_index": alias, "_id": sid, "doc": {"is_current": False, "rise": None}}
             for sid in was_current if sid not in now_current
         ]
-        for code, h in latest.items():
-            p = prev.get(code)
-            rise = float(h["smoke_index"]) - float(p["smoke_index"]) if p else None
-            actions.append({"_op_type": "update", "_index": alias, "_id": h["score_id"],
-                            "doc": {"is_current": True, "rise": rise}})
+        for code, cs in current.items():
+            actions.append({"_op_type": "update", "_index": alias, "_id": cs.row.key,
+                            "doc": {"is_current": True, "rise": cs.rise}})
             actions.append({"_op_type": "update", "_index": self.alias("companies"), "_id": code,
-                            "doc": {"smoke_index": h["smoke_index"], "level": h["level"],
-                                    "score_as_of": h["as_of"], "rise": rise}})
+                            "doc": cs.company_fields()})
         # 404: a score for a company not (yet) in the store; it picks the score up on upsert.
         failures = self.bulk(actions, ignore_missing=True)
         if failures:
@@ -777,22 +756,59 @@ class ElasticStore(Store):
                 "updating current scores: " + "; ".join(f"{i}: {r}" for i, r in failures[:10])
             )
 
-    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any],
-                    source: bool = False) -> dict[str, dict[str, Any]]:
-        """For each key, the first score hit of its query (one msearch per 200 queries);
-        its whole _source with ``source``, else the fields refresh_current needs."""
+    # Newest first: the order core.current_score reads lazily. The first _FIRST_ROWS rows of
+    # every company come in one msearch; the rest of a history is fetched only if core asks.
+    _NEWEST_FIRST = [{"as_of": "desc"}, {"seq": "desc"}, {"score_id": "asc"}]
+    _FIRST_ROWS = 4
+    _ROW_FIELDS = ["score_id", "smoke_index", "level", "as_of", "seq", "model_version"]
+
+    @staticmethod
+    def _score_row(src: dict[str, Any]) -> core.ScoreRow:
+        return core.ScoreRow(src["as_of"], int(src.get("seq") or 0), float(src["smoke_index"]), src.get("level") or "",
+                             src.get("model_version") or "", src["score_id"])
+
+    def _current_scores_of(self, codes: Iterable[str]) -> dict[str, core.CurrentScore]:
+        out: dict[str, core.CurrentScore] = {}
+        for chunk in _chunks([c for c in dict.fromkeys(codes) if c], 200):
+            searches: list[dict[str, Any]] = []
+            for code in chunk:
+                searches.append({"index": self.alias("scores")})
+                searches.append({"query": {"term": {"credit_code": code}}, "sort": self._NEWEST_FIRST,
+                                 "size": self._FIRST_ROWS, "_source": self._ROW_FIELDS})
+            resp = self.client.msearch(searches=searches)
+            for code, r in zip(chunk, resp["responses"], strict=True):
+                if "error" in r:
+                    raise ElasticStoreError(f"finding the current score of {code}: {r['error']}")
+                cs = core.current_score(self._history_rows(code, r["hits"]["hits"]), newest_first=True)
+                if cs is not None:
+                    out[code] = cs
+        return out
+
+    def _history_rows(self, code: str, first: list[dict[str, Any]]) -> Iterator[core.ScoreRow]:
+        for h in first:
+            yield self._score_row(h["_source"])
+        if len(first) == self._FIRST_ROWS:  # maybe more: read on only as far as core asks
+            for src in self.scan("scores", {"term": {"credit_code": code}}, self._NEWEST_FIRST,
+                                 source=self._ROW_FIELDS, page=50, after=first[-1]["sort"]):
+                yield self._score_row(src)
+
+    @_translated("reading current scores by code")
+    def current_scores(self, credit_codes: Iterable[str]) -> dict[str, core.CurrentScore]:
+        return self._current_scores_of(credit_codes)
+
+    def _first_each(self, queries: dict[str, dict[str, Any]], sort: list[Any]) -> dict[str, dict[str, Any]]:
+        """For each key, the _source of the first score hit of its query (one msearch per 200)."""
         out: dict[str, dict[str, Any]] = {}
         keys = list(queries)
         for chunk in _chunks(keys, 200):
             searches: list[dict[str, Any]] = []
             for k in chunk:
                 searches.append({"index": self.alias("scores")})
-                searches.append({"query": queries[k], "sort": sort, "size": 1,
-                                 "_source": True if source else ["score_id", "smoke_index", "level", "as_of"]})
+                searches.append({"query": queries[k], "sort": sort, "size": 1, "_source": True})
             resp = self.client.msearch(searches=searches)
             for k, r in zip(chunk, resp["responses"], strict=True):
                 if "error" in r:
-                    raise ElasticStoreError(f"finding the current score of {k}: {r['error']}")
+                    raise ElasticStoreError(f"reading the latest score of {k}: {r['error']}")
                 hits = r["hits"]["hits"]
                 if hits:
                     out[k] = hits[0]["_source"]
