@@ -64,6 +64,9 @@ def export(
     filters = {"region": f.region, "industry": f.industry, "level": f.level or None, "max_score": f.max_score}
     try:
         fmt = format_for(output, fmt)
+    except ExportError as exc:  # a wrong -o suffix or --format is a usage error (exit 2)
+        raise click.UsageError(str(exc)) from None
+    try:
         click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
         settings = get_settings()
         with store_lock(settings, "export", what="smoke export", timeout_s=wait_s), open_store(settings) as store:
