@@ -110,6 +110,49 @@ def run_cycle(
                 raise
 
 
+SAVE_BATCH = 1000  # scores saved at a time
+
+
+def memo_path(settings: Settings) -> Path:
+    """Where the scorer keeps, between cycles, what it measured (scoring/memo.py): under
+    SMOKE_HOME, one file per store."""
+    import hashlib
+
+    from indexing.store import StoreSpec
+
+    key = hashlib.sha1(str(StoreSpec.from_settings(settings)).encode("utf-8")).hexdigest()[:12]
+    return settings.home / "scoring" / f"memo-{key}.sqlite"
+
+
+def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = False) -> tuple[int, int, list[Score]]:
+    """Score every company (streaming, ``SAVE_BATCH`` saved at a time) and return (companies
+    scored, companies analysed anew, the high-risk scores). With ``memo``, only companies whose
+    inputs changed since the memo's last run are analysed again; a new model, lexicon or
+    analyser version empties the memo (a full rescore)."""
+    from scoring.memo import ScoreMemo
+    from scoring.model import load_model
+    from scoring.scorer import RunStats, iter_scores
+
+    model = load_model()
+    stats = RunStats()
+    keeper = ScoreMemo(memo, model) if memo is not None else None
+    high: list[Score] = []
+    buf: list[Score] = []
+    try:
+        for s in iter_scores(store, as_of, model, progress=progress, memo=keeper, stats=stats):
+            buf.append(s)
+            if s.smoke_index >= HIGH_RISK:
+                high.append(s)
+            if len(buf) >= SAVE_BATCH:
+                store.save_scores(buf)
+                buf = []
+        store.save_scores(buf)
+    finally:
+        if keeper is not None:
+            keeper.close()
+    return stats.companies, stats.analysed, high
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -120,7 +163,6 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
     from config.sources import load_sources
     from crawlers.runner import resolve_sources, run_crawl
     from indexing.store import StoreSpec, open_store
-    from scoring.scorer import score_store
     from smoke.locking import store_jobs_dir, store_lock
     from smoke.runguard import crawl_locks, live_run
     from smoke.runstate import crawl_state, partial_note
@@ -151,13 +193,11 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
         try:
             t0 = time.monotonic()
             with store_lock(settings, "score", what=what, timeout_s=wait_s):
-                scores = score_store(store, as_of, progress=progress)
-                store.save_scores(scores)
-            _say(progress, f"[cycle] scored {len(scores)} companies in {time.monotonic() - t0:.1f}s")
-            result = CycleResult(run=crawl_run, as_of=as_of, scored=len(scores))
-            result.high_risk = sorted(
-                (s for s in scores if s.smoke_index >= HIGH_RISK), key=lambda s: (-s.smoke_index, s.credit_code)
-            )
+                scored, analysed, high = score_and_save(store, as_of, memo_path(settings), progress=progress)
+            _say(progress, f"[cycle] scored {scored} companies ({analysed} analysed anew, the others unchanged) "
+                           f"in {time.monotonic() - t0:.1f}s")
+            result = CycleResult(run=crawl_run, as_of=as_of, scored=scored)
+            result.high_risk = sorted(high, key=lambda s: (-s.smoke_index, s.credit_code))
 
             if alerts:
                 from smoke.alerts import deliver_pending, evaluate_rules
@@ -188,7 +228,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
             cycle_run.status = crawl_run.status
             cycle_run.sources = crawl_run.sources
             cycle_run.message = "; ".join(p for p in (
-                f"scored {len(scores)}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
+                f"scored {scored}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
                 f"crawl {crawl_run.status}: {crawl_run.message}" if partial else "") if p)
             store.save_run(cycle_run)
             result.run = cycle_run
