@@ -129,11 +129,11 @@ def score_company(company: Company, documents: list[Document], context: ScoringC
 BATCH = 500  # companies read from the store at a time
 
 
-def company_batches(store, size: int = BATCH) -> Iterator[list[Company]]:
+def company_batches(store, size: int | None = None) -> Iterator[list[Company]]:
     """The store's companies, ``size`` at a time, in the store's own order: the only way the
     scorer reads companies, so that it never holds a list of all of them."""
     it = store.iter_companies()
-    while batch := list(islice(it, size)):
+    while batch := list(islice(it, size or BATCH)):
         yield batch
 
 
