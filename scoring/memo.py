@@ -93,6 +93,15 @@ class ScoreMemo:
     def __init__(self, path: Path, model: Model) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model = model
+        try:
+            self._open(path)
+        except sqlite3.DatabaseError:  # a damaged memo is only a cache: start afresh (a full rescore)
+            for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                p.unlink(missing_ok=True)
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
+        model = self.model
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.executescript("""
             PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;

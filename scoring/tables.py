@@ -50,7 +50,7 @@ class BoundedCache(OrderedDict):
     """A least-recently-used dict of at most ``size`` entries (the per-run text analysis cache:
     a document linked to several companies of one batch is analysed once, and memory stays flat)."""
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 256) -> None:
         super().__init__()
         self.size = size
 

@@ -144,3 +144,12 @@ def test_new_model_version_means_full_rescore(tmp_path) -> None:
     assert stats.analysed == stats.companies == store.count_companies()
     assert {s.model_version for s in scores} == {bumped.version}
     store.close()
+
+
+def test_a_damaged_memo_means_a_full_rescore(tmp_path) -> None:
+    model = load_model()
+    memo_file = tmp_path / "memo.sqlite"
+    memo_file.write_bytes(b"not a database" * 100)
+    memo = ScoreMemo(memo_file, model)
+    assert memo.full
+    memo.close()
