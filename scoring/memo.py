@@ -30,7 +30,7 @@ from scoring.indicators import Measurement
 from scoring.indicators.compliance import normalize_address
 from scoring.model import Model
 from scoring.provenance import versions
-from scoring.tables import pack_measurements, unpack_measurements
+from scoring.tables import unpack_measurements
 
 SCHEMA = 1
 _SKIPPED_KINDS = ("registry", "amac")  # never read by gather
@@ -86,6 +86,19 @@ def date_sensitive(company: Company, documents: list[Document], m: dict[str, Mea
     return any(x and x[:10] > cutoff for x in dates)
 
 
+def check(db: sqlite3.Connection, model: Model, company: Company, documents: list[Document],
+          context: ScoringContext, as_of: str) -> tuple[dict[str, Measurement] | None, str, str]:
+    """See ``ScoreMemo.check``."""
+    fp, ctx = input_fingerprint(company, documents), context_fingerprint(company, context)
+    row = db.execute("SELECT fp, ctx, as_of, m FROM memo WHERE code=?", (company.credit_code,)).fetchone()
+    if row is None or row[0] != fp or row[1] != ctx:
+        return None, fp, ctx
+    m = unpack_measurements(row[3])
+    if date_sensitive(company, documents, m, row[2], as_of, model):
+        return None, fp, ctx
+    return m, fp, ctx
+
+
 class ScoreMemo:
     """The memo file (SQLite). One scoring run at a time uses it (the cycle holds the store's
     ``score`` lock)."""
@@ -93,6 +106,7 @@ class ScoreMemo:
     def __init__(self, path: Path, model: Model) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model = model
+        self.path = path
         try:
             self._open(path)
         except sqlite3.DatabaseError:  # a damaged memo is only a cache: start afresh (a full rescore)
@@ -119,23 +133,24 @@ class ScoreMemo:
         self.db.execute("BEGIN")
         self._pending = 0
 
-    def reuse(self, company: Company, documents: list[Document], context: ScoringContext,
-              as_of: str) -> dict[str, Measurement] | None:
-        """The kept measurements when they still hold, else None (the caller measures)."""
-        row = self.db.execute("SELECT fp, ctx, as_of, m FROM memo WHERE code=?", (company.credit_code,)).fetchone()
-        if row is None or row[0] != input_fingerprint(company, documents) or row[1] != context_fingerprint(company, context):
-            return None
-        m = unpack_measurements(row[3])
-        if date_sensitive(company, documents, m, row[2], as_of, self.model):
-            return None
-        self.db.execute("UPDATE memo SET run=? WHERE code=?", (self.run, company.credit_code))
-        return m
+    def check(self, company: Company, documents: list[Document], context: ScoringContext,
+              as_of: str) -> tuple[dict[str, Measurement] | None, str, str]:
+        """(the kept measurements when they still hold, else None; the input and context
+        fingerprints to record). Reads only: worker processes call it on their own
+        read-only connection (``reader``)."""
+        return check(self.db, self.model, company, documents, context, as_of)
 
-    def keep(self, company: Company, documents: list[Document], context: ScoringContext, as_of: str,
-             m: dict[str, Measurement]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO memo VALUES (?,?,?,?,?,?)", (
-            company.credit_code, input_fingerprint(company, documents), context_fingerprint(company, context),
-            as_of, pack_measurements(m), self.run))
+    @staticmethod
+    def reader(path: Path) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+
+    def record(self, code: str, fp: str, ctx: str, as_of: str, blob: bytes | None) -> None:
+        """After ``check``: ``blob`` None marks the kept measurements as still in use; else
+        the packed fresh measurements replace them."""
+        if blob is None:
+            self.db.execute("UPDATE memo SET run=? WHERE code=?", (self.run, code))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO memo VALUES (?,?,?,?,?,?)", (code, fp, ctx, as_of, blob, self.run))
         self._pending += 1
         if self._pending >= 1000:
             self.db.execute("COMMIT")

@@ -25,13 +25,15 @@ its list.
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Score, level_for
 from scoring.context import ScoringContext
-from scoring.facts import CompanyFacts, doc_date, gather
+from scoring.facts import CompanyFacts, gather
 from scoring.indicators import Measurement, complaints, compliance, features, network, spread, yields
 from scoring.model import Model, load_model, raise_to_floor, saturate
 from scoring.provenance import versions
@@ -159,7 +161,7 @@ def score_store(store, as_of: str, model: Model | None = None, progress: bool = 
 
 
 def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool = False, memo=None,
-                stats: RunStats | None = None) -> Iterator[Score]:
+                stats: RunStats | None = None, workers: int = 1, spec=None) -> Iterator[Score]:
     """Score every company in ``store`` as of ``as_of``, streaming; the caller saves the scores.
 
     Memory does not grow with the number of companies: companies are read ``BATCH`` at a
@@ -172,6 +174,8 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
     companies that seed the network. Pass 2 adds the network indicators and combines: it
     reads no document. ``memo`` (scoring.memo.ScoreMemo) lets pass 1 reuse the measurements
     of companies whose inputs did not change since an earlier run (the incremental cycle).
+    ``workers`` > 1 runs pass 1 in that many processes, each opening the store ``spec``
+    (indexing.store.StoreSpec) itself.
     """
     from gensim import corpora
 
@@ -179,14 +183,12 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         add_dishonest,
         add_keys,
         address_counts,
-        bigrams,
         build_network,
         dishonest_people,
         index_keys,
-        is_comparable_promo,
-        punished,
     )
-    from scoring.tables import BoundedCache, WorkTables, pack_measurements, unpack_measurements
+    from scoring.pass1 import measure_companies, measure_in_workers
+    from scoring.tables import BoundedCache, WorkTables, unpack_measurements
 
     model = model or load_model()
     stats = stats if stats is not None else RunStats()
@@ -196,7 +198,10 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         if progress and (i % 200 == 0 or i == n):
             print(f"\r{stage}: {i}/{n} companies", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
-    t = WorkTables()
+    if workers > 1 and spec is None:
+        raise ValueError("iter_scores: workers > 1 needs the store's spec (each worker opens the store)")
+    tmp = tempfile.TemporaryDirectory(prefix="smoke-score-") if workers > 1 else None
+    t = WorkTables(str(Path(tmp.name) / "work.sqlite") if tmp else "")
     try:
         for batch in company_batches(store):
             add_keys(t, batch)
@@ -206,26 +211,26 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
                                  dishonest_people=dishonest_people(t), analysis_cache=BoundedCache())
 
         dictionary = corpora.Dictionary()
+        if workers > 1:
+            t.commit()  # the workers read pass 0's tables
+            results = measure_in_workers(company_batches(store), workers, str(spec), t.path,
+                                         str(memo.path) if memo is not None else "", model, as_of)
+        else:
+            check = memo.check if memo is not None else None
+            results = (measure_companies(store, b, context, model, as_of, check) for b in company_batches(store))
         seq = i = 0
-        for batch in company_batches(store):
+        for measured in results:
             rows, promo = [], []
-            for c in batch:
-                docs = store.documents_for(c.credit_code)
-                m = memo.reuse(c, docs, context, as_of) if memo is not None else None
-                if m is None:
-                    m = measure_own(gather(c, docs, context, model, as_of))
-                    stats.analysed += 1
-                    if memo is not None:
-                        memo.keep(c, docs, context, as_of, m)
-                first = combine(m, model, c.credit_code, as_of, network_enabled=False)
-
-
-                rows.append((c.credit_code, c.name, c.source_url, first.smoke_index, punished(first), pack_measurements(m)))
-                for d in docs:
-                    if is_comparable_promo(d, as_of):
-                        seq += 1
-                        promo.append((c.credit_code, seq, d.id, doc_date(d)))
-                        dictionary.add_documents([bigrams(d.text)])
+            for r in measured:
+                rows.append((r.code, r.name, r.url, r.first_index, r.punished, r.blob))
+                for doc_id, day, grams in r.promo:
+                    seq += 1
+                    promo.append((r.code, seq, doc_id, day))
+                    dictionary.add_documents([grams])
+                if memo is not None and r.memo is not None:
+                    fp, ctx, fresh = r.memo
+                    memo.record(r.code, fp, ctx, as_of, r.blob if fresh else None)
+                stats.analysed += r.analysed
                 i += 1
                 tick("scoring (pass 1)", i)
             t.db.executemany("INSERT INTO co VALUES (?,?,?,?,?,?)", rows)
@@ -250,3 +255,5 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
             memo.finish()
     finally:
         t.close()
+        if tmp is not None:
+            tmp.cleanup()

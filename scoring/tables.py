@@ -78,8 +78,11 @@ def unpack_measurements(blob: bytes) -> dict[str, Measurement]:
 class WorkTables:
     """See module docstring. ``rows`` helpers stream query results in pages."""
 
-    def __init__(self) -> None:
-        self.db = sqlite3.connect("", isolation_level=None)
+    def __init__(self, path: str = "") -> None:
+        """``path`` "" : a private temporary file; a path: a file worker processes can read
+        (``reader``) once pass 0 is committed."""
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
         self.db.executescript(f"""
             PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{CACHE_KIB};
             PRAGMA temp_store=FILE;
@@ -91,6 +94,14 @@ class WorkTables:
             CREATE TABLE near(code TEXT PRIMARY KEY, v BLOB);
         """)
         self.db.execute("BEGIN")
+
+    @classmethod
+    def reader(cls, path: str) -> WorkTables:
+        t = cls.__new__(cls)
+        t.path = path
+        t.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        t.db.execute(f"PRAGMA cache_size=-{CACHE_KIB // 4}")
+        return t
 
     def commit(self) -> None:
         self.db.execute("COMMIT")

@@ -111,6 +111,10 @@ def run_cycle(
 
 
 SAVE_BATCH = 1000  # scores saved at a time
+# From this many companies pass 1 of scoring runs in worker processes, one per core (at most
+# MAX_SCORE_WORKERS); below it, starting them (each imports the analyser) costs more than it saves.
+WORKERS_FROM = 3000
+MAX_SCORE_WORKERS = 4
 
 
 def memo_path(settings: Settings) -> Path:
@@ -124,11 +128,20 @@ def memo_path(settings: Settings) -> Path:
     return settings.home / "scoring" / f"memo-{key}.sqlite"
 
 
-def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = False) -> tuple[int, int, list[Score]]:
+def score_workers(store) -> int:
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(MAX_SCORE_WORKERS, cores) if store.count_companies() >= WORKERS_FROM else 1
+
+
+def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = False, workers: int = 1,
+                   spec=None) -> tuple[int, int, list[Score]]:
     """Score every company (streaming, ``SAVE_BATCH`` saved at a time) and return (companies
     scored, companies analysed anew, the high-risk scores). With ``memo``, only companies whose
     inputs changed since the memo's last run are analysed again; a new model, lexicon or
-    analyser version empties the memo (a full rescore)."""
+    analyser version empties the memo (a full rescore). ``workers`` > 1: pass 1 in that many
+    processes, each opening the store ``spec``."""
     from scoring.memo import ScoreMemo
     from scoring.model import load_model
     from scoring.scorer import RunStats, iter_scores
@@ -139,7 +152,8 @@ def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = Fal
     high: list[Score] = []
     buf: list[Score] = []
     try:
-        for s in iter_scores(store, as_of, model, progress=progress, memo=keeper, stats=stats):
+        for s in iter_scores(store, as_of, model, progress=progress, memo=keeper, stats=stats,
+                             workers=workers, spec=spec):
             buf.append(s)
             if s.smoke_index >= HIGH_RISK:
                 high.append(s)
@@ -193,7 +207,8 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
         try:
             t0 = time.monotonic()
             with store_lock(settings, "score", what=what, timeout_s=wait_s):
-                scored, analysed, high = score_and_save(store, as_of, memo_path(settings), progress=progress)
+                scored, analysed, high = score_and_save(store, as_of, memo_path(settings), progress=progress,
+                                                        workers=score_workers(store), spec=StoreSpec.from_settings(settings))
             _say(progress, f"[cycle] scored {scored} companies ({analysed} analysed anew, the others unchanged) "
                            f"in {time.monotonic() - t0:.1f}s")
             result = CycleResult(run=crawl_run, as_of=as_of, scored=scored)
