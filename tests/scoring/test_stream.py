@@ -61,3 +61,16 @@ def test_scores_stream_through_batches(tmp_path, monkeypatch) -> None:
     assert watched.doc_kinds == ["court"]  # only court entries are read in full (dishonest persons)
     assert watched.pulled == [n, n, n]  # three streamed passes over the companies, nothing kept
     store.close()
+
+
+def test_worker_processes_give_the_same_scores(tmp_path) -> None:
+    model = load_model()
+    path = tmp_path / "smoke.db"
+    store = SQLiteStore(path)
+    _world(store)
+    serial = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
+    stats = scorer.RunStats()
+    parallel = {s.credit_code: s.to_dict()
+                for s in scorer.iter_scores(store, DAY0, model, workers=2, spec=f"sqlite:{path}", stats=stats)}
+    assert parallel == serial and stats.analysed == len(serial)
+    store.close()
