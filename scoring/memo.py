@@ -17,6 +17,7 @@ The result equals a full rescore, company by company (tests/test_incremental_cyc
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -41,13 +42,18 @@ def _canon(obj: object) -> str:
 
 
 def input_fingerprint(company: Company, documents: list[Document]) -> str:
-    """The company's record and documents as they reach the scorer; the fetch time counts only
-    where it stands for the missing published date (``doc_date``)."""
-    h = hashlib.sha1(_canon(company.to_dict()).encode("utf-8"))
+    """The company's record and documents as the scorer reads them: the text hashed as it is
+    (no JSON round of the bulk), the small fields as canonical JSON; the fetch time counts only
+    where it stands for the missing published date (``doc_date``); ``raw_text``, the
+    detected encoding and the company's ``updated`` are never read by scoring."""
+    record = company.to_dict()
+    record.pop("updated", None)  # when the crawler saw a change; scoring never reads it
+    h = hashlib.sha1(_canon(record).encode("utf-8"))
     for d in documents:
-        dd = d.to_dict()
-        dd.pop("fetched", None)
-        h.update(b"\0" + _canon([dd, doc_date(d)]).encode("utf-8"))
+        meta = [d.id, d.url, d.source_kind, d.site, d.title, d.published, doc_date(d), d.content_hash, d.domain,
+                [dataclasses.astuple(m) for m in d.mentions], d.fields]
+        h.update(b"\0" + _canon(meta).encode("utf-8") + b"\0")
+        h.update(d.text.encode("utf-8"))
     return h.hexdigest()
 
 
