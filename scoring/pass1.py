@@ -13,8 +13,10 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from indexing.models import Company
+from scoring.analyses import AnalysisCache
 from scoring.context import ScoringContext
 from scoring.facts import doc_date, gather
 from scoring.model import Model
@@ -53,6 +55,9 @@ def measure_companies(store, companies: list[Company], context: ScoringContext, 
         promo = [(d.id, doc_date(d), bigrams(d.text)) for d in docs if is_comparable_promo(d, as_of)]
         out.append(Measured(c.credit_code, c.name, c.source_url, first.smoke_index, punished(first),
                             pack_measurements(m), promo, memo, analysed))
+    flush = getattr(context.analysis_cache, "flush", None)
+    if flush is not None:  # analyses kept on disk (scoring.analyses): written once per batch
+        flush()
     return out
 
 
@@ -61,7 +66,7 @@ def measure_companies(store, companies: list[Company], context: ScoringContext, 
 _W: dict = {}
 
 
-def _init(spec: str, tables: str, memo_path: str, model: Model, as_of: str) -> None:
+def _init(spec: str, tables: str, memo_path: str, analyses: str, model: Model, as_of: str) -> None:
     from indexing.store import open_store
     from scoring.memo import ScoreMemo, check
     from scoring.network import address_counts, dishonest_people
@@ -69,7 +74,7 @@ def _init(spec: str, tables: str, memo_path: str, model: Model, as_of: str) -> N
     t = WorkTables.reader(tables)
     _W.update(store=open_store(spec=spec), model=model, as_of=as_of, tables=t,
               context=ScoringContext(as_of=as_of, address_counts=address_counts(t), dishonest_people=dishonest_people(t),
-                                     analysis_cache=BoundedCache()))
+                                     analysis_cache=analysis_cache(Path(analyses) if analyses else None)))
     if memo_path:
         db = ScoreMemo.reader(memo_path)
         _W["memo_check"] = lambda c, docs, ctx, as_of: check(db, model, c, docs, ctx, as_of)
@@ -79,13 +84,18 @@ def _work(companies: list[Company]) -> list[Measured]:
     return measure_companies(_W["store"], companies, _W["context"], _W["model"], _W["as_of"], _W.get("memo_check"))
 
 
+def analysis_cache(path: Path | None) -> BoundedCache | AnalysisCache:
+    """The run's analysis cache: kept on disk with ``path`` (scoring.analyses), else in memory only."""
+    return AnalysisCache(path) if path is not None else BoundedCache()
+
+
 def measure_in_workers(batches: Iterator[list[Company]], workers: int, spec: str, tables: str, memo_path: str,
-                       model: Model, as_of: str) -> Iterator[list[Measured]]:
+                       analyses: str, model: Model, as_of: str) -> Iterator[list[Measured]]:
     """``measure_companies`` of each batch, in order, by ``workers`` processes (spawned: no
     open connection of this process is copied into them)."""
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
-                             initargs=(spec, tables, memo_path, model, as_of)) as pool:
+                             initargs=(spec, tables, memo_path, analyses, model, as_of)) as pool:
         pending: list[Future] = []
         for batch in batches:
             pending.append(pool.submit(_work, batch))

@@ -161,7 +161,8 @@ def score_store(store, as_of: str, model: Model | None = None, progress: bool = 
 
 
 def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool = False, memo=None,
-                stats: RunStats | None = None, workers: int = 1, spec=None) -> Iterator[Score]:
+                stats: RunStats | None = None, workers: int = 1, spec=None, analyses: Path | None = None
+                ) -> Iterator[Score]:
     """Score every company in ``store`` as of ``as_of``, streaming; the caller saves the scores.
 
     Memory does not grow with the number of companies: companies are read ``BATCH`` at a
@@ -175,7 +176,8 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
     reads no document. ``memo`` (scoring.memo.ScoreMemo) lets pass 1 reuse the measurements
     of companies whose inputs did not change since an earlier run (the incremental cycle).
     ``workers`` > 1 runs pass 1 in that many processes, each opening the store ``spec``
-    (indexing.store.StoreSpec) itself.
+    (indexing.store.StoreSpec) itself. ``analyses``: the file where text analyses are kept
+    between runs (scoring.analyses), so a document is analysed once per analyser version.
     """
     from gensim import corpora
 
@@ -187,7 +189,7 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         dishonest_people,
         index_keys,
     )
-    from scoring.pass1 import measure_companies, measure_in_workers
+    from scoring.pass1 import analysis_cache, measure_companies, measure_in_workers
     from scoring.tables import BoundedCache, WorkTables, unpack_measurements
 
     model = model or load_model()
@@ -202,19 +204,21 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         raise ValueError("iter_scores: workers > 1 needs the store's spec (each worker opens the store)")
     tmp = tempfile.TemporaryDirectory(prefix="smoke-score-") if workers > 1 else None
     t = WorkTables(str(Path(tmp.name) / "work.sqlite") if tmp else "")
+    context: ScoringContext | None = None
     try:
         for batch in company_batches(store):
             add_keys(t, batch)
         index_keys(t)
         add_dishonest(t, store.iter_documents("court"), as_of)
         context = ScoringContext(as_of=as_of, address_counts=address_counts(t),
-                                 dishonest_people=dishonest_people(t), analysis_cache=BoundedCache())
+                                 dishonest_people=dishonest_people(t),
+                                 analysis_cache=analysis_cache(analyses) if workers <= 1 else BoundedCache())
 
         dictionary = corpora.Dictionary()
         if workers > 1:
             t.commit()  # the workers read pass 0's tables
             results = measure_in_workers(company_batches(store), workers, str(spec), t.path,
-                                         str(memo.path) if memo is not None else "", model, as_of)
+                                         str(memo.path) if memo is not None else "", str(analyses or ""), model, as_of)
         else:
             check = memo.check if memo is not None else None
             results = (measure_companies(store, b, context, model, as_of, check) for b in company_batches(store))
@@ -254,6 +258,9 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         if memo is not None:
             memo.finish()
     finally:
+        close = getattr(context.analysis_cache, "close", None) if context is not None else None
+        if close is not None:
+            close()
         t.close()
         if tmp is not None:
             tmp.cleanup()

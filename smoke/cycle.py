@@ -135,13 +135,19 @@ def score_workers(store) -> int:
     return min(MAX_SCORE_WORKERS, cores) if store.count_companies() >= WORKERS_FROM else 1
 
 
+def analyses_path(settings: Settings) -> Path:
+    """Where the scorer keeps text analyses between cycles (scoring/analyses.py): keyed by the
+    text and the analyser's version, so one file serves every store of the home."""
+    return settings.home / "scoring" / "analyses.sqlite"
+
+
 def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = False, workers: int = 1,
-                   spec=None) -> tuple[int, int, list[Score]]:
+                   spec=None, analyses: Path | None = None) -> tuple[int, int, list[Score]]:
     """Score every company (streaming, ``SAVE_BATCH`` saved at a time) and return (companies
     scored, companies analysed anew, the high-risk scores). With ``memo``, only companies whose
     inputs changed since the memo's last run are analysed again; a new model, lexicon or
     analyser version empties the memo (a full rescore). ``workers`` > 1: pass 1 in that many
-    processes, each opening the store ``spec``."""
+    processes, each opening the store ``spec``. ``analyses``: where text analyses are kept."""
     from scoring.memo import ScoreMemo
     from scoring.model import load_model
     from scoring.scorer import RunStats, iter_scores
@@ -153,7 +159,7 @@ def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = Fal
     buf: list[Score] = []
     try:
         for s in iter_scores(store, as_of, model, progress=progress, memo=keeper, stats=stats,
-                             workers=workers, spec=spec):
+                             workers=workers, spec=spec, analyses=analyses):
             buf.append(s)
             if s.smoke_index >= HIGH_RISK:
                 high.append(s)
@@ -208,7 +214,8 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
             t0 = time.monotonic()
             with store_lock(settings, "score", what=what, timeout_s=wait_s):
                 scored, analysed, high = score_and_save(store, as_of, memo_path(settings), progress=progress,
-                                                        workers=score_workers(store), spec=StoreSpec.from_settings(settings))
+                                                        workers=score_workers(store), spec=StoreSpec.from_settings(settings),
+                                                        analyses=analyses_path(settings))
             _say(progress, f"[cycle] scored {scored} companies ({analysed} analysed anew, the others unchanged) "
                            f"in {time.monotonic() - t0:.1f}s")
             result = CycleResult(run=crawl_run, as_of=as_of, scored=scored)
