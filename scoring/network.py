@@ -182,6 +182,7 @@ def _clusters(t: WorkTables) -> None:
 
 
 def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> None:
+    import numpy
     from gensim import models, similarities
 
     n_promo = t.one("SELECT COUNT(*) FROM promo")[0]
@@ -216,7 +217,8 @@ def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> 
         if d is None:
             continue
         sims = index[tfidf[dictionary.doc2bow(bigrams(d.text))]]
-        for j in sorted(range(len(sims)), key=lambda j: (-float(sims[j]), j)):
+        # most similar first, then the earlier seed page (a stable sort keeps j ascending on ties)
+        for j in numpy.argsort(-sims, kind="stable").tolist():
             other, other_id = seed_rows[j]
             if other == code or other_id == d.id:
                 continue  # the same page linked to two companies is not a copy
