@@ -181,51 +181,66 @@ def _clusters(t: WorkTables) -> None:
     t.db.execute("CREATE INDEX sizes_root ON sizes(root)")
 
 
+SEED_CHUNK = 5000  # seed pages held in one similarity index: memory stays bounded however many seeds
+
+
 def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> None:
+    """For each company, its promotional page most similar to a seed's page of another company
+    (``near``). Per page only its most similar seed page counts (then the earlier one); per
+    company its most similar page (then the earlier one). The seed pages are indexed
+    ``SEED_CHUNK`` at a time and each page's best candidate is kept in ``cand`` across chunks."""
     import numpy
     from gensim import models, similarities
 
     n_promo = t.one("SELECT COUNT(*) FROM promo")[0]
-    seed_rows = t.db.execute("SELECT p.code, p.doc_id FROM promo p JOIN seeds s USING (code) "
-                             "ORDER BY p.code, p.seq").fetchall()
-    if not seed_rows or n_promo < 2:
+    n_seed = t.one("SELECT COUNT(*) FROM promo p JOIN seeds s USING (code)")[0]
+    if not n_seed or n_promo < 2:
         return
     # smoothed idf: with few promotional pages plain log(N/df) lets the handful of bigrams a
     # reborn scheme changed (its new name) outweigh everything it copied
     tfidf = models.TfidfModel(dictionary=dictionary, wglobal=lambda df, n: math.log2(1.0 + n / df))
-    seed_urls: list[str] = []
-    vectors = []
-    for _, doc_id in seed_rows:
-        d = store.get_document(doc_id)
-        seed_urls.append(d.url if d else "")
-        vectors.append(tfidf[dictionary.doc2bow(bigrams(d.text if d else ""))])
-    index = similarities.SparseMatrixSimilarity(vectors, num_features=len(dictionary))
-    del vectors
-    names = dict(t.db.execute("SELECT code, name FROM seeds").fetchall())
     threshold = model.config.network.similarity_threshold
-    best: tuple[str, NearCopy] | None = None  # per code; rows come grouped by code
-
-    def flush() -> None:
-        if best is not None:
-            t.db.execute("INSERT INTO near VALUES (?, ?)", (best[0], pickle.dumps(best[1])))
-
-    for code, doc_id in t.rows("SELECT code, doc_id FROM promo ORDER BY code, seq"):
-        if best is not None and best[0] != code:
-            flush()
-            best = None
-        d = store.get_document(doc_id)
-        if d is None:
-            continue
-        sims = index[tfidf[dictionary.doc2bow(bigrams(d.text))]]
-        # most similar first, then the earlier seed page (a stable sort keeps j ascending on ties)
-        for j in numpy.argsort(-sims, kind="stable").tolist():
-            other, other_id = seed_rows[j]
-            if other == code or other_id == d.id:
-                continue  # the same page linked to two companies is not a copy
-            s = round(float(sims[j]), 4)
-            if s < threshold:
+    t.db.execute("CREATE TABLE cand(code TEXT, seq INT, sim REAL, j INT, v BLOB, PRIMARY KEY (code, seq))")
+    for start in range(0, n_seed, SEED_CHUNK):
+        seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name FROM promo p JOIN seeds s USING (code) "
+                                 "ORDER BY p.code, p.seq LIMIT ? OFFSET ?", (SEED_CHUNK, start)).fetchall()
+        seed_urls: list[str] = []
+        vectors = []
+        for _, doc_id, _ in seed_rows:
+            d = store.get_document(doc_id)
+            seed_urls.append(d.url if d else "")
+            vectors.append(tfidf[dictionary.doc2bow(bigrams(d.text if d else ""))])
+        index = similarities.SparseMatrixSimilarity(vectors, num_features=len(dictionary))
+        del vectors
+        for code, seq, doc_id in t.rows("SELECT code, seq, doc_id FROM promo ORDER BY code, seq"):
+            d = store.get_document(doc_id)
+            if d is None:
+                continue
+            sims = numpy.atleast_1d(index[tfidf[dictionary.doc2bow(bigrams(d.text))]])
+            # most similar first, then the earlier seed page (a stable sort keeps j ascending on ties)
+            for j in numpy.argsort(-sims, kind="stable").tolist():
+                other, other_id, other_name = seed_rows[j]
+                if other == code or other_id == d.id:
+                    continue  # the same page linked to two companies is not a copy
+                sim = float(sims[j])
+                s = round(sim, 4)
+                if s < threshold:
+                    break
+                row = t.one("SELECT sim, j FROM cand WHERE code = ? AND seq = ?", (code, seq))
+                if row is None or (sim, -(start + j)) > (row[0], -row[1]):
+                    near = NearCopy(s, other, other_name, d.url, seed_urls[j], d.text[:80], doc_date(d))
+                    t.db.execute("INSERT OR REPLACE INTO cand VALUES (?,?,?,?,?)",
+                                 (code, seq, sim, start + j, pickle.dumps(near)))
                 break
-            if best is None or s > best[1].similarity:
-                best = (code, NearCopy(s, other, names.get(other, other), d.url, seed_urls[j], d.text[:80], doc_date(d)))
-            break
-    flush()
+        del index
+        t.commit()
+    best: tuple[str, NearCopy] | None = None  # per code; rows come grouped by code, pages in order
+    for code, blob in t.rows("SELECT code, v FROM cand ORDER BY code, seq"):
+        near = pickle.loads(blob)
+        if best is not None and best[0] != code:
+            t.db.execute("INSERT INTO near VALUES (?, ?)", (best[0], pickle.dumps(best[1])))
+            best = None
+        if best is None or near.similarity > best[1].similarity:
+            best = (code, near)
+    if best is not None:
+        t.db.execute("INSERT INTO near VALUES (?, ?)", (best[0], pickle.dumps(best[1])))
