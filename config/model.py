@@ -79,6 +79,10 @@ class ModelConfig(BaseModel):
     recent_days: int = Field(90, gt=0, description="Window for growth indicators.")
     penalty_window_days: int = Field(730, gt=0, description="Administrative penalties for fundraising this recent weigh heavily.")
     risky_page_min_risk: float = Field(30, description="Promo pages below this text risk do not count as spread.")
+    high_risk: float = Field(
+        60, ge=0, le=100,
+        description="A smoke index at or above this is high risk (orange and red): the high-risk list, "
+                    "exports and alerts' default (smoke.service.threshold.high_risk).")
     saturation_knee: float = Field(
         100, ge=0, le=100,
         description="Up to this the index is the weighted sum of dimensions; above it the index approaches 100 "

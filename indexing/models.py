@@ -161,6 +161,9 @@ class Evidence:
     date: str = ""
     doc_id: str = ""
     source_kind: str = ""
+    # where the matched words sit in ``snippet``: [[start, end), ...] (scoring.quote); shown
+    # marked (<mark> on the web, 【】 in text). Empty for evidence without a match (registry facts).
+    marks: list[list[int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

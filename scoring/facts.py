@@ -10,6 +10,7 @@ from indexing.models import Company, Document, Evidence
 from indexing.normalize import normalize_domain
 from scoring.context import ScoringContext
 from scoring.model import Model
+from scoring.quote import quote
 from scoring.subject import named_in_passing
 from scoring.text import PROMISE_TYPES, TextAnalysis, analyze
 
@@ -23,6 +24,21 @@ def doc_date(doc: Document) -> str:
 def evidence_for(doc: Document, snippet: str = "") -> Evidence:
     text = snippet or (doc.title or doc.text[:80])
     return Evidence(url=doc.url, snippet=text[:200], date=doc_date(doc), doc_id=doc.id, source_kind=doc.source_kind)
+
+
+def evidence_at(doc: Document, start: int, end: int, extra: list[tuple[int, int]] | None = None,
+                base_len: int | None = None) -> Evidence:
+    """Evidence quoting the sentence of ``doc`` that holds [start, end) (offsets of the
+    analyser, i.e. of the stored text), verbatim, with the matched words' marks.
+    ``extra``: other matches to mark when they fall in the same sentence. ``base_len``: the
+    length of the text the offsets refer to; when the stored text differs (it was analysed
+    in another form) the title stands in rather than a misplaced quote."""
+    text = doc.text or ""
+    if base_len is not None and base_len != len(text) or end > len(text):
+        return evidence_for(doc)
+    snippet, marks = quote(text, start, end, extra or ())
+    return Evidence(url=doc.url, snippet=snippet, date=doc_date(doc), doc_id=doc.id,
+                    source_kind=doc.source_kind, marks=marks)
 
 
 @dataclass(slots=True)

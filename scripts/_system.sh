@@ -2,13 +2,15 @@
 # As root (CI, a fresh machine) they are installed with apt-get (one `apt-get update`
 # first); otherwise one line says what is missing and how to get it, and the tests that
 # need it say so when they run.
-SYSTEM_PACKAGES=(redis-server chromium maven)
+SYSTEM_PACKAGES=(redis-server chromium maven fonts-wqy-microhei)
 
 _missing_system_packages() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)  # fetches the Elasticsearch distribution
+  # A Chinese font, so the browser's screenshots (scripts/screenshots) show characters, not boxes
+  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
   echo "${missing[@]}"
 }
 

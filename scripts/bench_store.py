@@ -134,8 +134,9 @@ def pct(xs: list[float], p: float) -> float:
 
 def company_page(store: Store, code: str) -> None:
     """Every store call of the web company page (smoke/web/routes/pages.py: company)."""
+    from smoke.service.companies import find_company
     from smoke.web import views
-    from smoke.web.profile import company_profile, find_company
+    from smoke.web.profile import company_profile
 
     comp = find_company(store, code)
     assert comp is not None, code

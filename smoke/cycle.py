@@ -15,7 +15,9 @@ from pathlib import Path
 
 from config.settings import Settings, get_settings
 from crawlers.runner import new_run_id
-from indexing.models import HIGH_RISK, Run, Score
+from indexing.models import Run, Score
+from smoke.labels import run_status_zh
+from smoke.service.threshold import high_risk
 
 DEMO_COMPANIES = 300
 DEMO_SEED = 7
@@ -29,6 +31,7 @@ class CycleResult:
     high_risk: list[Score] = field(default_factory=list)
     new_alerts: int = 0
     delivery: dict = field(default_factory=dict)
+    watch: dict = field(default_factory=dict)  # per-user watchlist digests (smoke.alerts.digests)
     export_path: Path | None = None
 
 
@@ -157,11 +160,12 @@ def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = Fal
     keeper = ScoreMemo(memo, model) if memo is not None else None
     high: list[Score] = []
     buf: list[Score] = []
+    threshold = high_risk()
     try:
         for s in iter_scores(store, as_of, model, progress=progress, memo=keeper, stats=stats,
                              workers=workers, spec=spec, analyses=analyses):
             buf.append(s)
-            if s.smoke_index >= HIGH_RISK:
+            if s.smoke_index >= threshold:
                 high.append(s)
             if len(buf) >= SAVE_BATCH:
                 store.save_scores(buf)
@@ -232,6 +236,10 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
                 result.new_alerts = len(new)
                 result.delivery = deliver_pending(store, home=settings.home)
                 _say(progress, f"[cycle] {result.new_alerts} new alerts; delivery {result.delivery}")
+                from smoke.alerts.digests import deliver_watch_digests
+
+                result.watch = deliver_watch_digests(store, settings.home, as_of)
+                _say(progress, f"[cycle] watchlist digests {result.watch}")
 
             if export:
                 from smoke.exports import write_export
@@ -241,7 +249,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
                 out = settings.home / "exports" / name
                 out.parent.mkdir(parents=True, exist_ok=True)
                 with store_lock(settings, "export", what=what, timeout_s=wait_s):
-                    write_export(store, out, fmt="csv", min_score=HIGH_RISK, as_of=as_of,
+                    write_export(store, out, fmt="csv", min_score=high_risk(), as_of=as_of,
                                  crawl=crawl_state(crawl_run))
                 result.export_path = out
                 _say(progress, f"[cycle] export written to {out}" + (" (PARTIAL crawl)" if partial else ""))
@@ -250,8 +258,9 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
             cycle_run.status = crawl_run.status
             cycle_run.sources = crawl_run.sources
             cycle_run.message = "; ".join(p for p in (
-                f"scored {scored}, high risk {len(result.high_risk)}, new alerts {result.new_alerts}",
-                f"crawl {crawl_run.status}: {crawl_run.message}" if partial else "") if p)
+                # shown on the runs page: Chinese, like every page
+                f"数据日期 {as_of}：评分 {scored} 家，高风险 {len(result.high_risk)} 家，新预警 {result.new_alerts} 条",
+                f"采集{run_status_zh(crawl_run.status)}：{crawl_run.message}" if partial else "") if p)
             store.save_run(cycle_run)
             result.run = cycle_run
             return result

@@ -1,5 +1,13 @@
 """Audit-ready exports of high-risk companies: CSV (UTF-8 with BOM), XLSX, JSONL.
 
+The XLSX workbook has two sheets: the companies (one row each, the band's colour on its
+index and band cells) and the evidence (one row per quoted sentence: company, credit code,
+the indicators citing it with their points, the sentence with the matched words in 【】,
+date, source, and the source's address as a real hyperlink). A sentence cited by several
+indicators of one company is one row. CSV and JSONL carry the companies with their quoted
+sentences and dates. Headers are Chinese by default (``lang="en"``: English); regions are
+named (广东省深圳市南山区), their code kept in ``region_code``.
+
 Every export gets a manifest beside it (``<file>.manifest.json``): filters, the model,
 lexicon and analyser version(s) of the scores exported (each row carries its own), data
 as-of date, row count, SHA-256 of the file and when it was made.
@@ -31,20 +39,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexing.models import CORE_DIMENSIONS, HIGH_RISK, LEVELS, Score
+from indexing.models import CORE_DIMENSIONS, HIGH_RISK, Score
 from indexing.store.base import Store
+from smoke.evidence import cite
+from smoke.labels import level_names
+from smoke.regions import RegionError, in_regions, region_name, resolve_region
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl")
+LANGS: tuple[str, ...] = ("zh", "en")
 FILTER_KEYS: tuple[str, ...] = ("region", "industry", "level", "max_score")
-BAND_ZH = {level: zh for _, level, zh in LEVELS}
+BAND_ZH = level_names()  # one place: smoke.labels
 TOP_INDICATORS = 5
 MAX_EVIDENCE_URLS = 10
+MAX_QUOTES = 5  # quoted sentences in a company's row (the evidence sheet has them all)
+PER_INDICATOR = 5  # quotes read from each indicator
 
 COLUMNS: tuple[str, ...] = (
     "rank",
     "name",
     "credit_code",
     "region",
+    "region_code",
     "industry",
     "smoke_index",
     "level",
@@ -53,37 +68,46 @@ COLUMNS: tuple[str, ...] = (
     "network",
     "top_indicators",
     "evidence_urls",
+    "evidence_quotes",
     "first_high_date",
     "score_date",
     "model_version",
     "lexicon_version",
     "analyser_version",
 )
-# Header shown in spreadsheets (Chinese first, id second so scripts can still read it).
-HEADERS_ZH = {
-    "rank": "排名 rank",
-    "name": "企业名称 name",
-    "credit_code": "统一社会信用代码 credit_code",
-    "region": "地区 region",
-    "industry": "行业 industry",
-    "smoke_index": "冒烟指数 smoke_index",
-    "level": "等级 level",
-    "band": "色标 band",
-    "compliance": "机构合规 compliance",
-    "complaints": "网络投诉 complaints",
-    "yield": "收益率 yield",
-    "feature_words": "特征词 feature_words",
-    "spread": "传播力 spread",
-    "network": "关联网络 network",
-    "top_indicators": "主要指标 top_indicators",
-    "evidence_urls": "证据链接 evidence_urls",
-    "first_high_date": "首次≥60日期 first_high_date",
-    "score_date": "评分日期 score_date",
-    "model_version": "模型版本 model_version",
-    "lexicon_version": "词库版本 lexicon_version",
-    "analyser_version": "文本规则版本 analyser_version",
-}
-_WIDTHS = {"name": 36, "credit_code": 22, "top_indicators": 60, "evidence_urls": 60, "industry": 16}
+# Headers: Chinese by default; English on request (``lang="en"``): the column ids, as in JSONL.
+HEADERS: dict[str, dict[str, str]] = {
+    "zh": {
+        "rank": "排名", "name": "企业名称", "credit_code": "统一社会信用代码", "region": "地区",
+        "region_code": "地区代码", "industry": "行业", "smoke_index": "冒烟指数", "level": "等级",
+        "band": "色标", "compliance": "机构合规", "complaints": "网络投诉", "yield": "收益率",
+        "feature_words": "特征词", "spread": "传播力", "network": "关联网络", "top_indicators": "主要指标",
+        "evidence_urls": "证据链接", "evidence_quotes": "证据摘录", "first_high_date": "首次≥60日期",
+        "score_date": "评分日期", "model_version": "模型版本", "lexicon_version": "词库版本",
+        "analyser_version": "文本规则版本",
+    },
+    # English: the column ids themselves, so scripts read an English export by the JSONL keys
+    "en": {c: c for c in COLUMNS},
+}  # fmt: skip
+HEADERS_ZH = HEADERS["zh"]
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "rank", "name", "credit_code", "indicators", "points", "quote", "date", "source", "url",
+)
+EVIDENCE_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"rank": "排名", "name": "企业名称", "credit_code": "统一社会信用代码", "indicators": "指标",
+           "points": "指标分值", "quote": "原文摘录", "date": "日期", "source": "来源", "url": "链接"},
+    "en": {c: c for c in EVIDENCE_COLUMNS},
+}  # fmt: skip
+SHEET_TITLES = {"zh": ("高风险企业", "证据"), "en": ("high_risk", "evidence")}
+SOURCE_NAMES = {
+    "zh": {"registry": "工商登记", "court": "裁判文书", "complaint": "投诉平台", "promo": "推广页面", "amac": "基金业协会"},
+    "en": {"registry": "registry", "court": "court", "complaint": "complaint", "promo": "promotion", "amac": "AMAC"},
+}  # fmt: skip
+# Fill of each band in the workbook (light tints of the web's band colours, text stays readable).
+BAND_FILLS = {"green": "C8E6C9", "blue": "BBDEFB", "yellow": "FFF59D", "orange": "FFCC80", "red": "EF9A9A"}
+_WIDTHS = {"name": 36, "credit_code": 22, "region": 22, "top_indicators": 60, "evidence_urls": 60,
+           "evidence_quotes": 80, "industry": 16}
+_EV_WIDTHS = {"name": 36, "credit_code": 22, "indicators": 40, "quote": 80, "date": 12, "source": 12, "url": 50}
 
 
 class ExportError(ValueError):
@@ -106,6 +130,21 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def format_for(path: Path, fmt: str | None = None) -> str:
+    """The format of an export to ``path``: ``fmt`` when given, else the file's suffix (none:
+    csv). An unknown suffix is an error, never a silent CSV."""
+    if fmt:
+        _check(fmt, None)
+        return fmt
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if not suffix:
+        return "csv"
+    if suffix not in FORMATS:
+        raise ExportError(f"format: cannot write .{suffix} files; supported formats: {', '.join(FORMATS)} "
+                          f"(name the file .csv, .xlsx or .jsonl, or give --format)")
+    return suffix
+
+
 def _check(fmt: str, filters: dict[str, Any] | None) -> dict[str, Any]:
     if fmt not in FORMATS:
         raise ExportError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -113,6 +152,11 @@ def _check(fmt: str, filters: dict[str, Any] | None) -> dict[str, Any]:
     unknown = sorted(set(filters) - set(FILTER_KEYS))
     if unknown:
         raise ExportError(f"filters: unknown key(s) {', '.join(unknown)}; expected {', '.join(FILTER_KEYS)}")
+    if "region" in filters:
+        try:
+            resolve_region(str(filters["region"]))
+        except RegionError as exc:
+            raise ExportError(f"filters.{exc}") from None
     if "level" in filters and filters["level"] not in BAND_ZH:
         raise ExportError(f"filters.level: expected one of {', '.join(BAND_ZH)}, got {filters['level']!r}")
     if "max_score" in filters:
@@ -135,6 +179,7 @@ def export_rows(
 ) -> list[dict[str, Any]]:
     """The rows of an export, in their fixed order (index desc, then credit code)."""
     filters = _check("csv", filters)
+    regions = resolve_region(str(filters["region"])) if "region" in filters else []
     scores = []
     for score in store.iter_latest_scores(min_score=min_score):
         if score.smoke_index < min_score:
@@ -150,7 +195,7 @@ def export_rows(
         company = store.get_company(score.credit_code)
         region = company.region_code if company else ""
         industry = company.industry if company else ""
-        if "region" in filters and not region.startswith(str(filters["region"])):
+        if regions and not in_regions(region, regions):
             continue
         if "industry" in filters and industry != filters["industry"]:
             continue
@@ -160,12 +205,20 @@ def export_rows(
             for ev in ind.evidence:
                 if ev.url and ev.url not in urls and len(urls) < MAX_EVIDENCE_URLS:
                     urls.append(ev.url)
+        cited = cite(score.indicators, per_indicator=PER_INDICATOR)
+        evidence = [
+            {"indicators": [{"id": i["id"], "label": i["label"], "points": i["points"]} for i in c.indicators],
+             "points": c.points, "snippet": c.snippet, "marks": c.marks, "quote": c.text, "date": c.date,
+             "source_kind": c.source_kind, "url": c.url}
+            for c in cited
+        ]
         rows.append(
             {
                 "rank": len(rows) + 1,
                 "name": company.name if company else "",
                 "credit_code": score.credit_code,
-                "region": region,
+                "region": region_name(region) if region else "",
+                "region_code": region,
                 "industry": industry,
                 "smoke_index": round(score.smoke_index, 1),
                 "level": score.level,
@@ -176,6 +229,8 @@ def export_rows(
                     {"id": i.id, "label": i.label or i.id, "points": round(i.points, 1)} for i in top
                 ],
                 "evidence_urls": urls,
+                "evidence_quotes": [_quote_line(e) for e in evidence[:MAX_QUOTES]],
+                "evidence": evidence,
                 "first_high_date": _first_high_date(store, score),
                 "score_date": score.as_of,
                 "model_version": score.model_version,
@@ -186,6 +241,11 @@ def export_rows(
     return rows
 
 
+def _quote_line(e: dict[str, Any]) -> str:
+    """One quoted sentence as a line of text: date, the sentence with 【】 marks, its address."""
+    return " ".join(p for p in (e["date"], f"「{e['quote']}」", e["url"]) if p)
+
+
 def _flat(row: dict[str, Any]) -> list[Any]:
     out = []
     for col in COLUMNS:
@@ -194,14 +254,32 @@ def _flat(row: dict[str, Any]) -> list[Any]:
             v = "; ".join(f"{i['label']} ({i['points']:g})" for i in v)
         elif col == "evidence_urls":
             v = " ".join(v)
+        elif col == "evidence_quotes":
+            v = "\n".join(v)
         out.append(neutralise(v))
     return out
 
 
-def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+def _indicators_cell(e: dict[str, Any]) -> str:
+    return "；".join(f"{i['label']}（{i['points']:g}）" for i in e["indicators"])
+
+
+def evidence_rows(rows: list[dict[str, Any]], lang: str = "zh") -> list[dict[str, Any]]:
+    """The evidence sheet's rows: one per quoted sentence of each company (companies in export order)."""
+    names = SOURCE_NAMES[lang]
+    out = []
+    for row in rows:
+        for e in row["evidence"]:
+            out.append({"rank": row["rank"], "name": row["name"], "credit_code": row["credit_code"],
+                        "indicators": _indicators_cell(e), "points": e["points"], "quote": e["quote"],
+                        "date": e["date"], "source": names.get(e["source_kind"], e["source_kind"]), "url": e["url"]})
+    return out
+
+
+def _write_csv(rows: list[dict[str, Any]], path: Path, lang: str = "zh") -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)  # plain ids: the contract columns scripts rely on
+    writer.writerow([HEADERS[lang][c] for c in COLUMNS])
     for row in rows:
         writer.writerow(_flat(row))
     # utf-8-sig: the BOM makes Excel read the file as UTF-8 (Chinese names intact)
@@ -214,24 +292,58 @@ def _write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
             f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def _write_xlsx(rows: list[dict[str, Any]], path: Path, as_of: str) -> None:
+def _safe_link(url: str) -> str:
+    """A hyperlink target only for web addresses: a crawled javascript: or file: link stays text."""
+    return url if url.lower().startswith(("http://", "https://")) and len(url) <= 2000 else ""
+
+
+def _write_xlsx(rows: list[dict[str, Any]], path: Path, as_of: str, lang: str = "zh") -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE3EA")
     wb = Workbook()
     ws = wb.active
-    ws.title = "high_risk"
-    ws.append([HEADERS_ZH[c] for c in COLUMNS])
+    ws.title = SHEET_TITLES[lang][0]
+    ws.append([HEADERS[lang][c] for c in COLUMNS])
     for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE3EA")
+        cell.font, cell.fill = head_font, head_fill
+    banded = [COLUMNS.index(c) + 1 for c in ("smoke_index", "level", "band")]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    quotes_col = COLUMNS.index("evidence_quotes") + 1
     for row in rows:
         ws.append(_flat(row))
+        fill = BAND_FILLS.get(row["level"])
+        if fill:
+            for col in banded:
+                ws.cell(ws.max_row, col).fill = PatternFill("solid", fgColor=fill)
+        ws.cell(ws.max_row, quotes_col).alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
     for i, col in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(col, max(10, len(HEADERS_ZH[col]) + 2))
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(col, max(10, 2 * len(HEADERS[lang][col]) + 2))
+
+    ev = wb.create_sheet(SHEET_TITLES[lang][1])
+    heads = EVIDENCE_HEADERS[lang]
+    ev.append([heads[c] for c in EVIDENCE_COLUMNS])
+    for cell in ev[1]:
+        cell.font, cell.fill = head_font, head_fill
+    url_col = EVIDENCE_COLUMNS.index("url") + 1
+    quote_col = EVIDENCE_COLUMNS.index("quote") + 1
+    ev_rows = evidence_rows(rows, lang)
+    for r in ev_rows:
+        ev.append([neutralise(r[c]) for c in EVIDENCE_COLUMNS])
+        ev.cell(ev.max_row, quote_col).alignment = wrap
+        link = _safe_link(r["url"])
+        if link:
+            cell = ev.cell(ev.max_row, url_col)
+            cell.hyperlink = link
+            cell.style = "Hyperlink"
+    ev.freeze_panes = "A2"
+    ev.auto_filter.ref = f"A1:{get_column_letter(len(EVIDENCE_COLUMNS))}{max(1, len(ev_rows) + 1)}"
+    for i, col in enumerate(EVIDENCE_COLUMNS, start=1):
+        ev.column_dimensions[get_column_letter(i)].width = _EV_WIDTHS.get(col, 10)
     # Fixed document dates: the workbook's properties do not change between identical exports.
     try:
         fixed = datetime.fromisoformat(as_of[:10]) if as_of else datetime(2000, 1, 1)
@@ -263,15 +375,19 @@ def write_export(
     filters: dict | None = None,
     as_of: str | None = None,
     crawl: dict | None = None,
+    lang: str = "zh",
 ) -> dict:
     """Write the export to ``path`` and its manifest to ``<path>.manifest.json``; return the manifest.
 
-    ``filters``: region (code prefix), industry, level, max_score. ``as_of``: the data
+    ``filters``: region (code prefix or name, smoke.regions.resolve_region), industry, level,
+    max_score. ``lang``: zh (default) or en, the language of headers, sheet names and sources. ``as_of``: the data
     as-of date recorded in the manifest (default: the newest score date exported).
     ``crawl``: the state of the crawl behind the data (smoke.runstate.crawl_state),
     recorded in the manifest with ``complete`` (false when any source is not complete).
     """
     filters = _check(fmt, filters)
+    if lang not in LANGS:
+        raise ExportError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
     try:
         min_score = float(min_score)
     except (TypeError, ValueError):
@@ -284,11 +400,11 @@ def write_export(
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         if fmt == "csv":
-            _write_csv(rows, tmp)
+            _write_csv(rows, tmp, lang)
         elif fmt == "jsonl":
             _write_jsonl(rows, tmp)
         else:
-            _write_xlsx(rows, tmp, data_as_of)
+            _write_xlsx(rows, tmp, data_as_of, lang)
         tmp.replace(path)  # readers never see a half-written export
     finally:
         tmp.unlink(missing_ok=True)
@@ -297,12 +413,16 @@ def write_export(
         "format": fmt,
         "min_score": min_score,
         "filters": filters,
+        **({"region_codes": resolve_region(str(filters["region"]))} if "region" in filters else {}),
+        "lang": lang,
         "model_versions": sorted({r["model_version"] for r in rows}),
         "lexicon_versions": sorted({r["lexicon_version"] for r in rows}),
         "analyser_versions": sorted({r["analyser_version"] for r in rows}),
         "as_of": data_as_of,
         "row_count": len(rows),
         "columns": list(COLUMNS),
+        **({"sheets": list(SHEET_TITLES[lang]), "evidence_rows": sum(len(r["evidence"]) for r in rows)}
+           if fmt == "xlsx" else {}),
         "sha256": sha256_file(path),
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.creditcode import is_valid
-from indexing.models import CORE_DIMENSIONS, DIMENSIONS, LEVELS, Company
-from indexing.store.base import CompanyQuery, Store
+from indexing.models import CORE_DIMENSIONS, DIMENSIONS
+from indexing.store.base import Store
+from smoke.labels import level_names
+from smoke.service.companies import find_company
 
-LEVEL_NAMES_ZH = {level: zh for _, level, zh in LEVELS}
-
-
-def find_company(store: Store, name_or_code: str) -> Company | None:
-    """A company by credit code, exact (normalised) name, or best name match."""
-    key = name_or_code.strip().upper()
-    if len(key) == 18 and is_valid(key):
-        return store.get_company(key)
-    exact = store.companies_by_name(name_or_code)
-    if exact:
-        return sorted(exact, key=lambda c: c.credit_code)[0]
-    page = store.search_companies(CompanyQuery(text=name_or_code, sort="relevance", limit=1))
-    return page.hits[0].company if page.hits else None
+LEVEL_NAMES_ZH = level_names()  # one place: smoke.labels
 
 
 def company_profile(store: Store, name_or_code: str) -> dict[str, Any] | None:
     """Everything a person needs to see why a company scores what it scores."""
-    company = find_company(store, name_or_code)
+    company = find_company(store, name_or_code)  # exact: credit code or the name alone (smoke.service.companies)
     if company is None:
         return None
     score = store.latest_score(company.credit_code)
@@ -40,7 +29,9 @@ def company_profile(store: Store, name_or_code: str) -> dict[str, Any] | None:
                     "label": ind.label,
                     "value": ind.value,
                     "points": round(ind.points, 2),
-                    "evidence": [{"url": e.url, "snippet": e.snippet, "date": e.date} for e in ind.evidence],
+                    # marks: where the matched words sit in the quoted sentence (scoring.quote)
+                    "evidence": [{"url": e.url, "snippet": e.snippet, "date": e.date, "marks": e.marks,
+                                  "source_kind": e.source_kind, "doc_id": e.doc_id} for e in ind.evidence],
                 }
             )
     return {

@@ -10,7 +10,7 @@ from typing import Any
 from config.sources import SourceConfig, load_sources
 from crawlers.switches import disabled_sources, set_source_enabled
 from indexing.store.base import Store
-from smoke.web.views import source_health
+from smoke.service.health import source_health
 
 
 class UnknownSource(LookupError):

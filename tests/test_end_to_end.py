@@ -91,7 +91,7 @@ def test_lookalikes_score_below_60(cycle) -> None:
 def test_export_csv_has_bom_and_columns(cycle) -> None:
     home = cycle["home"]
     out = home / "x.csv"
-    smoke(home, "export", "--min-score", "60", "--format", "csv", "-o", str(out))
+    smoke(home, "export", "--min-score", "60", "--format", "csv", "-o", str(out), "--lang", "en")  # ids as headers
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))

@@ -22,7 +22,7 @@ from scoring.scorer import score_company
 from scoring.text import load_rules
 from scoring.text.learned import load_text_model
 from smoke.cli import cli
-from smoke.exports import write_export
+from smoke.exports import HEADERS, write_export
 from tests.scoring.conftest import AS_OF, SCHEME_PROMO, company, doc
 
 
@@ -81,13 +81,15 @@ def test_every_export_row_and_the_manifest_record_them(scored, expected, fmt: st
     assert m["row_count"] == 1
     assert (m["model_versions"], m["lexicon_versions"], m["analyser_versions"]) == (
         [expected["model"]], [expected["lexicon"]], [expected["analyser"]])
+    ids = {zh: col for col, zh in HEADERS["zh"].items()}  # headers are Chinese: back to the column ids
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+        rows = [{ids[k]: v for k, v in r.items()}
+                for r in csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig")))]
     elif fmt == "jsonl":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     else:
         sheet = list(load_workbook(path).active.iter_rows(values_only=True))
-        keys = [h.split(" ")[-1] for h in sheet[0]]
+        keys = [ids[h] for h in sheet[0]]
         rows = [dict(zip(keys, r, strict=True)) for r in sheet[1:]]
     got = {k: rows[0][f"{k}_version"] for k in ("model", "lexicon", "analyser")}
     assert got == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from scoring.facts import CompanyFacts, evidence_for
+from scoring.facts import CompanyFacts, evidence_at, evidence_for
 from scoring.indicators import Measurement, top
 
 
@@ -27,8 +27,9 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
         decay = 0.5 ** (age / half_life)
         volume += decay
         a = d.analysis
-        snippet = next((s.text for s in a.snippets if s.category == "severity"), d.doc.title or d.doc.text[:80])
-        ev = evidence_for(d.doc, snippet)
+        severe_words = [(s.start, s.end) for s in a.snippets if s.category == "severity"]
+        ev = (evidence_at(d.doc, *severe_words[0], severe_words[1:], a.length) if severe_words
+              else evidence_for(d.doc))
         ev_all.append(ev)
         if any(h.category == "severity" and h.weight >= 4 for h in a.hits):
             severe += decay

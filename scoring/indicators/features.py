@@ -5,7 +5,7 @@ count (their hits are "context" in the text analysis)."""
 
 from __future__ import annotations
 
-from scoring.facts import CompanyFacts, evidence_for
+from scoring.facts import CompanyFacts, evidence_at, evidence_for
 from scoring.indicators import Measurement, top
 
 CATEGORIES = ("recruiting", "pyramid_rewards", "returns", "guarantees", "fundraising_patterns", "equity_crypto",
@@ -24,13 +24,18 @@ def measure(facts: CompanyFacts) -> dict[str, Measurement]:
             w = d.analysis.category_scores.get(cat, 0.0)
             if w:
                 weight += w
-                snip = next((s for s in d.analysis.snippets if s.category == cat and s.status == "promise"), None)
-                ev.append((w, evidence_for(d.doc, snip.text if snip else cat)))
+                same = [s for s in d.analysis.snippets if s.category == cat and s.status == "promise"]
+                if same:  # the first promise's sentence, with the category's other words in it marked too
+                    e = evidence_at(d.doc, same[0].start, same[0].end, [(s.start, s.end) for s in same[1:]],
+                                    d.analysis.length)
+                else:
+                    e = evidence_for(d.doc)
+                ev.append((w, e))
         ev.sort(key=lambda p: -p[0])
         out[f"feature_words.{cat}"] = Measurement(round(weight * norm, 4), top([e for _, e in ev]))
     denials = []
     for d in facts.promo:  # promo, recruit and unclassified pages: a denial is a denial anywhere a promoter speaks
         for s in d.analysis.denials:
-            denials.append(evidence_for(d.doc, s.text))
+            denials.append(evidence_at(d.doc, s.start, s.end, base_len=d.analysis.length))
     out["feature_words.denial"] = Measurement(len(denials), top(denials))
     return out

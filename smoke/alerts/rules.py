@@ -23,14 +23,13 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
-from zoneinfo import ZoneInfo
 
 from config.alerts import AlertRules
 from indexing.models import Alert, Score, stable_id
 from indexing.store.base import Store
+from smoke.service.timefmt import SHANGHAI as TZ
 
 log = logging.getLogger(__name__)
-TZ = ZoneInfo("Asia/Shanghai")
 
 Point = tuple[str, float]  # (as_of date, smoke index)
 

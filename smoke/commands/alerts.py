@@ -6,11 +6,11 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
-TZ = ZoneInfo("Asia/Shanghai")
+from smoke.service.timefmt import SHANGHAI as TZ
+
 _config_option = click.option(
     "--config",
     "config_file",
@@ -69,6 +69,89 @@ def ack_cmd(alert_ids: tuple[str, ...], by: str) -> None:
     if missing:
         click.echo(f"no such alert: {', '.join(sorted(missing))}", err=True)
         sys.exit(1)
+
+
+@alerts.command("groups")
+@click.option("--rule", default="", type=click.Choice(["", "crossing", "rise", "critical"]), help="Only this rule.")
+@click.option("--band", default="", type=click.Choice(["", "green", "blue", "yellow", "orange", "red"]),
+              help="Only alerts whose score is in this band.")
+@click.option("--region", default="", metavar="CODE", help="Region code prefix of the company (44 = 广东).")
+@click.option("--assignee", default="", metavar="USER", help="Only alerts assigned to USER ('-': unassigned).")
+@click.option("--state", default="open", show_default=True, type=click.Choice(["open", "acked", "all"]))
+@click.option("--day", default="", metavar="DATE", help="Only alerts of this data day (YYYY-MM-DD).")
+@click.option("--watched-by", "watched_by", default="", metavar="USER", help="Only companies USER follows.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per group and line.")
+def groups_cmd(rule: str, band: str, region: str, assignee: str, state: str, day: str, watched_by: str,
+               limit: int, as_json: bool) -> None:
+    """Alerts grouped per company and data day (one line per company, every reason listed), for triage."""
+    from smoke.alerts.render import RULE_TITLES, band_zh
+    from smoke.alerts.triage import TriageError, TriageFilter, list_groups
+
+    f = TriageFilter(rule=rule, band=band, region=region, assignee=assignee, state=state, day=day)
+    if watched_by:
+        from config.settings import get_settings
+        from smoke.watchlist import Watchlists
+
+        f.credit_codes = Watchlists(get_settings().home / "app.db").codes(watched_by)
+    try:
+        with _store() as store:
+            found = list_groups(store, f, limit=limit)
+    except TriageError as exc:
+        raise click.UsageError(str(exc)) from None
+    for g in found:
+        if as_json:
+            click.echo(json.dumps(g.to_dict(), ensure_ascii=False))
+            continue
+        rules = "、".join(RULE_TITLES.get(r, r) for r in g.rules)
+        who = "、".join(g.assignees) or "未分配"
+        state_zh = "已确认" if g.acknowledged else "未确认"
+        click.echo(f"{g.day}  {g.credit_code}  {g.score:5.1f} {band_zh(g.score)}  {g.company_name}  [{rules}]  "
+                   f"负责人：{who}  {state_zh}")
+        click.echo(f"    告警编号：{' '.join(g.ids)}")
+        for _, n in g.notes:
+            click.echo(f"    备注 {n.by} {n.at[:16]}：{n.text}")
+    if not as_json:
+        click.echo(f"{len(found)} 组预警", err=True)
+
+
+@alerts.command("assign")
+@click.argument("alert_ids", nargs=-1, required=True)
+@click.option("--to", "assignee", required=True, metavar="USER", help="Who handles them ('' clears).")
+def assign_cmd(alert_ids: tuple[str, ...], assignee: str) -> None:
+    """Assign alerts to a person."""
+    from smoke.alerts.triage import TriageError, assign
+
+    try:
+        with _store() as store:
+            changed = assign(store, alert_ids, assignee)
+    except TriageError as exc:
+        raise click.ClickException(str(exc)) from None
+    _audit("alert_assign", {"alert_ids": changed[:200], "assignee": assignee.strip()})
+    click.echo(f"assigned {len(changed)} alert(s) to {assignee.strip() or '(nobody)'}")
+
+
+@alerts.command("note")
+@click.argument("alert_ids", nargs=-1, required=True)
+@click.option("--text", required=True, help="The note (at most 2,000 characters).")
+@click.option("--by", "by", default="cli", show_default=True, help="Who writes it.")
+def note_cmd(alert_ids: tuple[str, ...], text: str, by: str) -> None:
+    """Add a note to alerts."""
+    from smoke.alerts.triage import TriageError, add_note
+
+    try:
+        with _store() as store:
+            ids = add_note(store, alert_ids, text, by)
+    except TriageError as exc:
+        raise click.ClickException(str(exc)) from None
+    _audit("alert_note", {"alert_ids": ids[:200], "chars": len(text.strip())})
+    click.echo(f"noted on {len(ids)} alert(s)")
+
+
+def _audit(action: str, detail: dict) -> None:
+    from smoke.commands.watch import _audit as audit
+
+    audit(action, detail)
 
 
 @alerts.command("evaluate")

@@ -6,32 +6,42 @@ from pathlib import Path
 
 import click
 
-from smoke.exports import FORMATS, ExportError, manifest_path, write_export
+from smoke.exports import FORMATS, LANGS, ExportError, format_for, manifest_path, write_export
 
 
 @click.command("export")
-@click.option("--min-score", default=60.0, show_default=True, type=click.FloatRange(0, 100), help="Lowest smoke index.")
+@click.option("--min-score", default=None, type=click.FloatRange(0, 100),
+              help="Lowest smoke index (default: the model's high-risk threshold, 60).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="File format (default: from -o's suffix, else csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-@click.option("--region", default="", help="Region code prefix, e.g. 44 (广东) or 4403 (深圳).")
+@click.option("--region", default="", help="Region: a code prefix (44, 4403) or a name (广东, 广东省, 深圳, 南山区).")
 @click.option("--industry", default="", help="Exact industry.")
-@click.option("--level", type=click.Choice(["green", "blue", "yellow", "orange", "red"]), default=None, help="Only this band.")
+@click.option("--level", default=None, help="Only this band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
 @click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="Highest smoke index.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
+              help="Headers, sheet and source names: Chinese, or English (the column ids).")
 @click.option("--as-of", default=None, help="Data as-of date to record in the manifest (default: newest score date).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
               help="When another export of this store is running, wait this long (0: exit 5 at once).")
 def export(
-    min_score: float,
+    min_score: float | None,
     fmt: str | None,
     output: Path,
     region: str,
     industry: str,
     level: str | None,
     max_score: float | None,
+    lang: str,
     as_of: str | None,
     wait_s: float,
 ) -> None:
     """Export companies at or above --min-score as CSV (UTF-8 with BOM), XLSX or JSONL.
+
+    Rows carry region names, the top indicators and their quoted sentences (matched words
+    in 【】) with dates; the XLSX workbook adds an evidence sheet (one row per quoted
+    sentence, with a hyperlink to its source) and band colours. Headers are Chinese
+    (--lang en: the English column ids, as in JSONL). An output suffix other than .csv/.xlsx/.jsonl is an error unless
+    --format is given.
 
     Writes OUTPUT and OUTPUT.manifest.json (filters, model, lexicon and analyser
     versions, as-of date, row count, SHA-256, and the state of the newest crawl per
@@ -41,19 +51,24 @@ def export(
     """
     from config.settings import get_settings
     from indexing.store import open_store
+    from smoke.commands.core import strict_filters
     from smoke.locking import store_lock
     from smoke.runstate import crawl_state, latest_crawl
+    from smoke.service.filters import FilterSpec
+    from smoke.service.threshold import high_risk
 
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".")
-        fmt = suffix if suffix in FORMATS else "csv"
-    filters = {"region": region, "industry": industry, "level": level, "max_score": max_score}
-    click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
+    spec = FilterSpec.of("region", "industry", "level", "min_score", "max_score")
+    f = strict_filters({"region": region, "industry": industry, "level": level, "min_score": min_score,
+                        "max_score": max_score}, spec)
+    min_score = high_risk() if f.min_score is None else f.min_score
+    filters = {"region": f.region, "industry": f.industry, "level": f.level or None, "max_score": f.max_score}
     try:
+        fmt = format_for(output, fmt)
+        click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
         settings = get_settings()
         with store_lock(settings, "export", what="smoke export", timeout_s=wait_s), open_store(settings) as store:
             manifest = write_export(store, output, fmt=fmt, min_score=min_score, filters=filters, as_of=as_of,
-                                    crawl=crawl_state(latest_crawl(store)))
+                                    crawl=crawl_state(latest_crawl(store)), lang=lang)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
@@ -63,6 +78,7 @@ def export(
         + f"\nsha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  "
         f"lexicon {', '.join(manifest['lexicon_versions']) or '-'}  analyser {', '.join(manifest['analyser_versions']) or '-'}  "
         f"as of {manifest['as_of'] or '-'}"
+        + ("" if manifest["row_count"] else "\nnote: no company matched; check --min-score and the filters")
     )
 
 

@@ -19,7 +19,7 @@ from indexing.store.base import Store, StoreError
 from smoke.accounts import Accounts
 from smoke.errors import kind_of, reading
 from smoke.web.context import ApiError, Forbidden, LoginRequired, StoreProvider, WebConfig, render
-from smoke.web.routes import admin, api, auth, pages
+from smoke.web.routes import admin, api, api_watch, auth, pages, watch
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -130,8 +130,10 @@ def create_app(
     stores = StoreProvider(store_factory)
     app = Starlette(
         routes=[
+            *api_watch.routes,  # before api: /api/v1/alerts/... are more specific
             *api.routes,
             *auth.routes,
+            *watch.routes,  # before pages: /alerts lives there
             *pages.routes,
             *admin.routes,
             Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),

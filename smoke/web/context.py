@@ -19,7 +19,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from indexing.store.base import Store
+from smoke import labels
 from smoke.accounts import ROLE_LABELS, Accounts, Session, can
+from smoke.service.doc_kinds import document_kind_label
+from smoke.service.threshold import high_risk
 
 SESSION_COOKIE = "smoke_session"
 LOGIN_CSRF_COOKIE = "smoke_login_csrf"
@@ -94,6 +97,9 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    labels.install(env)  # level_zh, region_name, shanghai (times), audit_detail_text, ...
+    env.globals["high_risk"] = high_risk  # the model's threshold (smoke.service.threshold)
+    env.globals["doc_kind_zh"] = document_kind_label  # 风险提示, 新闻 ...: a warning is never shown as a promotion
     env.filters["safe_url"] = safe_url
     env.filters["domain"] = lambda url: (urlsplit(url or "").hostname or "") if safe_url(url) != "#" else ""
     # JSON shown as text (autoescaped), Chinese kept readable

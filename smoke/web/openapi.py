@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.models import DIMENSIONS, LEVELS
+from indexing.models import DIMENSIONS, LEVELS, SOURCE_KINDS
+from smoke.service.doc_kinds import DOC_KINDS
+from smoke.web.openapi_watch import WATCH_PATHS
 
 _LEVELS = [level for _, level, _ in LEVELS]
 
@@ -24,7 +26,9 @@ def _score_param(name: str, description: str) -> dict[str, Any]:
 _AUTH_ERRORS = {"401": _error("No or invalid bearer token"), "403": _error("The role may not do this")}
 
 _FILTERS = [
-    {"name": "region", "in": "query", "required": False, "description": "Region code prefix (44 = 广东)",
+    {"name": "region", "in": "query", "required": False,
+     "description": "Region code prefix (44 = 广东); a province name (广东, 广东省) is also taken. "
+                    "Anything else is a 400 saying how to give a region (never 0 silent rows)",
      "schema": {"type": "string", "pattern": "^[0-9]{0,6}$", "maxLength": 6}},
     {"name": "industry", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 50}},
     # An empty value means "any level", as an HTML filter form sends it; the API accepts
@@ -32,6 +36,22 @@ _FILTERS = [
     {"name": "level", "in": "query", "required": False,
      "description": "Colour band; empty: any", "schema": {"type": "string", "enum": ["", *_LEVELS]}},
 ]  # fmt: skip
+
+
+_PAGING = [
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "maximum": 200}},
+    {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "maximum": 10000}},
+]
+_DATES = [
+    {"name": name, "in": "query", "required": False, "description": f"{what} (YYYY-MM-DD)",
+     "schema": {"type": "string", "format": "date"}}
+    for name, what in (("date_from", "On or after this date"), ("date_to", "On or before this date"))
+]
+
+
+def _sort(values: list[str], description: str) -> dict[str, Any]:
+    return {"name": "sort", "in": "query", "required": False, "description": description,
+            "schema": {"type": "string", "enum": ["", *values]}}
 
 
 def openapi_spec() -> dict[str, Any]:
@@ -63,9 +83,54 @@ def openapi_spec() -> dict[str, Any]:
                         "industry": {"type": "string"},
                     },
                 },
+                "Document": {
+                    "type": "object",
+                    "required": ["id", "title", "url", "kind", "source_kind", "companies"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "url": {"type": "string"},
+                        "kind": {"type": "string", "enum": list(DOC_KINDS),
+                                 "description": "Document kind: promotion 推广页面, complaint 投诉, judgment 裁判文书, "
+                                                "registry 工商登记, warning 风险提示, news 新闻"},
+                        "source_kind": {"type": "string"},
+                        "site": {"type": "string"},
+                        "published": {"type": "string", "description": "Date the page gives (YYYY-MM-DD), or empty"},
+                        "fetched": {"type": "string", "description": "When it was crawled, Asia/Shanghai (+08:00)"},
+                        "companies": {"type": "array", "items": {"type": "string"},
+                                      "description": "Credit codes of the companies it concerns"},
+                        "highlight": {"type": "string", "description": "HTML-escaped snippet with <mark> around matches"},
+                        "snippet": {"type": "string"},
+                    },
+                },
+                "Alert": {
+                    "type": "object",
+                    "required": ["id", "credit_code", "created", "rule", "score", "level"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "credit_code": {"type": "string"},
+                        "company": {"type": "string"},
+                        "created": {"type": "string", "description": "Asia/Shanghai (+08:00)"},
+                        "rule": {"type": "string"},
+                        "rule_zh": {"type": "string"},
+                        "score": {"type": "number"},
+                        "previous_score": {"type": "number", "nullable": True},
+                        "level": {"type": "string", "enum": _LEVELS},
+                        "message": {"type": "string"},
+                        "delivery": {"type": "object"},
+                        "acknowledged_by": {"type": "string"},
+                        "acknowledged_at": {"type": "string"},
+                        "company_url": {"type": "string"},
+                    },
+                },
                 "Evidence": {
                     "type": "object",
-                    "properties": {"url": {"type": "string"}, "snippet": {"type": "string"}, "date": {"type": "string"}},
+                    "properties": {
+                        "url": {"type": "string"}, "snippet": {"type": "string"}, "date": {"type": "string"},
+                        "marks": {"type": "array", "description": "[start, end) of the matched words in snippet",
+                                  "items": {"type": "array", "items": {"type": "integer"}}},
+                        "source_kind": {"type": "string"}, "doc_id": {"type": "string"},
+                    },
                 },
                 "Indicator": {
                     "type": "object",
@@ -160,6 +225,7 @@ def openapi_spec() -> dict[str, Any]:
         },
         "security": [{"bearer": []}],
         "paths": {
+            **WATCH_PATHS,
             "/api/v1/auth/token": {
                 "post": {
                     "summary": "Exchange a username and password for a bearer token",
@@ -245,10 +311,10 @@ def openapi_spec() -> dict[str, Any]:
                         _score_param("min_score", "Lowest smoke index"),
                         _score_param("max_score", "Highest smoke index"),
                         *_FILTERS,
-                        {"name": "limit", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 0, "maximum": 200}},
-                        {"name": "offset", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 0, "maximum": 10000}},
+                        _sort(["relevance", "index", "rise", "name"],
+                              "relevance (a query's default), index (smoke index, risk first; a listing's default), "
+                              "rise (7-day rise), name"),
+                        *_PAGING,
                     ],  # fmt: skip
                     "responses": {
                         "200": {
@@ -275,7 +341,59 @@ def openapi_spec() -> dict[str, Any]:
                             "description": "The profile",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompanyProfile"}}},
                         },
-                        "404": _error("No such company"),
+                        "404": _error("No company has this credit code or exact name (no fuzzy match)"),
+                        "409": _error("Several companies have this name: the answer lists them as candidates"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/documents": {
+                "get": {
+                    "summary": "Search crawled documents (promotions, complaints, judgments, registry pages, warnings, "
+                               "news), each with its kind and the companies it concerns",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": False,
+                         "description": "Words, \"a phrase\", AND / OR / NOT, -word",
+                         "schema": {"type": "string", "maxLength": 200}},
+                        {"name": "kind", "in": "query", "required": False, "description": "Document kind; empty: any",
+                         "schema": {"type": "string", "enum": ["", *DOC_KINDS]}},
+                        {"name": "source_kind", "in": "query", "required": False, "description": "Source kind; empty: any",
+                         "schema": {"type": "string", "enum": ["", *SOURCE_KINDS]}},
+                        *_DATES,
+                        _sort(["relevance", "date"], "relevance (a query's default) or date (newest first)"),
+                        *_PAGING,
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": {
+                            "description": "Matching documents; X-Total-Count gives the total",
+                            "content": {"application/json": {"schema": {
+                                "type": "array", "items": {"$ref": "#/components/schemas/Document"}}}},
+                        },
+                        "400": _error("A parameter is malformed (the message names it and what it takes)"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/alerts": {
+                "get": {
+                    "summary": "Alerts, newest first, filtered and paged; times in Asia/Shanghai",
+                    "parameters": [
+                        {"name": "rule", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40}},
+                        {"name": "state", "in": "query", "required": False, "description": "empty: all",
+                         "schema": {"type": "string", "enum": ["", "open", "acknowledged"]}},
+                        {"name": "credit_code", "in": "query", "required": False,
+                         "schema": {"type": "string", "maxLength": 18}},
+                        _FILTERS[0], _FILTERS[2],
+                        *_DATES,
+                        *_PAGING,
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": {
+                            "description": "Alerts; X-Total-Count gives the total",
+                            "content": {"application/json": {"schema": {
+                                "type": "array", "items": {"$ref": "#/components/schemas/Alert"}}}},
+                        },
+                        "400": _error("A parameter is malformed (the message names it and what it takes)"),
                         **_AUTH_ERRORS,
                     },
                 }
@@ -286,7 +404,7 @@ def openapi_spec() -> dict[str, Any]:
                     "parameters": [
                         {"name": "format", "in": "query", "required": False,
                          "schema": {"type": "string", "enum": ["csv", "xlsx", "jsonl"], "default": "csv"}},
-                        _score_param("min_score", "Lowest smoke index (default 60)"),
+                        _score_param("min_score", "Lowest smoke index (default: the model's high-risk threshold, 60)"),
                         *_FILTERS,
                     ],  # fmt: skip
                     "responses": {

@@ -8,21 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.models import Company
 from indexing.store.base import Store
 from smoke.profile import company_profile as _profile
-
-
-def find_company(store: Store, key: str) -> Company | None:
-    """A company by credit code, else by exact (normalised) name."""
-    key = (key or "").strip()
-    if not key or len(key) > 200:
-        return None
-    company = store.get_company(key.upper()) or store.get_company(key)
-    if company is None:
-        matches = store.companies_by_name(key)
-        company = matches[0] if matches else None
-    return company
 
 
 def company_profile(store: Store, key: str) -> dict[str, Any] | None:

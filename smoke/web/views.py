@@ -10,28 +10,22 @@ from typing import Any
 
 from markupsafe import Markup
 
-from indexing.models import HIGH_RISK, LEVELS, Company, Run
+from indexing.models import Company
 from indexing.store.base import CompanyQuery, Store, link_keys
+from smoke import labels
+from smoke.service.alerts import RULE_ZH
+from smoke.service.health import SOURCE_STATE_ZH, source_health
+from smoke.service.regions import PROVINCES, region_name
+from smoke.service.threshold import high_risk, is_high
+from smoke.web import charts
 
-LEVEL_ORDER = [level for _, level, _ in reversed(LEVELS)]  # green .. red
-LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
-LEVEL_RANGE = {"green": "0-19", "blue": "20-39", "yellow": "40-59", "orange": "60-79", "red": "80-100"}
-SOURCE_KIND_ZH = {"registry": "工商登记", "court": "裁判文书", "complaint": "投诉平台", "promo": "推广页面", "amac": "基金业协会"}
-DIMENSION_ZH = {
-    "compliance": "机构合规",
-    "complaints": "网络投诉",
-    "yield": "收益率",
-    "feature_words": "特征词",
-    "spread": "传播力",
-    "network": "关联网络",
-}
-PROVINCES = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
-    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
-    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
-    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
-    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
-}  # fmt: skip
+__all__ = ["PROVINCES", "SOURCE_STATE_ZH", "is_high", "region_name", "source_health"]  # moved down; kept here for callers
+
+# Names come from the one labels module (config/labels.yaml); these aliases keep callers short.
+LEVEL_ORDER = list(labels.LEVEL_ORDER)  # green .. red
+LEVEL_ZH = labels.level_names()
+SOURCE_KIND_ZH = dict(labels.labels().source_kinds)
+DIMENSION_ZH = dict(labels.labels().dimensions)
 
 _MARK = re.compile(r"(<mark>|</mark>)")
 MAX_GRAPH_PER_KEY = 15  # companies drawn per shared person, address, phone or website
@@ -63,34 +57,24 @@ def safe_highlight(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def region_name(code: str) -> str:
-    code = code or ""
-    return PROVINCES.get(code[:2], code or "未知")
-
-
-def parse_float(value: str | None, lo: float = 0.0, hi: float = 100.0) -> float | None:
-    """A number from a query string, clamped; None when missing or not a finite number."""
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        v = float(value)
-    except ValueError:
-        return None
-    if v != v or v in (float("inf"), float("-inf")):
-        return None
-    return max(lo, min(hi, v))
-
-
 def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     levels = store.aggregate_companies("level")
-    regions = store.aggregate_companies("region")
-    industries = store.aggregate_companies("industry")
-    alerts = store.list_alerts(since=today.isoformat(), limit=50)
+    # Where the risk is: the region and industry charts count high-risk companies only.
+    high = CompanyQuery(min_score=float(high_risk()))
+    regions = store.aggregate_companies("region", high)
+    industries = store.aggregate_companies("industry", high)
+    # The latest cycle's alerts, by the data's day: a sandbox or replayed cycle dates its
+    # alerts by its data, so "since midnight by the wall clock" counted 0 after 42 alerts.
+    from smoke.alerts.triage import group_alerts, latest_cycle_alerts
+
+    alerts_day, alerts = latest_cycle_alerts(store)
     return {
         "total": store.count_companies(),
         "documents": store.count_documents(),
-        "high_risk": sum(levels.get(lv, 0) for lv in ("orange", "red")),
+        "high_risk": store.search_companies(CompanyQuery(min_score=high_risk(), limit=1)).total,
+        "region_counts": dict(regions),
+        "trend": charts.high_risk_trend(store),
         "levels": [{"key": lv, "label": LEVEL_ZH[lv], "count": levels.get(lv, 0)} for lv in LEVEL_ORDER],
         "regions": sorted(
             ({"key": k, "label": region_name(k), "count": v} for k, v in regions.items()),
@@ -101,15 +85,11 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
             key=lambda r: (-r["count"], r["key"]),
         )[:12],
         "alerts": alerts,
-        "alert_names": _names(store, [a.credit_code for a in alerts[:10]]),
-        "risers": risers(store, today),
+        "alerts_count": len(alerts),
+        "alerts_day": alerts_day,
+        "alert_groups": group_alerts(store, alerts)[:10],  # one row per company and day
+        "risers": risers(store),
     }
-
-
-def _names(store: Store, credit_codes: list[str]) -> dict[str, str]:
-    """Each code's company name (the code itself when unknown), in one store call."""
-    found = store.get_companies(credit_codes)
-    return {c: found[c].name if c in found else c for c in credit_codes}
 
 
 def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[float, float] | None:
@@ -123,11 +103,16 @@ def _delta_since(history: list[tuple[str, float, str]], since: str) -> tuple[flo
     return latest[1], latest[1] - base
 
 
-def risers(store: Store, today: date, limit: int = 8) -> list[dict[str, Any]]:
-    """Companies whose index rose most in the last seven days (from score history)."""
-    since = (today - timedelta(days=7)).isoformat()
+def risers(store: Store, today: date | None = None, limit: int = 8) -> list[dict[str, Any]]:
+    """Companies whose index rose most in the seven days before ``today`` (from score
+    history). By default ``today`` is the newest score date, not the wall clock: scores
+    carry the data's date, and a replayed or late world must still show its risers."""
     candidates = store.search_companies(CompanyQuery(sort="rise", limit=50)).hits  # both stores sort by rise
     histories = store.score_histories(hit.company.credit_code for hit in candidates)
+    if today is None:
+        newest = max((h[-1][0][:10] for h in histories.values() if h), default="")
+        today = date.fromisoformat(newest) if newest else date.today()
+    since = (today - timedelta(days=7)).isoformat()
     out = []
     for hit in candidates:
         d = _delta_since(histories.get(hit.company.credit_code, []), since)
@@ -201,53 +186,7 @@ def similar_companies(store: Store, company: Company, smoke_index: float | None,
     return hits[:limit]
 
 
-def _source_state(stats: Any) -> str:
-    errors = sum((stats.errors or {}).values())
-    if stats.blocked:
-        return "blocked"
-    if errors and not stats.items:
-        return "failing"
-    if errors:
-        return "degraded"
-    return "ok"
+ALERT_RULE_ZH = RULE_ZH  # one definition: config/labels.yaml
+DELIVERY_STATE_ZH = dict(labels.labels().delivery_states)
 
 
-SOURCE_STATE_ZH = {"blocked": "被封锁", "failing": "失败", "degraded": "部分错误", "ok": "正常"}
-ALERT_RULE_ZH = {"crossing": "升至高风险", "rise": "快速上升", "critical": "关键证据"}
-DELIVERY_STATE_ZH = {"pending": "待发送", "sent": "已发送", "failed": "发送失败（将重试）", "abandoned": "已放弃（需人工重试）"}
-
-
-def source_health(runs: list[Run]) -> list[dict[str, Any]]:
-    """Per source: its state in the newest run that crawled it, and since when it has been so."""
-    runs = sorted(runs, key=lambda r: r.started, reverse=True)
-    # a source skipped in a run (switched off by an admin) says nothing of its health
-    names = sorted({name for r in runs for name, st in r.sources.items() if not st.skipped})
-    out = []
-    for name in names:
-        seen = [(r, r.sources[name]) for r in runs if name in r.sources and not r.sources[name].skipped]
-        state = _source_state(seen[0][1])
-        since = seen[0][0].started
-        for run, stats in seen[1:]:
-            if _source_state(stats) != state:
-                break
-            since = run.started
-        latest = seen[0][1]
-        out.append(
-            {
-                "source": name,
-                "state": state,
-                "state_zh": SOURCE_STATE_ZH[state],
-                "since": since,
-                "last_run": seen[0][0].started,
-                "pages": latest.pages,
-                "items": latest.items,
-                "errors": dict(latest.errors or {}),
-                "reason": latest.blocked_reason,
-            }
-        )
-    out.sort(key=lambda s: (["blocked", "failing", "degraded", "ok"].index(s["state"]), s["source"]))
-    return out
-
-
-def is_high(index: float | None) -> bool:
-    return index is not None and index >= HIGH_RISK

@@ -100,7 +100,7 @@ def counts(home: Path) -> dict[str, object]:
     for path in exports:
         if ".partial." not in path.name:
             with path.open(encoding="utf-8-sig") as f:
-                rows = sorted(r["credit_code"] for r in csv.DictReader(f))
+                rows = sorted(r["统一社会信用代码"] for r in csv.DictReader(f))  # Chinese headers
     out["export_rows"] = rows
     return out
 

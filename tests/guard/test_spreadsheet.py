@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from indexing.models import Company, Score
 from indexing.store.sqlite import SQLiteStore
-from smoke.exports import neutralise, remove_dead_parts, write_export
+from smoke.exports import HEADERS, neutralise, remove_dead_parts, write_export
 
 HOSTILE = {
     "fullwidth-equals": "＝HYPERLINK(\"http://evil.test\",\"点我\")",
@@ -51,7 +51,8 @@ def test_hostile_names_through_real_csv_and_xlsx_exports(tmp_path: Path) -> None
         store.save_scores([Score(code, "2026-01-01", 70.0 + i, "orange", {}, [], "m1")])
     write_export(store, tmp_path / "x.csv", "csv")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "x.csv").read_bytes().decode("utf-8-sig"))))
-    assert {r["credit_code"]: (r["name"], r["industry"]) for r in rows} == {
+    h = HEADERS["zh"]  # Chinese headers
+    assert {r[h["credit_code"]]: (r[h["name"]], r[h["industry"]]) for r in rows} == {
         c: ("'" + t, "'" + t) for c, t in codes.items()}
     write_export(store, tmp_path / "x.xlsx", "xlsx")
     ws = load_workbook(tmp_path / "x.xlsx").active

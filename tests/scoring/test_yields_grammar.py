@@ -96,7 +96,9 @@ def test_daily_payout_evidence_is_a_quote() -> None:
     d = doc("鑫聚宝，保本保息，T+0秒到账，稳赚不赔，年化收益48%，扫码加微信", code=c.credit_code, site="x", url="http://x.test/p")
     s = score_company(c, [d], _context(), _model(), AS_OF)
     daily = next(i for i in s.indicators if i.id == "yield.daily_payout")
-    assert [e.snippet for e in daily.evidence] == ["T+0"]
+    # the sentence, verbatim, with the daily-payout words marked
+    assert [e.snippet for e in daily.evidence] == ["鑫聚宝,保本保息,T+0秒到账,稳赚不赔,年化收益48%,扫码加微信"]
+    assert [[e.snippet[a:b] for a, b in e.marks] for e in daily.evidence] == [["T+0"]]
 
 
 def _model():  # noqa: ANN202

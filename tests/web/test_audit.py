@@ -41,3 +41,15 @@ def test_admin_reads_and_exports_audit(as_role):
     assert page.status_code == 200 and "审计测试" in page.text
     r = c.get("/admin/audit.csv")
     assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf") and "审计测试" in r.content.decode("utf-8-sig")
+
+
+def test_audit_page_and_csv_read_as_chinese(as_role):
+    c = as_role("admin")
+    c.get("/search", params={"q": "北京", "region": "110101"})
+    page = c.get("/admin/audit").text
+    assert "搜索" in page and "关键词：北京" in page and "地区：北京（110101）" in page
+    rows = page.split("<tbody>")[1]
+    assert "{&#34;" not in rows and '{"' not in rows and "search" not in rows
+    text = c.get("/admin/audit.csv").content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("编号 id,时间（北京时间） ts")
+    assert ",搜索,search," in text

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.testclient import TestClient
 
 from smoke.accounts import Accounts
@@ -57,4 +58,7 @@ schema.config.update(base_url="http://testserver")
 # when the API or its description changes, not by chance on somebody else's commit.
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case, api_app):
-    case.call_and_validate(headers={"Authorization": f"Bearer {api_app}"})
+    # A generated upload is any bytes; only a CSV or XLSX file is screened, anything else is a
+    # 400 naming the problem, which the description cannot express as a schema.
+    excluded = [positive_data_acceptance] if case.path == "/api/v1/screenings" else []
+    case.call_and_validate(headers={"Authorization": f"Bearer {api_app}"}, excluded_checks=excluded)

@@ -144,8 +144,8 @@ def build_world(store: Store) -> dict[str, str]:
     store.upsert_documents(docs)
     store.save_scores(scores)
     now = datetime.now().isoformat(timespec="seconds")
-    store.save_alert(Alert("a1", code(1, "440300"), now, "cross_60", 86.5, 55.0, "指数突破60", {"email": "sent"}))
-    store.save_alert(Alert("a2", code(3, "110105"), now, "rise_15", 64.0, 30.0, "7日上升34<b>分</b>", {"email": "failed"}))
+    store.save_alert(Alert("a1", code(1, "440300"), now, "crossing", 86.5, 55.0, "指数突破60", {"email": "sent"}))
+    store.save_alert(Alert("a2", code(3, "110105"), now, "rise", 64.0, 30.0, "7日上升34<b>分</b>", {"email": "failed"}))
     store.save_run(
         Run(
             "run1",

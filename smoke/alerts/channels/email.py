@@ -69,9 +69,12 @@ class EmailChannel(Channel):
         return smtp
 
     def send(self, view: AlertView) -> None:
+        self.send_message(build_message(view, self.config), view.alert.id)
+
+    def send_message(self, msg: EmailMessage, ref: str) -> None:
+        """Send one prepared message (an alert, or a follower's digest: ``ref`` names it in the log)."""
         if self._smtp is None:
             self._smtp = self._connect()
-        msg = build_message(view, self.config)
         try:
             refused = self._smtp.send_message(msg)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -85,7 +88,7 @@ class EmailChannel(Channel):
         if refused:
             # Accepted for at least one recipient: counts as sent (resending would
             # duplicate it for the others); the refused ones are in the log.
-            log.warning("alert %s: recipients refused: %s", view.alert.id, refused)
+            log.warning("%s: recipients refused: %s", ref, refused)
 
     def close(self) -> None:
         if self._smtp is not None:

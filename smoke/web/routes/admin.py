@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,37 +16,30 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from smoke import labels
 from smoke.accounts import ROLES, AccountError
 from smoke.exports import FORMATS, ExportError, media_type, neutralise, write_export
+from smoke.service.filters import FilterError, FilterSpec, parse_filters
+from smoke.service.threshold import high_risk
 from smoke.sources import UnknownSource, source_overview, switch_source
 from smoke.web import views
 from smoke.web.context import ApiError, audit, cfg, check_csrf, render, require, store
 
+EXPORT_SPEC = FilterSpec.of("format", "min_score", "region", "industry", "level", formats=tuple(FORMATS),
+                            default_format="csv")
+
 
 def export_params(p: Any) -> tuple[str, float, dict[str, Any]]:
-    """(format, min_score, filters) from query parameters, or ExportError naming the field."""
-    fmt = str(p.get("format", "csv"))
-    if fmt not in FORMATS:
-        raise ExportError(f"format: expected one of {', '.join(FORMATS)}")
-    raw = p.get("min_score")
-    min_score = views.parse_float(raw)
-    if raw not in (None, "") and min_score is None:
-        raise ExportError("min_score: expected a number from 0 to 100")
-    filters: dict[str, Any] = {}
-    region = str(p.get("region", "") or "")
-    if region:
-        if not region.isdigit() or len(region) > 6:
-            raise ExportError("region: expected a region code prefix of up to 6 digits")
-        filters["region"] = region
-    industry = str(p.get("industry", "") or "")[:50]
-    if industry:
-        filters["industry"] = industry
-    level = str(p.get("level", "") or "")
-    if level:
-        if level not in views.LEVEL_ZH:
-            raise ExportError(f"level: expected one of {', '.join(views.LEVEL_ZH)}")
-        filters["level"] = level
-    return fmt, 60.0 if min_score is None else min_score, filters
+    """(format, min_score, filters) from query parameters or a form (the service's strict
+    parser: unknown fields are ignored here, the API refuses them first), or ExportError
+    naming the field."""
+    try:
+        f = parse_filters({k: v for k, v in p.items() if k in EXPORT_SPEC.allowed}, EXPORT_SPEC, strict=True)
+    except FilterError as exc:
+        raise ExportError(str(exc)) from None
+    filters: dict[str, Any] = {k: v for k, v in (("region", f.region), ("industry", f.industry),
+                                                 ("level", f.level)) if v}  # fmt: skip
+    return f.format or "csv", high_risk() if f.min_score is None else f.min_score, filters
 
 
 def run_export(request: Request, username: str, fmt: str, min_score: float, filters: dict[str, Any]) -> tuple[Path, dict]:
@@ -173,7 +167,8 @@ def audit_page(request: Request) -> Response:
     username = str(p.get("username", ""))[:64]
     action = str(p.get("action", ""))[:40]
     entries = cfg(request).accounts.list_audit(limit=200, username=username, action=action)
-    return render(request, "audit.html", entries=entries, username=username, action=action)
+    actions = list(labels.labels().audit_actions.items())
+    return render(request, "audit.html", entries=entries, username=username, action=action, ACTIONS=actions)
 
 
 def audit_csv(request: Request) -> Response:
@@ -181,11 +176,15 @@ def audit_csv(request: Request) -> Response:
     entries = cfg(request).accounts.list_audit(limit=10_000)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["id", "ts", "username", "action", "detail", "row_count", "client"])
+    # Chinese first like the page; the stored codes and the JSON stay for scripts.
+    w.writerow(["编号 id", "时间（北京时间） ts", "用户 username", "操作", "操作代码 action", "条件",
+                "条件 JSON detail", "行数 row_count", "来源 client"])  # fmt: skip
     for e in entries:
         d = e.to_dict()
-        w.writerow([neutralise(v) for v in (d["id"], d["ts"], d["username"], d["action"],
-                                            str(d["detail"]), d["row_count"], d["client"])])  # fmt: skip
+        w.writerow([neutralise(v) for v in (
+            d["id"], labels.shanghai(d["ts"], seconds=True), d["username"], labels.audit_action_zh(d["action"]),
+            d["action"], labels.audit_detail_text(d["detail"]),
+            json.dumps(d["detail"], ensure_ascii=False, sort_keys=True), d["row_count"], d["client"])])  # fmt: skip
     audit(request, session, "export_audit", {}, len(entries))
     return Response(
         buf.getvalue().encode("utf-8-sig"),

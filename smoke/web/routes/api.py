@@ -11,11 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from indexing.store.base import CompanyQuery
 from smoke.accounts import AccountError, LoginRefused, Session, can
 from smoke.exports import ExportError
+from smoke.service.alerts import AlertFilters, list_alerts
+from smoke.service.companies import MAX_KEY, lookup_company
+from smoke.service.filters import FilterError, Filters, FilterSpec, parse_filters
+from smoke.service.search import company_row, document_row, search_companies, search_documents
 from smoke.sources import UnknownSource, source_overview, switch_source
-from smoke.web import views
 from smoke.web.context import ApiError, cfg, client_addr, slow_refusal, store
 from smoke.web.openapi import openapi_spec
 from smoke.web.profile import company_profile
@@ -41,17 +43,6 @@ def _audit(request: Request, session: Session, action: str, detail: dict[str, An
     cfg(request).accounts.audit(session.username, action, {**detail, "via": "api"}, rows, client_addr(request))
 
 
-def _number(p: Any, key: str) -> float | None:
-    """A score parameter: absent, or a number from 0 to 100 (anything else is a 400, not clamped)."""
-    raw = p.get(key)
-    if raw is None:
-        return None
-    v = views.parse_float(raw, float("-inf"), float("inf"))
-    if v is None or not 0 <= v <= 100:
-        raise ApiError(400, f"{key}: expected a number from 0 to 100")
-    return v
-
-
 def _only(p: Any, allowed: set[str]) -> None:
     """Unknown query parameters are refused, so a typo is not silently ignored."""
     unknown = sorted(set(p.keys()) - allowed)
@@ -66,17 +57,6 @@ def _str(p: Any, key: str, max_len: int) -> str:
     return v
 
 
-def _check_filters(p: Any) -> None:
-    """The filters both /companies and /export take, checked against the OpenAPI description."""
-    level = _str(p, "level", 10)
-    if level and level not in views.LEVEL_ZH:
-        raise ApiError(400, f"level: expected one of {', '.join(views.LEVEL_ZH)}")
-    region = _str(p, "region", 6)
-    if region and not region.isdigit():
-        raise ApiError(400, "region: expected a region code prefix of up to 6 digits")
-    _str(p, "industry", 50)
-
-
 def _int(p: Any, key: str, default: int, hi: int) -> int:
     raw = p.get(key)
     if raw is None:
@@ -88,6 +68,24 @@ def _int(p: Any, key: str, default: int, hi: int) -> int:
     if not 0 <= v <= hi:
         raise ApiError(400, f"{key}: expected 0 to {hi}")
     return v
+
+
+def _filters(p: Any, spec: FilterSpec) -> Filters:
+    """The service's strict filter parser: a bad value is a 400 naming the field and what it takes."""
+    _only(p, set(spec.allowed))
+    try:
+        return parse_filters(p, spec, strict=True)
+    except FilterError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+COMPANY_SPEC = FilterSpec.of("q", "min_score", "max_score", "region", "industry", "level", "sort", "limit", "offset",
+                             sorts=("relevance", "index", "rise", "name"), default_limit=50, max_limit=MAX_LIMIT)
+DOCUMENT_SPEC = FilterSpec.of("q", "kind", "source_kind", "date_from", "date_to", "sort", "limit", "offset",
+                              sorts=("relevance", "date"), default_limit=50, max_limit=MAX_LIMIT)
+ALERT_SPEC = FilterSpec.of("rule", "state", "credit_code", "level", "region", "date_from", "date_to", "limit",
+                           "offset", default_limit=50, max_limit=MAX_LIMIT)
+EXPORT_FILTERS = {"format", "min_score", "region", "industry", "level"}
 
 
 def _token(request: Request, body: Any) -> Response:
@@ -133,51 +131,63 @@ async def token(request: Request) -> Response:
 def companies(request: Request) -> Response:
     session = _bearer(request)
     p = request.query_params
-    _only(p, {"q", "min_score", "max_score", "region", "industry", "level", "limit", "offset"})
-    q = _str(p, "q", 200)
-    _check_filters(p)
-    query = CompanyQuery(
-        text=q,
-        region=_str(p, "region", 6),
-        industry=_str(p, "industry", 50),
-        level=_str(p, "level", 10),
-        min_score=_number(p, "min_score"),
-        max_score=_number(p, "max_score"),
-        sort="relevance" if q.strip() else "score",
-        limit=_int(p, "limit", 50, MAX_LIMIT),
-        offset=_int(p, "offset", 0, 10_000),
-    )
-    page = store(request).search_companies(query)
-    items = [
-        {
-            "credit_code": h.company.credit_code,
-            "name": h.company.name,
-            "smoke_index": None if h.smoke_index is None else round(h.smoke_index, 1),
-            "level": h.level or "",
-            "region": h.company.region_code,
-            "industry": h.company.industry,
-        }
-        for h in page.hits
-    ]
-    _audit(request, session, "search", {k: v for k, v in p.items()}, page.total)
-    return JSONResponse(items, headers={"X-Total-Count": str(page.total)})
+    f = _filters(p, COMPANY_SPEC)
+    hits, total = search_companies(store(request), f)
+    items = [company_row(h.company, h.smoke_index, h.level) for h in hits]
+    _audit(request, session, "search", {k: v for k, v in p.items()}, total)
+    return JSONResponse(items, headers={"X-Total-Count": str(total)})
 
 
 def company(request: Request) -> Response:
+    """One company by credit code (full-width too) or exact name, like the page: 404 when
+    absent, 409 listing the candidates when a name is shared; never a fuzzy match."""
     session = _bearer(request)
-    code = request.path_params["credit_code"][:64]
-    profile = company_profile(store(request), code)
-    _audit(request, session, "view_company", {"credit_code": code, "found": profile is not None})
+    code = request.path_params["credit_code"][:MAX_KEY]
+    s = store(request)
+    found = lookup_company(s, code)
+    profile = company_profile(s, found.company.credit_code) if found.company else None
+    _audit(request, session, "view_company", {"credit_code": code[:64], "found": profile is not None})
+    if found.status == "ambiguous":
+        return JSONResponse({"error": f"ambiguous: {found.matches} matches; give the credit code", "status": 409,
+                             "candidates": [{"credit_code": c.credit_code, "name": c.name} for c in found.candidates]},
+                            status_code=409)
     if profile is None:
         raise ApiError(404, "no such company")
     return JSONResponse(profile)
 
 
+def documents(request: Request) -> Response:
+    """Crawled documents matching ``q`` and filters, each with its kind and the companies it concerns."""
+    session = _bearer(request)
+    p = request.query_params
+    f = _filters(p, DOCUMENT_SPEC)
+    result = search_documents(store(request), f)
+    items = [document_row(h.document, result.kinds.get(h.document.id, ""), h.highlight) for h in result.hits]
+    _audit(request, session, "search_documents", {k: v for k, v in p.items()}, result.total)
+    headers = {"X-Total-Count": str(result.total)}
+    if result.capped:  # a kind the store cannot filter: counted among the first KIND_WINDOW matches only
+        headers["X-Total-Capped"] = "true"
+    return JSONResponse(items, headers=headers)
+
+
+def alerts(request: Request) -> Response:
+    """Alerts, newest first, filtered by rule, state, company, band, region and date."""
+    session = _bearer(request)
+    p = request.query_params
+    f = _filters(p, ALERT_SPEC)
+    af = AlertFilters(rule=_str(p, "rule", 40), state=_str(p, "state", 12), credit_code=_str(p, "credit_code", 18),
+                      level=f.level, region=f.region, date_from=f.date_from, date_to=f.date_to)
+    try:
+        rows, total = list_alerts(store(request), af, limit=f.limit, offset=f.offset)
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from None
+    _audit(request, session, "read_alerts", {k: v for k, v in p.items()}, total)
+    return JSONResponse(rows, headers={"X-Total-Count": str(total)})
+
+
 def export(request: Request) -> Response:
     session = _bearer(request, "export")
-    _only(request.query_params, {"format", "min_score", "region", "industry", "level"})
-    _check_filters(request.query_params)
-    _number(request.query_params, "min_score")
+    _only(request.query_params, EXPORT_FILTERS)
     try:
         fmt, min_score, filters = export_params(request.query_params)
     except ExportError as exc:
@@ -269,6 +279,8 @@ routes = [
     Route("/api/v1/auth/tokens/{token_id}", revoke_token, methods=["DELETE"]),
     Route("/api/v1/companies", companies, methods=["GET"]),
     Route("/api/v1/companies/{credit_code}", company, methods=["GET"]),
+    Route("/api/v1/documents", documents, methods=["GET"]),
+    Route("/api/v1/alerts", alerts, methods=["GET"]),
     Route("/api/v1/export", export, methods=["POST"]),  # a state change (a file, an audit row): never a GET
     Route("/api/v1/audit", audit_log, methods=["GET"]),
     Route("/api/v1/sources", sources, methods=["GET"]),

@@ -4,7 +4,15 @@
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  var LEVEL_COLORS = { green: "#2e9d52", blue: "#2f6fd0", yellow: "#d9a400", orange: "#e8711a", red: "#d23b32" };
+  // The colour bands come from the page (smoke.labels, config/labels.yaml): one place.
+  var BANDS = (function () {
+    var node = document.getElementById("smoke-levels");
+    try { return node ? JSON.parse(node.textContent) : []; } catch (e) { return []; }
+  })();
+  var LEVEL_COLORS = {};
+  BANDS.forEach(function (b) { LEVEL_COLORS[b.level] = b.colour; });
+  var HIGH = BANDS.filter(function (b) { return b.high; });
+  var HIGH_LINE = HIGH.length ? HIGH[0].lo : 60, HIGH_COLOR = HIGH.length ? HIGH[HIGH.length - 1].colour : "#000";
   var ACCENT = "#1d5fbf";
 
   function el(tag, attrs, parent) {
@@ -24,7 +32,11 @@
     return s;
   }
   function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + "…" : s; }
-  function levelOf(v) { return v >= 80 ? "red" : v >= 60 ? "orange" : v >= 40 ? "yellow" : v >= 20 ? "blue" : "green"; }
+  function levelOf(v) {
+    var found = BANDS.length ? BANDS[0].level : "";
+    BANDS.forEach(function (b) { if (v >= b.lo) found = b.level; });
+    return found;
+  }
   function empty(s, w, h) { text(s, w / 2, h / 2, "暂无数据", { "text-anchor": "middle", class: "empty" }); }
 
   function bars(container, data) {
@@ -79,16 +91,15 @@
     var s = svg(container, w, h);
     if (!data.length) { empty(s, w, h); return; }
     function y(v) { return T + ih * (1 - v / 100); }
-    var bands = [[0, 20, "green"], [20, 40, "blue"], [40, 60, "yellow"], [60, 80, "orange"], [80, 100, "red"]];
-    bands.forEach(function (b) {
-      el("rect", { x: L, y: y(b[1]), width: iw, height: y(b[0]) - y(b[1]), fill: LEVEL_COLORS[b[2]], "fill-opacity": "0.07" }, s);
+    BANDS.forEach(function (b) {
+      el("rect", { x: L, y: y(b.hi), width: iw, height: y(b.lo) - y(b.hi), fill: b.colour, "fill-opacity": "0.07" }, s);
     });
     [0, 20, 40, 60, 80, 100].forEach(function (v) {
       el("line", { x1: L, x2: L + iw, y1: y(v), y2: y(v), class: "grid" }, s);
       text(s, L - 6, y(v) + 4, v, { "text-anchor": "end" });
     });
-    el("line", { x1: L, x2: L + iw, y1: y(60), y2: y(60), stroke: "#d23b32", "stroke-dasharray": "5 4", "stroke-width": 1.2 }, s);
-    text(s, L + iw, y(60) - 5, "高风险线 60", { "text-anchor": "end", fill: "#d23b32" });
+    el("line", { x1: L, x2: L + iw, y1: y(HIGH_LINE), y2: y(HIGH_LINE), stroke: HIGH_COLOR, "stroke-dasharray": "5 4", "stroke-width": 1.2 }, s);
+    text(s, L + iw, y(HIGH_LINE) - 5, "高风险线 " + HIGH_LINE, { "text-anchor": "end", fill: HIGH_COLOR });
     var n = data.length;
     function x(i) { return n === 1 ? L + iw / 2 : L + iw * i / (n - 1); }
     var d = data.map(function (p, i) { return (i ? "L" : "M") + x(i).toFixed(1) + "," + y(p.smoke_index).toFixed(1); }).join(" ");

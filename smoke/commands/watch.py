@@ -1,0 +1,165 @@
+"""`smoke watch add|remove|list|email|digest` (watchlists) and `smoke screen FILE` (batch screening)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+_USER = click.option("--user", "username", required=True, metavar="USER", help="The person (a user of `smoke users`).")
+
+
+def _home() -> Path:
+    from config.settings import get_settings
+
+    home = get_settings().home
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _store():  # noqa: ANN202 - the Store of the configured backend
+    from indexing.store import open_store
+
+    return open_store()
+
+
+def _audit(action: str, detail: dict, rows: int | None = None) -> None:
+    """The CLI has no web user: the audit log names the operating-system user."""
+    from smoke.accounts import Accounts
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "cli"
+    Accounts(_home() / "app.db").audit(who, action, {**detail, "via": "cli"}, rows, "cli")
+
+
+@click.group("watch")
+def watch() -> None:
+    """Watchlists: the companies a person follows; their changes come in a daily digest per person."""
+
+
+@watch.command("add")
+@_USER
+@click.argument("credit_codes", nargs=-1, required=True)
+def add_cmd(username: str, credit_codes: tuple[str, ...]) -> None:
+    """Follow companies by credit code (统一社会信用代码)."""
+    from smoke.watchlist import WatchError, watchlists_for_home
+
+    wl = watchlists_for_home(_home())
+    failed = False
+    with _store() as store:
+        for key in credit_codes:
+            try:
+                entry, new = wl.add(store, username, key)
+            except WatchError as exc:
+                click.echo(f"{key}: {exc}", err=True)
+                failed = True
+                continue
+            click.echo(f"{'已关注' if new else '已在关注列表中'} {entry.credit_code}")
+            if new:
+                _audit("watch_add", {"user": username, "credit_code": entry.credit_code})
+    if failed:
+        sys.exit(1)
+
+
+@watch.command("remove")
+@_USER
+@click.argument("credit_codes", nargs=-1, required=True)
+def remove_cmd(username: str, credit_codes: tuple[str, ...]) -> None:
+    """Stop following companies."""
+    from smoke.watchlist import watchlists_for_home
+
+    wl = watchlists_for_home(_home())
+    missing = []
+    for key in credit_codes:
+        if wl.remove(username, key):
+            click.echo(f"已取消关注 {key}")
+            _audit("watch_remove", {"user": username, "credit_code": key})
+        else:
+            missing.append(key)
+    if missing:
+        click.echo(f"not in the watchlist of {username}: {', '.join(missing)}", err=True)
+        sys.exit(1)
+
+
+@watch.command("list")
+@_USER
+def list_cmd(username: str) -> None:
+    """The companies USER follows, with their current index."""
+    from smoke.watchlist import LEVEL_ZH, watchlists_for_home
+
+    wl = watchlists_for_home(_home())
+    entries = wl.entries(username)
+    codes = [e.credit_code for e in entries]
+    with _store() as store:
+        companies = store.get_companies(codes)
+        scores = store.latest_scores(codes)
+    for e in entries:
+        c, s = companies.get(e.credit_code), scores.get(e.credit_code)
+        idx = f"{s.smoke_index:5.1f} {LEVEL_ZH.get(s.level, '')}" if s else "  未评分"
+        click.echo(f"{e.credit_code}  {idx}  {c.name if c else '（已不在库中）'}  关注于 {e.added[:16]}")
+    address = wl.email(username)
+    click.echo(f"{len(entries)} 家关注企业；日报邮箱：{address or '未设置（smoke watch email）'}", err=True)
+
+
+@watch.command("email")
+@_USER
+@click.argument("address", required=False, default="")
+def email_cmd(username: str, address: str) -> None:
+    """Set (or with no ADDRESS clear) the e-mail address USER's daily digest goes to."""
+    from smoke.watchlist import WatchError, watchlists_for_home
+
+    try:
+        watchlists_for_home(_home()).set_email(username, address)
+    except WatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    _audit("watch_email", {"user": username, "set": bool(address)})
+    click.echo(f"{username}: {'日报发送至 ' + address if address else '已清除日报邮箱'}")
+
+
+@watch.command("digest")
+@click.option("--as-of", "as_of", required=True, metavar="DATE", help="The data day of the digest (YYYY-MM-DD).")
+def digest_cmd(as_of: str) -> None:
+    """Send every follower's digest of DATE now (the cycle does this after its alerts)."""
+    from smoke.alerts.digests import deliver_watch_digests
+
+    try:
+        with _store() as store:
+            counts = deliver_watch_digests(store, _home(), as_of)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected YYYY-MM-DD ({exc})", param_hint="--as-of") from None
+    click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+    if counts["failed"]:
+        sys.exit(1)
+
+
+@click.command("screen")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Workbook to write (.xlsx; default: FILE's name with -screening.xlsx).")
+def screen_cmd(file: Path, output: Path | None) -> None:
+    """Screen a CSV or XLSX list of company names and/or credit codes (up to 10,000 rows):
+    each row's match, confidence, smoke index, band and top reasons, as an XLSX workbook.
+    Ambiguous names list their candidates; nothing is guessed."""
+    from smoke.screening import STATUS_ZH, ScreeningError, screen_file
+
+    output = output or file.with_name(file.stem + "-screening.xlsx")
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"expected a .xlsx file name, got {output.name!r}", param_hint="-o")
+    try:
+        with _store() as store:
+            result, data = screen_file(store, file.read_bytes(), file.name)
+    except ScreeningError as exc:
+        raise click.ClickException(str(exc)) from None
+    output.write_bytes(data)
+    counts = result.counts()
+    _audit("screening", {"file": file.name[:200], "rows": len(result.rows),
+                         **{k: v for k, v in counts.items() if v}}, len(result.rows))
+    summary = "，".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items() if v)
+    click.echo(f"{len(result.rows)} 行：{summary}（{result.seconds:.1f} 秒）→ {output}")
+
+
+COMMANDS = [watch, screen_cmd]
