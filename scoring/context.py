@@ -1,6 +1,10 @@
 """What scoring one company needs to know about the others (built once per run by
-``scorer.score_store``; tests build it by hand): network ties, near-copies of known
-schemes' promotions, shared addresses, dishonest persons, and an analysis cache."""
+``scorer.iter_scores``; tests build it by hand): network ties, near-copies of known
+schemes' promotions, shared addresses, dishonest persons, and an analysis cache.
+
+Scoring only ever calls ``.get`` on these fields: a run fills them with
+``scoring.tables.Lookup`` objects that read its on-disk working tables, so no dict over
+every company is held in memory; tests pass plain dicts."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -63,8 +64,17 @@ class CompanyFacts:
     criminal: list[AnalysedDoc] = field(default_factory=list)
 
 
+def analysis_key(doc: Document, lpr: float, doc_type: str | None = None) -> str:
+    """What an analysis depends on besides the analyser's and lexicon's versions: the text,
+    title and URL read, the benchmark rate and the genre imposed, if any. The same text under
+    two ids is analysed once."""
+    h = hashlib.sha1(doc.text.encode("utf-8"))
+    h.update(b"\0" + doc.title.encode("utf-8") + b"\0" + doc.url.encode("utf-8"))
+    return f"{h.hexdigest()}:{lpr}:{doc_type or ''}"
+
+
 def _analysis(doc: Document, context: ScoringContext, lpr: float, doc_type: str | None = None) -> TextAnalysis:
-    key = f"{doc.id}:{doc.content_hash or len(doc.text)}:{lpr}:{doc_type or ''}"
+    key = analysis_key(doc, lpr, doc_type)
     cached = context.analysis_cache.get(key)
     if cached is None:
         cached = analyze(doc.text, doc.title, doc.url, lpr=lpr, normalized=True, doc_type=doc_type)

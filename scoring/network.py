@@ -1,4 +1,5 @@
-"""The company network and near-copy detection, built once per scoring run.
+"""The company network and near-copy detection, built once per scoring run in the run's
+working tables (scoring/tables.py), so that no structure over every company is held in memory.
 
 Nodes are companies; two companies are tied when they share a person (legal
 representative, shareholder, executive), a normalised address, a phone or a website.
@@ -10,43 +11,34 @@ Seeds are companies the first pass scored high-risk, or that are punished (crimi
 case, fundraising penalty, 严重违法失信). A company whose promotional text is a
 near-copy (gensim TF-IDF cosine over character bigrams, robust to inserted spaces and
 variant characters) of a seed's is likely the seed reborn under a new name (换马甲).
+
+The keys are normalised (phone digits, address without noise, lower-case website), which
+the store's link index (raw values) does not do, so the run keeps its own index of them.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import pickle
+from collections.abc import Iterator
 
 from indexing.models import Company, Document, Evidence, Score
-from scoring.context import NearCopy, ScoringContext, Tie
+from scoring.context import NearCopy, Tie
 from scoring.facts import doc_date, evidence_for, is_dishonest
 from scoring.indicators.compliance import normalize_address
 from scoring.matchtext import make_match_text
 from scoring.model import Model
+from scoring.tables import Lookup, WorkTables
 
 PUNISHING = ("compliance.criminal_case", "compliance.penalty_fundraising_recent", "compliance.serious_violation")
+MIN_PROMO_CHARS = 40  # shorter promotional pages are not compared for near-copies
 
 
-def build_base_context(context: ScoringContext, companies: list[Company], court_docs: list[Document]) -> None:
-    """Facts about the population that single-company indicators need: shared addresses, dishonest persons."""
-    counts: dict[str, int] = defaultdict(int)
-    for c in companies:
-        a = normalize_address(c.address)
-        if a:
-            counts[a] += 1
-    context.address_counts = dict(counts)
-    people: dict[str, Evidence] = {}
-    for d in sorted(court_docs, key=lambda d: (doc_date(d), d.id)):
-        f = d.fields
-        if not is_dishonest(d):
-            continue
-        if f.get("credit_code") or not f.get("name") or doc_date(d) > context.as_of:
-            continue
-        people.setdefault(str(f["name"]), evidence_for(d, f"失信被执行人：{f['name']} {f.get('case_no', '')}"))
-    context.dishonest_people = people
+def punished(score: Score) -> bool:
+    return any(i.id in PUNISHING and i.value > 0 for i in score.indicators)
 
 
-def _keys(c: Company) -> list[tuple[str, str]]:
+def network_keys(c: Company) -> list[tuple[str, str]]:
     keys = set()
     for name in {c.legal_rep, *(p.name for p in c.people)}:
         if name and len(name) >= 2:
@@ -65,7 +57,7 @@ def _keys(c: Company) -> list[tuple[str, str]]:
     return sorted(keys)
 
 
-def _bigrams(text: str) -> list[str]:
+def bigrams(text: str) -> list[str]:
     """Character bigrams of the matching form (variants folded, filler removed), so a copy with
     spaces or symbols inserted between characters still shares its bigrams with the original."""
     from scoring.lexicon import load_lexicon
@@ -74,87 +66,181 @@ def _bigrams(text: str) -> list[str]:
     return [t[i : i + 2] for i in range(len(t) - 1)]
 
 
-def build_network_context(context: ScoringContext, companies: list[Company], docs: dict[str, list[Document]],
-                          first: dict[str, Score], model: Model, as_of: str, store=None) -> None:
-    """Fill ``context.ties``, ``cluster_sizes`` and ``near_copies`` from the first-pass scores."""
+def is_comparable_promo(d: Document, as_of: str) -> bool:
+    return d.source_kind == "promo" and bool(doc_date(d)) and doc_date(d) <= as_of and len(d.text) >= MIN_PROMO_CHARS
+
+
+# --- the base context: shared addresses and dishonest persons ------------------------------
+
+def add_keys(t: WorkTables, companies: list[Company]) -> None:
+    t.db.executemany("INSERT INTO keys VALUES (?,?,?)",
+                     [(k, v, c.credit_code) for c in companies for k, v in network_keys(c)])
+
+
+def index_keys(t: WorkTables) -> None:
+    t.db.execute("CREATE INDEX keys_kv ON keys(kind, via, code)")
+    t.db.execute("CREATE INDEX keys_code ON keys(code)")
+    t.commit()
+
+
+def add_dishonest(t: WorkTables, court_docs: Iterator[Document], as_of: str) -> None:
+    """People named in 失信被执行人 entries without a credit code (the earliest entry each)."""
+    for d in court_docs:
+        f = d.fields
+        if not is_dishonest(d) or f.get("credit_code") or not f.get("name") or doc_date(d) > as_of:
+            continue
+        name = str(f["name"])
+        ev = pickle.dumps(evidence_for(d, f"失信被执行人：{f['name']} {f.get('case_no', '')}"))
+        t.db.execute("INSERT INTO dishonest VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET day=excluded.day, "
+                     "id=excluded.id, ev=excluded.ev WHERE (excluded.day, excluded.id) < (dishonest.day, dishonest.id)",
+                     (name, doc_date(d), d.id, ev))
+    t.commit()
+
+
+def address_counts(t: WorkTables) -> Lookup:
+    def fetch(addr: str) -> int | None:
+        n = t.one("SELECT COUNT(*) FROM keys WHERE kind='address' AND via=?", (addr,))[0]
+        return n or None
+    return Lookup(fetch)
+
+
+def dishonest_people(t: WorkTables) -> Lookup:
+    def fetch(name: str) -> Evidence | None:
+        row = t.one("SELECT ev FROM dishonest WHERE name=?", (name,))
+        return pickle.loads(row[0]) if row else None
+    return Lookup(fetch)
+
+
+# --- the network: groups, clusters, ties to seeds, near-copies ------------------------------
+
+def build_network(t: WorkTables, store, model: Model, as_of: str, dictionary) -> tuple[Lookup, Lookup, Lookup]:
+    """After pass 1 (``co`` and ``promo`` filled): (ties, cluster sizes, near-copies) lookups."""
     cfg = model.config.network
-    by_code = {c.credit_code: c for c in companies}
-    members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for c in companies:
-        for k in _keys(c):
-            members[k].append(c.credit_code)
+    t.db.execute("CREATE INDEX promo_code ON promo(code, seq)")
+    t.db.execute("CREATE TABLE grp AS SELECT kind, via, COUNT(*) AS n FROM keys GROUP BY kind, via "
+                 "HAVING n >= 2 AND n <= ? AND n <= ?", (cfg.max_cluster, cfg.max_tie_members))
+    t.db.execute("CREATE INDEX grp_kv ON grp(kind, via)")
+    t.db.execute("CREATE TABLE seeds AS SELECT code, name, url, p1, punished FROM co WHERE p1 >= ? OR punished",
+                 (cfg.seed_min_index,))
+    t.db.execute("CREATE INDEX seeds_code ON seeds(code)")
+    _clusters(t)
+    t.commit()
+    _near_copies(t, store, model, as_of, dictionary)
+    t.commit()
 
-    def punished(code: str) -> bool:
-        s = first.get(code)
-        return bool(s) and any(i.id in PUNISHING and i.value > 0 for i in s.indicators)
+    def ties(code: str) -> list[Tie] | None:
+        rows = t.db.execute(
+            "SELECT k.kind, k.via, s.code, s.name, s.p1, s.punished, s.url, g.n FROM keys k "
+            "JOIN grp g ON g.kind = k.kind AND g.via = k.via "
+            "JOIN keys k2 ON k2.kind = k.kind AND k2.via = k.via AND k2.code != k.code "
+            "JOIN seeds s ON s.code = k2.code WHERE k.code = ? ORDER BY k.kind, k.via, s.code", (code,)).fetchall()
+        return [Tie(kind, via, other, name, p1, bool(pun), url, n) for kind, via, other, name, p1, pun, url, n in rows] or None
 
-    seeds = {code for code, s in first.items() if s.smoke_index >= cfg.seed_min_index or punished(code)}
-    parent = {c.credit_code: c.credit_code for c in companies}
+    def cluster(code: str) -> int | None:
+        row = t.one("SELECT n FROM comp JOIN sizes USING (root) WHERE code = ?", (code,))
+        return row[0] if row else None
+
+    def near(code: str) -> NearCopy | None:
+        row = t.one("SELECT v FROM near WHERE code = ?", (code,))
+        return pickle.loads(row[0]) if row else None
+
+    return Lookup(ties), Lookup(cluster), Lookup(near)
+
+
+def _clusters(t: WorkTables) -> None:
+    """Union-find over the ``uf`` table (a code absent from it is its own root). A shared
+    address alone does not make a group of related companies."""
 
     def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
+        path = []
+        while True:
+            row = t.one("SELECT parent FROM uf WHERE code = ?", (x,))
+            if row is None or row[0] == x:
+                break
+            path.append(x)
+            x = row[0]
+        for p in path[:-1]:  # path compression
+            t.db.execute("UPDATE uf SET parent = ? WHERE code = ?", (x, p))
         return x
 
-    ties: dict[str, list[Tie]] = defaultdict(list)
-    for (kind, via), codes in sorted(members.items()):
-        if len(codes) < 2 or len(codes) > cfg.max_cluster:
+    prev: tuple[str, str] | None = None
+    first = ""
+    for kind, via, code in t.rows("SELECT k.kind, k.via, k.code FROM grp g JOIN keys k USING (kind, via) "
+                                  "WHERE g.kind != 'address' ORDER BY k.kind, k.via, k.code"):
+        if (kind, via) != prev:
+            prev, first = (kind, via), code
             continue
-        if len(codes) > cfg.max_tie_members:
-            continue
-        if kind != "address":  # a shared address alone does not make a group of related companies
-            for a in codes[1:]:
-                parent[find(a)] = find(codes[0])
-        for other in codes:
-            if other not in seeds:
-                continue
-            o = by_code[other]
-            for code in codes:
-                if code != other:
-                    ties[code].append(Tie(kind, via, other, o.name, first[other].smoke_index, punished(other),
-                                          o.source_url, len(codes)))
-    context.ties = dict(ties)
-    sizes: dict[str, int] = defaultdict(int)
-    for code in parent:
-        sizes[find(code)] += 1
-    context.cluster_sizes = {code: sizes[find(code)] for code in parent}
-    context.near_copies = near_copies(context, companies, docs, seeds, model, as_of)
+        a, b = find(code), find(first)
+        if a != b:
+            t.db.execute("INSERT OR REPLACE INTO uf VALUES (?, ?)", (a, b))
+    t.db.execute("CREATE TABLE comp(code TEXT PRIMARY KEY, root TEXT)")
+    members = "SELECT DISTINCT k.code FROM grp g JOIN keys k USING (kind, via) WHERE g.kind != 'address'"
+    for (code,) in t.rows(members):
+        t.db.execute("INSERT INTO comp VALUES (?, ?)", (code, find(code)))
+    t.db.execute("CREATE TABLE sizes AS SELECT root, COUNT(*) AS n FROM comp GROUP BY root")
+    t.db.execute("CREATE INDEX sizes_root ON sizes(root)")
 
 
-def near_copies(context: ScoringContext, companies: list[Company], docs: dict[str, list[Document]],
-                seeds: set[str], model: Model, as_of: str) -> dict[str, NearCopy]:
-    from gensim import corpora, models, similarities
+SEED_CHUNK = 5000  # seed pages held in one similarity index: memory stays bounded however many seeds
 
-    promo: list[tuple[str, Document]] = []
-    for c in companies:
-        for d in docs.get(c.credit_code, []):
-            if d.source_kind == "promo" and doc_date(d) and doc_date(d) <= as_of and len(d.text) >= 40:
-                promo.append((c.credit_code, d))
-    seed_docs = [(code, d) for code, d in promo if code in seeds]
-    if not seed_docs or len(promo) < 2:
-        return {}
-    dictionary = corpora.Dictionary(_bigrams(d.text) for _, d in promo)
+
+def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> None:
+    """For each company, its promotional page most similar to a seed's page of another company
+    (``near``). Per page only its most similar seed page counts (then the earlier one); per
+    company its most similar page (then the earlier one). The seed pages are indexed
+    ``SEED_CHUNK`` at a time and each page's best candidate is kept in ``cand`` across chunks."""
+    import numpy
+    from gensim import models, similarities
+
+    n_promo = t.one("SELECT COUNT(*) FROM promo")[0]
+    n_seed = t.one("SELECT COUNT(*) FROM promo p JOIN seeds s USING (code)")[0]
+    if not n_seed or n_promo < 2:
+        return
     # smoothed idf: with few promotional pages plain log(N/df) lets the handful of bigrams a
     # reborn scheme changed (its new name) outweigh everything it copied
     tfidf = models.TfidfModel(dictionary=dictionary, wglobal=lambda df, n: math.log2(1.0 + n / df))
-    index = similarities.SparseMatrixSimilarity(
-        [tfidf[dictionary.doc2bow(_bigrams(d.text))] for _, d in seed_docs], num_features=len(dictionary)
-    )
-    names = {c.credit_code: c.name for c in companies}
-    best: dict[str, NearCopy] = {}
     threshold = model.config.network.similarity_threshold
-    for code, d in promo:
-        sims = index[tfidf[dictionary.doc2bow(_bigrams(d.text))]]
-        for j in sorted(range(len(sims)), key=lambda j: (-float(sims[j]), j)):
-            other, od = seed_docs[j]
-            if other == code or od.id == d.id:
-                continue  # the same page linked to two companies is not a copy
-            s = round(float(sims[j]), 4)
-            if s < threshold:
+    t.db.execute("CREATE TABLE cand(code TEXT, seq INT, sim REAL, j INT, v BLOB, PRIMARY KEY (code, seq))")
+    for start in range(0, n_seed, SEED_CHUNK):
+        seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name FROM promo p JOIN seeds s USING (code) "
+                                 "ORDER BY p.code, p.seq LIMIT ? OFFSET ?", (SEED_CHUNK, start)).fetchall()
+        seed_urls: list[str] = []
+        vectors = []
+        for _, doc_id, _ in seed_rows:
+            d = store.get_document(doc_id)
+            seed_urls.append(d.url if d else "")
+            vectors.append(tfidf[dictionary.doc2bow(bigrams(d.text if d else ""))])
+        index = similarities.SparseMatrixSimilarity(vectors, num_features=len(dictionary))
+        del vectors
+        for code, seq, doc_id in t.rows("SELECT code, seq, doc_id FROM promo ORDER BY code, seq"):
+            d = store.get_document(doc_id)
+            if d is None:
+                continue
+            sims = numpy.atleast_1d(index[tfidf[dictionary.doc2bow(bigrams(d.text))]])
+            # most similar first, then the earlier seed page (a stable sort keeps j ascending on ties)
+            for j in numpy.argsort(-sims, kind="stable").tolist():
+                other, other_id, other_name = seed_rows[j]
+                if other == code or other_id == d.id:
+                    continue  # the same page linked to two companies is not a copy
+                sim = float(sims[j])
+                s = round(sim, 4)
+                if s < threshold:
+                    break
+                row = t.one("SELECT sim, j FROM cand WHERE code = ? AND seq = ?", (code, seq))
+                if row is None or (sim, -(start + j)) > (row[0], -row[1]):
+                    near = NearCopy(s, other, other_name, d.url, seed_urls[j], d.text[:80], doc_date(d))
+                    t.db.execute("INSERT OR REPLACE INTO cand VALUES (?,?,?,?,?)",
+                                 (code, seq, sim, start + j, pickle.dumps(near)))
                 break
-            cur = best.get(code)
-            if cur is None or s > cur.similarity:
-                best[code] = NearCopy(s, other, names.get(other, other), d.url, od.url, d.text[:80], doc_date(d))
-            break
-    return best
+        del index
+        t.commit()
+    best: tuple[str, NearCopy] | None = None  # per code; rows come grouped by code, pages in order
+    for code, blob in t.rows("SELECT code, v FROM cand ORDER BY code, seq"):
+        near = pickle.loads(blob)
+        if best is not None and best[0] != code:
+            t.db.execute("INSERT INTO near VALUES (?, ?)", (best[0], pickle.dumps(best[1])))
+            best = None
+        if best is None or near.similarity > best[1].similarity:
+            best = (code, near)
+    if best is not None:
+        t.db.execute("INSERT INTO near VALUES (?, ?)", (best[0], pickle.dumps(best[1])))

@@ -17,14 +17,19 @@ How points are allocated (the same numbers as config/model.yaml's header):
    exactly to the index shown.
 
 ``score_company`` is pure: the same company, documents, context, model and as_of give
-the same Score. ``score_store`` is the thin loop that reads the store, builds the
-context (two passes: without network, then with it) and scores everyone.
+the same Score. ``iter_scores`` streams a whole store (two passes: without network, then
+with it) in memory that does not grow with the number of companies; ``score_store`` is
+its list.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
 
 from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Score, level_for
 from scoring.context import ScoringContext
@@ -123,35 +128,139 @@ def score_company(company: Company, documents: list[Document], context: ScoringC
     return combine(measure_all(facts), model, company.credit_code, as_of, network_enabled)
 
 
-def score_store(store, as_of: str, model: Model | None = None, progress: bool = False) -> list[Score]:
-    """Score every company in ``store`` as of ``as_of``; the caller saves the scores.
+BATCH = 500  # companies read from the store at a time
 
-    Two passes: the first without the network dimension finds the high-risk and
-    punished companies that seed the network; the second scores with it.
+
+def company_batches(store, size: int | None = None) -> Iterator[list[Company]]:
+    """The store's companies, ``size`` at a time, in the store's own order: the only way the
+    scorer reads companies, so that it never holds a list of all of them."""
+    it = store.iter_companies()
+    while batch := list(islice(it, size or BATCH)):
+        yield batch
+
+
+def measure_own(facts: CompanyFacts) -> dict[str, Measurement]:
+    """Every indicator but the network's: what a company's own records say (pass 1)."""
+    out: dict[str, Measurement] = {}
+    for m in MEASURES:
+        if m is not network.measure:
+            out.update(m(facts))
+    return out
+
+
+@dataclass(slots=True)
+class RunStats:
+    companies: int = 0
+    analysed: int = 0  # companies whose documents were analysed (the others' came from the memo)
+
+
+def score_store(store, as_of: str, model: Model | None = None, progress: bool = False) -> list[Score]:
+    """Every company's Score as of ``as_of`` (a list: for callers that want them all at once;
+    a daily cycle streams them with ``iter_scores``)."""
+    return list(iter_scores(store, as_of, model, progress=progress))
+
+
+def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool = False, memo=None,
+                stats: RunStats | None = None, workers: int = 1, spec=None, analyses: Path | None = None
+                ) -> Iterator[Score]:
+    """Score every company in ``store`` as of ``as_of``, streaming; the caller saves the scores.
+
+    Memory does not grow with the number of companies: companies are read ``BATCH`` at a
+    time, and what scoring one company needs about the others (shared addresses, dishonest
+    persons, the network) is kept in on-disk working tables (scoring/tables.py).
+
+    Pass 0 indexes every company's network keys and the dishonest persons. Pass 1 reads each
+    company's documents once, measures every indicator but the network's and keeps the
+    measurements on disk; its index (without network) finds the high-risk and punished
+    companies that seed the network. Pass 2 adds the network indicators and combines: it
+    reads no document. ``memo`` (scoring.memo.ScoreMemo) lets pass 1 reuse the measurements
+    of companies whose inputs did not change since an earlier run (the incremental cycle).
+    ``workers`` > 1 runs pass 1 in that many processes, each opening the store ``spec``
+    (indexing.store.StoreSpec) itself. ``analyses``: the file where text analyses are kept
+    between runs (scoring.analyses), so a document is analysed once per analyser version.
     """
-    from scoring.network import build_base_context, build_network_context
+    from gensim import corpora
+
+    from scoring.network import (
+        add_dishonest,
+        add_keys,
+        address_counts,
+        build_network,
+        dishonest_people,
+        index_keys,
+    )
+    from scoring.pass1 import analysis_cache, measure_companies, measure_in_workers
+    from scoring.tables import BoundedCache, WorkTables, unpack_measurements
 
     model = model or load_model()
-    context = ScoringContext(as_of=as_of)
-    companies = sorted(store.iter_companies(), key=lambda c: c.credit_code)
-    n = len(companies)
-    build_base_context(context, companies, list(store.iter_documents("court")))
+    stats = stats if stats is not None else RunStats()
+    n = store.count_companies()
 
     def tick(stage: str, i: int) -> None:
         if progress and (i % 200 == 0 or i == n):
             print(f"\r{stage}: {i}/{n} companies", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
-    first: dict[str, Score] = {}
-    promo: dict[str, list[Document]] = {}  # only promotional pages are kept between passes (near-copies)
-    for i, c in enumerate(companies, 1):
-        docs = store.documents_for(c.credit_code)
-        promo[c.credit_code] = [d for d in docs if d.source_kind == "promo"]
-        first[c.credit_code] = score_company(c, docs, context, model, as_of, network_enabled=False)
-        tick("scoring (pass 1)", i)
-    build_network_context(context, companies, promo, first, model, as_of, store=store)
-    del promo
-    scores = []
-    for i, c in enumerate(companies, 1):
-        scores.append(score_company(c, store.documents_for(c.credit_code), context, model, as_of))
-        tick("scoring (pass 2)", i)
-    return scores
+    if workers > 1 and spec is None:
+        raise ValueError("iter_scores: workers > 1 needs the store's spec (each worker opens the store)")
+    tmp = tempfile.TemporaryDirectory(prefix="smoke-score-") if workers > 1 else None
+    t = WorkTables(str(Path(tmp.name) / "work.sqlite") if tmp else "")
+    context: ScoringContext | None = None
+    try:
+        for batch in company_batches(store):
+            add_keys(t, batch)
+        index_keys(t)
+        add_dishonest(t, store.iter_documents("court"), as_of)
+        context = ScoringContext(as_of=as_of, address_counts=address_counts(t),
+                                 dishonest_people=dishonest_people(t),
+                                 analysis_cache=analysis_cache(analyses) if workers <= 1 else BoundedCache())
+
+        dictionary = corpora.Dictionary()
+        if workers > 1:
+            t.commit()  # the workers read pass 0's tables
+            results = measure_in_workers(company_batches(store), workers, str(spec), t.path,
+                                         str(memo.path) if memo is not None else "", str(analyses or ""), model, as_of)
+        else:
+            check = memo.check if memo is not None else None
+            results = (measure_companies(store, b, context, model, as_of, check) for b in company_batches(store))
+        seq = i = 0
+        for measured in results:
+            rows, promo = [], []
+            for r in measured:
+                rows.append((r.code, r.name, r.url, r.first_index, r.punished, r.blob))
+                for doc_id, day, grams in r.promo:
+                    seq += 1
+                    promo.append((r.code, seq, doc_id, day))
+                    dictionary.add_documents([grams])
+                if memo is not None and r.memo is not None:
+                    fp, ctx, fresh = r.memo
+                    memo.record(r.code, fp, ctx, as_of, r.blob if fresh else None)
+                stats.analysed += r.analysed
+                i += 1
+                tick("scoring (pass 1)", i)
+            t.db.executemany("INSERT INTO co VALUES (?,?,?,?,?,?)", rows)
+            t.db.executemany("INSERT INTO promo VALUES (?,?,?,?)", promo)
+            t.commit()
+        stats.companies = i
+        context.ties, context.cluster_sizes, context.near_copies = build_network(t, store, model, as_of, dictionary)
+        del dictionary
+
+        i = 0
+        for batch in company_batches(store):
+            for c in batch:
+                row = t.one("SELECT m FROM co WHERE code = ?", (c.credit_code,))
+                if row is None:  # a company stored while this run was going: the next run scores it
+                    continue
+                m = unpack_measurements(row[0])
+                m.update(network.measure(CompanyFacts(c, as_of, model, context)))
+                i += 1
+                tick("scoring (pass 2)", i)
+                yield combine(m, model, c.credit_code, as_of)
+        if memo is not None:
+            memo.finish()
+    finally:
+        close = getattr(context.analysis_cache, "close", None) if context is not None else None
+        if close is not None:
+            close()
+        t.close()
+        if tmp is not None:
+            tmp.cleanup()

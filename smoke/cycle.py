@@ -113,6 +113,70 @@ def run_cycle(
                 raise
 
 
+SAVE_BATCH = 1000  # scores saved at a time
+# From this many companies pass 1 of scoring runs in worker processes, one per core (at most
+# MAX_SCORE_WORKERS); below it, starting them (each imports the analyser) costs more than it saves.
+WORKERS_FROM = 3000
+MAX_SCORE_WORKERS = 4
+
+
+def memo_path(settings: Settings) -> Path:
+    """Where the scorer keeps, between cycles, what it measured (scoring/memo.py): under
+    SMOKE_HOME, one file per store."""
+    import hashlib
+
+    from indexing.store import StoreSpec
+
+    key = hashlib.sha1(str(StoreSpec.from_settings(settings)).encode("utf-8")).hexdigest()[:12]
+    return settings.home / "scoring" / f"memo-{key}.sqlite"
+
+
+def score_workers(store) -> int:
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(MAX_SCORE_WORKERS, cores) if store.count_companies() >= WORKERS_FROM else 1
+
+
+def analyses_path(settings: Settings) -> Path:
+    """Where the scorer keeps text analyses between cycles (scoring/analyses.py): keyed by the
+    text and the analyser's version, so one file serves every store of the home."""
+    return settings.home / "scoring" / "analyses.sqlite"
+
+
+def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = False, workers: int = 1,
+                   spec=None, analyses: Path | None = None) -> tuple[int, int, list[Score]]:
+    """Score every company (streaming, ``SAVE_BATCH`` saved at a time) and return (companies
+    scored, companies analysed anew, the high-risk scores). With ``memo``, only companies whose
+    inputs changed since the memo's last run are analysed again; a new model, lexicon or
+    analyser version empties the memo (a full rescore). ``workers`` > 1: pass 1 in that many
+    processes, each opening the store ``spec``. ``analyses``: where text analyses are kept."""
+    from scoring.memo import ScoreMemo
+    from scoring.model import load_model
+    from scoring.scorer import RunStats, iter_scores
+
+    model = load_model()
+    stats = RunStats()
+    keeper = ScoreMemo(memo, model) if memo is not None else None
+    high: list[Score] = []
+    buf: list[Score] = []
+    threshold = high_risk()
+    try:
+        for s in iter_scores(store, as_of, model, progress=progress, memo=keeper, stats=stats,
+                             workers=workers, spec=spec, analyses=analyses):
+            buf.append(s)
+            if s.smoke_index >= threshold:
+                high.append(s)
+            if len(buf) >= SAVE_BATCH:
+                store.save_scores(buf)
+                buf = []
+        store.save_scores(buf)
+    finally:
+        if keeper is not None:
+            keeper.close()
+    return stats.companies, stats.analysed, high
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -123,7 +187,6 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
     from config.sources import load_sources
     from crawlers.runner import resolve_sources, run_crawl
     from indexing.store import StoreSpec, open_store
-    from scoring.scorer import score_store
     from smoke.locking import store_jobs_dir, store_lock
     from smoke.runguard import crawl_locks, live_run
     from smoke.runstate import crawl_state, partial_note
@@ -154,13 +217,13 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
         try:
             t0 = time.monotonic()
             with store_lock(settings, "score", what=what, timeout_s=wait_s):
-                scores = score_store(store, as_of, progress=progress)
-                store.save_scores(scores)
-            _say(progress, f"[cycle] scored {len(scores)} companies in {time.monotonic() - t0:.1f}s")
-            result = CycleResult(run=crawl_run, as_of=as_of, scored=len(scores))
-            result.high_risk = sorted(
-                (s for s in scores if s.smoke_index >= high_risk()), key=lambda s: (-s.smoke_index, s.credit_code)
-            )
+                scored, analysed, high = score_and_save(store, as_of, memo_path(settings), progress=progress,
+                                                        workers=score_workers(store), spec=StoreSpec.from_settings(settings),
+                                                        analyses=analyses_path(settings))
+            _say(progress, f"[cycle] scored {scored} companies ({analysed} analysed anew, the others unchanged) "
+                           f"in {time.monotonic() - t0:.1f}s")
+            result = CycleResult(run=crawl_run, as_of=as_of, scored=scored)
+            result.high_risk = sorted(high, key=lambda s: (-s.smoke_index, s.credit_code))
 
             if alerts:
                 from smoke.alerts import deliver_pending, evaluate_rules
@@ -196,7 +259,7 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
             cycle_run.sources = crawl_run.sources
             cycle_run.message = "; ".join(p for p in (
                 # shown on the runs page: Chinese, like every page
-                f"数据日期 {as_of}：评分 {len(scores)} 家，高风险 {len(result.high_risk)} 家，新预警 {result.new_alerts} 条",
+                f"数据日期 {as_of}：评分 {scored} 家，高风险 {len(result.high_risk)} 家，新预警 {result.new_alerts} 条",
                 f"采集{run_status_zh(crawl_run.status)}：{crawl_run.message}" if partial else "") if p)
             store.save_run(cycle_run)
             result.run = cycle_run
