@@ -11,8 +11,15 @@ company into a fresh SQLite file and a fresh Elasticsearch prefix, then times:
 * company page p95: every store call of one company page (the web page's own
   functions: profile, documents, relationship graph, similar companies).
 
-Each Elasticsearch figure is also given as a ratio against SQLite. The node is the one at
-SMOKE_ES_URL, else a throwaway one started by scripts/es-node (and stopped after).
+Both backends load through the Store interface (``upsert_companies``, ``upsert_documents``,
+``save_scores``), and the Elasticsearch store is built as ``open_store`` builds it (writes
+``refresh="wait_for"``), with no replicas on the one node. The two backends are interleaved
+batch by batch (and query by query), each batch generated once and timed only inside the
+store call, so a shared machine whose load changes during the run weighs on both alike.
+Each phase prints its figures (and the ES ÷ SQLite ratio) as soon as it ends, and the load
+prints progress with rates and the projected remaining time, so a run stopped early still
+says something. The node is the one at SMOKE_ES_URL, else a throwaway one started by
+scripts/es-node (and stopped after; ``--es-heap 2g`` sets its heap).
 Last line: ``store_ratio=<Elasticsearch load rate ÷ SQLite load rate>``.
 
 Usage: ``./scripts/bench store [--companies 10000] [--docs-per-company 5] [--queries 200]``.
@@ -102,30 +109,68 @@ def batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def load(store: Store, args: argparse.Namespace) -> float:
-    """Records loaded per second (companies, documents, scores)."""
-    t0 = time.perf_counter()
-    n = 0
-    for b in batched(companies(args.companies, random.Random(1)), 2000):
-        store.upsert_companies(b)
-        n += len(b)
-    for b in batched(documents(args.companies, args.docs_per_company, random.Random(2)), 2000):
-        store.upsert_documents(b)
-        n += len(b)
-        print(f"  {n} records", end="\r", file=sys.stderr, flush=True)
-    for b in batched(scores(args.companies, random.Random(3)), 5000):
-        store.save_scores(b)
-        n += len(b)
-    return n / (time.perf_counter() - t0)
+def say(msg: str) -> None:
+    """A figure or a phase result: on stdout at once (a log of a stopped run keeps it)."""
+    print(msg, flush=True)
 
 
-def timed(fn: Callable[[], Any], n: int) -> list[float]:
-    out = []
-    for _ in range(n):
+def ratio(el: float, sq: float) -> str:
+    return f"{el / sq:.2f}" if sq else "-"
+
+
+class Timer:
+    """Seconds spent inside each backend's store calls."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.spent = dict.fromkeys(names, 0.0)
+
+    def call(self, name: str, fn: Callable[[], Any]) -> Any:
         t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+        out = fn()
+        self.spent[name] += time.perf_counter() - t0
+        return out
+
+
+def load(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, float]:
+    """Records loaded per second (companies, documents, scores) for each backend.
+
+    Each batch is generated once and handed to every backend in turn; only the store call
+    is timed. Prints each kind's rates when it is done, and progress every
+    ``--progress-every`` seconds."""
+    names = list(stores)
+    total = Timer(names)
+    n_total = args.companies * (2 + args.docs_per_company)
+    done = 0
+    last = time.monotonic()
+    wall0 = last
+    plan = [
+        ("companies", lambda: companies(args.companies, random.Random(1)), "upsert_companies"),
+        ("documents", lambda: documents(args.companies, args.docs_per_company, random.Random(2)),
+         "upsert_documents"),
+        ("scores", lambda: scores(args.companies, random.Random(3)), "save_scores"),
+    ]
+    for kind, gen, method in plan:
+        phase = Timer(names)
+        n = 0
+        for b in batched(gen(), args.batch):
+            for name in names:
+                fn = getattr(stores[name], method)
+                phase.call(name, lambda fn=fn, b=b: fn(b))
+            n += len(b)
+            done += len(b)
+            if time.monotonic() - last >= args.progress_every:
+                last = time.monotonic()
+                spent = {k: total.spent[k] + phase.spent[k] for k in names}
+                rates = ", ".join(f"{k} {done / spent[k]:,.0f}/s" for k in names if spent[k])
+                left = (last - wall0) / done * (n_total - done)
+                print(f"  [load] {done:,}/{n_total:,} records ({kind}); cumulative {rates}; "
+                      f"about {left / 60:,.0f} min of loading left", file=sys.stderr, flush=True)
+        for k in names:
+            total.spent[k] += phase.spent[k]
+        rates = {k: n / phase.spent[k] for k in names if phase.spent[k]}
+        say(f"[phase] load {kind} ({n:,}): " + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
+            + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
+    return {k: n_total / total.spent[k] for k in names}
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -145,28 +190,69 @@ def company_page(store: Store, code: str) -> None:
     views.similar_companies(store, comp, profile.get("smoke_index"))
 
 
-def measure(store: Store, args: argparse.Namespace) -> dict[str, float]:
+def timed(stores: dict[str, Store], label: str, n: int, call: Callable[[Store, Any], Any],
+          arg: Callable[[], Any]) -> dict[str, list[float]]:
+    """``n`` rounds; each round makes the same call (same argument) on every backend in turn.
+    Prints p50 / p95 per backend when done."""
+    ms: dict[str, list[float]] = {k: [] for k in stores}
+    for _ in range(n):
+        a = arg()
+        for name, store in stores.items():
+            t0 = time.perf_counter()
+            call(store, a)
+            ms[name].append((time.perf_counter() - t0) * 1000)
+    fig = {k: (pct(v, 50), pct(v, 95)) for k, v in ms.items()}
+    line = ", ".join(f"{k} p50 {p50:,.1f} ms p95 {p95:,.1f} ms" for k, (p50, p95) in fig.items())
+    if len(fig) == 2:
+        (s50, s95), (e50, e95) = fig["sqlite"], fig["elasticsearch"]
+        line += f"; es/sqlite p50 {ratio(e50, s50)}, p95 {ratio(e95, s95)}"
+    say(f"[phase] {label} ({n} rounds): {line}")
+    return ms
+
+
+def measure(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {k: {} for k in stores}
+    for k, rate in load(stores, args).items():
+        out[k]["load_per_s"] = rate
     rng = random.Random(4)
-    words = lambda: rng.choice(QUERY_WORDS)  # noqa: E731
-    out: dict[str, float] = {"load_per_s": load(store, args)}
-    cs = timed(lambda: store.search_companies(CompanyQuery(text=words(), sort="relevance", limit=20)), args.queries)
-    ds = timed(lambda: store.search_documents(DocumentQuery(text=words(), limit=20)), args.queries)
-    ps = timed(lambda: company_page(store, credit_code(rng.randrange(args.companies))), max(20, args.queries // 4))
-    out.update({"company_search_p50_ms": pct(cs, 50), "company_search_p95_ms": pct(cs, 95),
-                "document_search_p50_ms": pct(ds, 50), "document_search_p95_ms": pct(ds, 95),
-                "company_page_p95_ms": pct(ps, 95)})
+    cs = timed(stores, "company search", args.queries,
+               lambda st, w: st.search_companies(CompanyQuery(text=w, sort="relevance", limit=20)),
+               lambda: rng.choice(QUERY_WORDS))
+    ds = timed(stores, "document search", args.queries,
+               lambda st, w: st.search_documents(DocumentQuery(text=w, limit=20)),
+               lambda: rng.choice(QUERY_WORDS))
+    ps = timed(stores, "company page", max(20, args.queries // 4), company_page,
+               lambda: credit_code(rng.randrange(args.companies)))
+    for k in stores:
+        out[k].update({"company_search_p50_ms": pct(cs[k], 50), "company_search_p95_ms": pct(cs[k], 95),
+                       "document_search_p50_ms": pct(ds[k], 50), "document_search_p95_ms": pct(ds[k], 95),
+                       "company_page_p95_ms": pct(ps[k], 95)})
     return out
 
 
-def es_node() -> tuple[str, Callable[[], None]]:
+def es_node(heap: str) -> tuple[str, Callable[[], None]]:
     url = os.environ.get("SMOKE_ES_URL", "")
     if url:
         return url, lambda: None
     work = tempfile.mkdtemp(prefix="smoke-es-")
-    started = subprocess.run([str(ROOT / "scripts" / "es-node"), "start", work], capture_output=True, text=True)
+    env = dict(os.environ, SMOKE_ES_HEAP=heap) if heap else None
+    started = subprocess.run([str(ROOT / "scripts" / "es-node"), "start", work], capture_output=True, text=True,
+                             env=env)
     if started.returncode:
         sys.exit(f"no Elasticsearch node: {started.stderr.strip().splitlines()[-1:]}")
     return started.stdout.strip(), lambda: subprocess.run([str(ROOT / "scripts" / "es-node"), "stop", work])
+
+
+def open_es(url: str, prefix: str, refresh: str) -> Store:
+    """The store ``open_store`` builds for SMOKE_STORE=elasticsearch, without replicas (one node)."""
+    from config.settings import get_settings
+    from indexing.store.elastic import ElasticStore
+    from indexing.store.elastic.client import connect
+
+    s = get_settings()
+    client, info = connect(url, api_key=s.es_api_key, user=s.es_user, password=s.es_password,
+                           ca_certs=s.es_ca_certs)
+    return ElasticStore(client, prefix, refresh=True if refresh == "true" else refresh, replicas=0, server=info)
 
 
 def main() -> int:
@@ -174,32 +260,34 @@ def main() -> int:
     ap.add_argument("--companies", type=int, default=10_000)
     ap.add_argument("--docs-per-company", type=int, default=5)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--batch", type=int, default=2000, help="records per store call while loading")
+    ap.add_argument("--es-heap", default="", help="heap of the throwaway node, e.g. 2g (default: es-node's)")
+    ap.add_argument("--es-refresh", default="wait_for", choices=["wait_for", "true", "false"],
+                    help="the Elasticsearch store's write refresh (wait_for: as open_store builds it)")
+    ap.add_argument("--progress-every", type=float, default=60.0, help="seconds between progress lines")
     args = ap.parse_args()
-    from indexing.store.elastic import ElasticStore
     from indexing.store.sqlite import SQLiteStore
 
-    results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"[bench store] sqlite: {args.companies} companies, {args.companies * args.docs_per_company} documents",
-              file=sys.stderr)
-        with SQLiteStore(Path(tmp) / "bench.db") as s:
-            results["sqlite"] = measure(s, args)
-    url, stop = es_node()
+    n_docs = args.companies * args.docs_per_company
+    say(f"[bench store] {args.companies:,} companies, {n_docs:,} documents, {args.companies:,} scores; "
+        f"{args.queries} queries; batches of {args.batch:,}")
+    url, stop = es_node(args.es_heap)
+    es: Any = None
     try:
-        print(f"[bench store] elasticsearch at {url}", file=sys.stderr)
-        es = ElasticStore.for_tests(url=url, prefix=f"bench-{os.getpid()}")
-        try:
-            results["elasticsearch"] = measure(es, args)
-        finally:
+        say(f"[bench store] elasticsearch at {url} (refresh={args.es_refresh})")
+        es = open_es(url, f"bench-{os.getpid()}", args.es_refresh)
+        with tempfile.TemporaryDirectory(prefix="smoke-bench-") as tmp, SQLiteStore(Path(tmp) / "bench.db") as sq:
+            results = measure({"sqlite": sq, "elasticsearch": es}, args)
+    finally:
+        if es is not None:
             es.destroy()
             es.close()
-    finally:
         stop()
-    sq, el = results["sqlite"], results["elasticsearch"]
-    print(f"{'':<24}{'sqlite':>12}{'elasticsearch':>15}{'es/sqlite':>11}")
-    for k in sq:
-        print(f"{k:<24}{sq[k]:>12.1f}{el[k]:>15.1f}{el[k] / sq[k]:>11.2f}")
-    print(f"store_ratio={el['load_per_s'] / sq['load_per_s']:.2f}")
+    sq_r, el_r = results["sqlite"], results["elasticsearch"]
+    say(f"{'':<24}{'sqlite':>12}{'elasticsearch':>15}{'es/sqlite':>11}")
+    for k in sq_r:
+        say(f"{k:<24}{sq_r[k]:>12.1f}{el_r[k]:>15.1f}{el_r[k] / sq_r[k]:>11.2f}")
+    say(f"store_ratio={el_r['load_per_s'] / sq_r['load_per_s']:.2f}")
     return 0
 
 
