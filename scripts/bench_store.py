@@ -28,6 +28,7 @@ Usage: ``./scripts/bench store [--companies 10000] [--docs-per-company 5] [--que
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -131,46 +132,61 @@ class Timer:
         return out
 
 
-def load(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, float]:
-    """Records loaded per second (companies, documents, scores) for each backend.
-
-    Each batch is generated once and handed to every backend in turn; only the store call
-    is timed. Prints each kind's rates when it is done, and progress every
+class Loader:
+    """Loads the synthetic data slice by slice into every backend, interleaved batch by
+    batch: each batch is generated once and handed to every backend in turn, and only the
+    store call is timed. Prints each kind's rates when a slice is done, and progress every
     ``--progress-every`` seconds."""
-    names = list(stores)
-    total = Timer(names)
-    n_total = args.companies * (2 + args.docs_per_company)
-    done = 0
-    last = time.monotonic()
-    wall0 = last
-    plan = [
-        ("companies", lambda: companies(args.companies, random.Random(1)), "upsert_companies"),
-        ("documents", lambda: documents(args.companies, args.docs_per_company, random.Random(2)),
-         "upsert_documents"),
-        ("scores", lambda: scores(args.companies, random.Random(3)), "save_scores"),
-    ]
-    for kind, gen, method in plan:
-        phase = Timer(names)
-        n = 0
-        for b in batched(gen(), args.batch):
-            for name in names:
-                fn = getattr(stores[name], method)
-                phase.call(name, lambda fn=fn, b=b: fn(b))
-            n += len(b)
-            done += len(b)
-            if time.monotonic() - last >= args.progress_every:
-                last = time.monotonic()
-                spent = {k: total.spent[k] + phase.spent[k] for k in names}
-                rates = ", ".join(f"{k} {done / spent[k]:,.0f}/s" for k in names if spent[k])
-                left = (last - wall0) / done * (n_total - done)
-                print(f"  [load] {done:,}/{n_total:,} records ({kind}); cumulative {rates}; "
-                      f"about {left / 60:,.0f} min of loading left", file=sys.stderr, flush=True)
-        for k in names:
-            total.spent[k] += phase.spent[k]
-        rates = {k: n / phase.spent[k] for k in names if phase.spent[k]}
-        say(f"[phase] load {kind} ({n:,}): " + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
-            + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
-    return {k: n_total / total.spent[k] for k in names}
+
+    KINDS = ("companies", "documents", "scores")
+    METHODS = {"companies": "upsert_companies", "documents": "upsert_documents", "scores": "save_scores"}
+
+    def __init__(self, stores: dict[str, Store], args: argparse.Namespace) -> None:
+        self.stores, self.args = stores, args
+        self.gens = {
+            "companies": companies(args.companies, random.Random(1)),
+            "documents": documents(args.companies, args.docs_per_company, random.Random(2)),
+            "scores": scores(args.companies, random.Random(3)),
+        }
+        self.total = Timer(list(stores))
+        self.n_total = args.companies * (2 + args.docs_per_company)
+        self.done = 0
+        self.wall0 = self.last = time.monotonic()
+
+    def slice(self, n_companies: int) -> None:
+        """The next ``n_companies`` companies, their documents, then their scores."""
+        names = list(self.stores)
+        per = {"companies": n_companies, "documents": n_companies * self.args.docs_per_company,
+               "scores": n_companies}
+        for kind in self.KINDS:
+            phase = Timer(names)
+            n = 0
+            for b in batched(itertools.islice(self.gens[kind], per[kind]), self.args.batch):
+                for name in names:
+                    fn = getattr(self.stores[name], self.METHODS[kind])
+                    phase.call(name, lambda fn=fn, b=b: fn(b))
+                n += len(b)
+                self.done += len(b)
+                self.progress(kind, phase)
+            for k in names:
+                self.total.spent[k] += phase.spent[k]
+            rates = {k: n / phase.spent[k] for k in names if phase.spent[k]}
+            say(f"[phase] load {kind} ({n:,}): " + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
+                + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
+
+    def progress(self, kind: str, phase: Timer) -> None:
+        if time.monotonic() - self.last < self.args.progress_every:
+            return
+        self.last = time.monotonic()
+        spent = {k: self.total.spent[k] + phase.spent[k] for k in self.stores}
+        rates = ", ".join(f"{k} {self.done / spent[k]:,.0f}/s" for k in self.stores if spent[k])
+        left = (self.last - self.wall0) / self.done * (self.n_total - self.done)
+        print(f"  [load] {self.done:,}/{self.n_total:,} records ({kind}); cumulative {rates}; "
+              f"about {left / 60:,.0f} min of loading left", file=sys.stderr, flush=True)
+
+    def rates(self) -> dict[str, float]:
+        """Records per second so far, per backend (time inside the store calls only)."""
+        return {k: self.done / t for k, t in self.total.spent.items() if t}
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -210,24 +226,46 @@ def timed(stores: dict[str, Store], label: str, n: int, call: Callable[[Store, A
     return ms
 
 
-def measure(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {k: {} for k in stores}
-    for k, rate in load(stores, args).items():
-        out[k]["load_per_s"] = rate
+def queries(stores: dict[str, Store], n: int, n_companies: int) -> dict[str, dict[str, float]]:
+    """Company search, document search (``n`` rounds each) and the company page (a quarter
+    as many rounds, at least 20) over the first ``n_companies`` companies."""
     rng = random.Random(4)
-    cs = timed(stores, "company search", args.queries,
+    cs = timed(stores, "company search", n,
                lambda st, w: st.search_companies(CompanyQuery(text=w, sort="relevance", limit=20)),
                lambda: rng.choice(QUERY_WORDS))
-    ds = timed(stores, "document search", args.queries,
+    ds = timed(stores, "document search", n,
                lambda st, w: st.search_documents(DocumentQuery(text=w, limit=20)),
                lambda: rng.choice(QUERY_WORDS))
-    ps = timed(stores, "company page", max(20, args.queries // 4), company_page,
-               lambda: credit_code(rng.randrange(args.companies)))
-    for k in stores:
-        out[k].update({"company_search_p50_ms": pct(cs[k], 50), "company_search_p95_ms": pct(cs[k], 95),
-                       "document_search_p50_ms": pct(ds[k], 50), "document_search_p95_ms": pct(ds[k], 95),
-                       "company_page_p95_ms": pct(ps[k], 95)})
-    return out
+    ps = timed(stores, "company page", max(20, n // 4), company_page,
+               lambda: credit_code(rng.randrange(n_companies)))
+    return {k: {"company_search_p50_ms": pct(cs[k], 50), "company_search_p95_ms": pct(cs[k], 95),
+                "document_search_p50_ms": pct(ds[k], 50), "document_search_p95_ms": pct(ds[k], 95),
+                "company_page_p95_ms": pct(ps[k], 95)} for k in stores}
+
+
+def measure(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Loads ``--slices`` equal slices; after each but the last, a checkpoint of
+    ``--checkpoint-queries`` queries (figures at that size: a run stopped early still has
+    some); after the last, ``--queries``."""
+    from indexing.tokenize import analyze
+
+    analyze("预热分词词典")  # jieba loads its dictionary once (seconds): not in the first backend's time
+    loader = Loader(stores, args)
+    loaded = 0
+    out: dict[str, dict[str, float]] = {}
+    for i in range(args.slices):
+        size = args.companies * (i + 1) // args.slices - loaded
+        loaded += size
+        loader.slice(size)
+        last = i == args.slices - 1
+        rates = loader.rates()
+        say(f"[checkpoint] {loaded:,} companies, {loaded * args.docs_per_company:,} documents loaded; load so far "
+            + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
+            + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
+        n = args.queries if last else args.checkpoint_queries
+        if n:
+            out = queries(stores, n, loaded)
+    return {k: {"load_per_s": loader.rates()[k], **out[k]} for k in stores}
 
 
 def es_node(heap: str) -> tuple[str, Callable[[], None]]:
@@ -264,13 +302,17 @@ def main() -> int:
     ap.add_argument("--es-heap", default="", help="heap of the throwaway node, e.g. 2g (default: es-node's)")
     ap.add_argument("--es-refresh", default="wait_for", choices=["wait_for", "true", "false"],
                     help="the Elasticsearch store's write refresh (wait_for: as open_store builds it)")
+    ap.add_argument("--slices", type=int, default=1,
+                    help="load in this many equal slices (companies with their documents and scores)")
+    ap.add_argument("--checkpoint-queries", type=int, default=40,
+                    help="queries after each slice but the last (0: none)")
     ap.add_argument("--progress-every", type=float, default=60.0, help="seconds between progress lines")
     args = ap.parse_args()
     from indexing.store.sqlite import SQLiteStore
 
     n_docs = args.companies * args.docs_per_company
-    say(f"[bench store] {args.companies:,} companies, {n_docs:,} documents, {args.companies:,} scores; "
-        f"{args.queries} queries; batches of {args.batch:,}")
+    say(f"[bench store] {args.companies:,} companies, {n_docs:,} documents, {args.companies:,} scores in "
+        f"{args.slices} slice(s); {args.queries} queries; batches of {args.batch:,}")
     url, stop = es_node(args.es_heap)
     es: Any = None
     try:
