@@ -153,26 +153,23 @@ class Loader:
         self.done = 0
         self.wall0 = self.last = time.monotonic()
 
-    def slice(self, n_companies: int) -> None:
-        """The next ``n_companies`` companies, their documents, then their scores."""
+    def load(self, kind: str, n: int) -> None:
+        """The next ``n`` records of one kind (companies, documents or scores)."""
         names = list(self.stores)
-        per = {"companies": n_companies, "documents": n_companies * self.args.docs_per_company,
-               "scores": n_companies}
-        for kind in self.KINDS:
-            phase = Timer(names)
-            n = 0
-            for b in batched(itertools.islice(self.gens[kind], per[kind]), self.args.batch):
-                for name in names:
-                    fn = getattr(self.stores[name], self.METHODS[kind])
-                    phase.call(name, lambda fn=fn, b=b: fn(b))
-                n += len(b)
-                self.done += len(b)
-                self.progress(kind, phase)
-            for k in names:
-                self.total.spent[k] += phase.spent[k]
-            rates = {k: n / phase.spent[k] for k in names if phase.spent[k]}
-            say(f"[phase] load {kind} ({n:,}): " + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
-                + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
+        phase = Timer(names)
+        done = 0
+        for b in batched(itertools.islice(self.gens[kind], n), self.args.batch):
+            for name in names:
+                fn = getattr(self.stores[name], self.METHODS[kind])
+                phase.call(name, lambda fn=fn, b=b: fn(b))
+            done += len(b)
+            self.done += len(b)
+            self.progress(kind, phase)
+        for k in names:
+            self.total.spent[k] += phase.spent[k]
+        rates = {k: done / phase.spent[k] for k in names if phase.spent[k]}
+        say(f"[phase] load {kind} ({done:,}): " + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
+            + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
 
     def progress(self, kind: str, phase: Timer) -> None:
         if time.monotonic() - self.last < self.args.progress_every:
@@ -244,27 +241,32 @@ def queries(stores: dict[str, Store], n: int, n_companies: int) -> dict[str, dic
 
 
 def measure(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """Loads ``--slices`` equal slices; after each but the last, a checkpoint of
-    ``--checkpoint-queries`` queries (figures at that size: a run stopped early still has
-    some); after the last, ``--queries``."""
+    """Loads every company and its score first, then the documents in ``--slices`` equal
+    slices. After the companies and after each document slice but the last, a checkpoint
+    of ``--checkpoint-queries`` queries (company search at full size comes early, document
+    search at growing sizes: a run stopped early still has figures); after the last,
+    ``--queries``."""
     from indexing.tokenize import analyze
 
     analyze("预热分词词典")  # jieba loads its dictionary once (seconds): not in the first backend's time
     loader = Loader(stores, args)
+    loader.load("companies", args.companies)
+    loader.load("scores", args.companies)
+    n_docs = args.companies * args.docs_per_company
     loaded = 0
     out: dict[str, dict[str, float]] = {}
-    for i in range(args.slices):
-        size = args.companies * (i + 1) // args.slices - loaded
-        loaded += size
-        loader.slice(size)
-        last = i == args.slices - 1
+    for i in range(args.slices + 1):
+        if i:
+            size = n_docs * i // args.slices - loaded
+            loader.load("documents", size)
+            loaded += size
         rates = loader.rates()
-        say(f"[checkpoint] {loaded:,} companies, {loaded * args.docs_per_company:,} documents loaded; load so far "
+        say(f"[checkpoint] {args.companies:,} companies and scores, {loaded:,} documents loaded; load so far "
             + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
             + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
-        n = args.queries if last else args.checkpoint_queries
+        n = args.queries if i == args.slices else args.checkpoint_queries
         if n:
-            out = queries(stores, n, loaded)
+            out = queries(stores, n, args.companies)
     return {k: {"load_per_s": loader.rates()[k], **out[k]} for k in stores}
 
 
@@ -303,9 +305,9 @@ def main() -> int:
     ap.add_argument("--es-refresh", default="wait_for", choices=["wait_for", "true", "false"],
                     help="the Elasticsearch store's write refresh (wait_for: as open_store builds it)")
     ap.add_argument("--slices", type=int, default=1,
-                    help="load in this many equal slices (companies with their documents and scores)")
+                    help="load the documents in this many equal slices, with queries after each")
     ap.add_argument("--checkpoint-queries", type=int, default=40,
-                    help="queries after each slice but the last (0: none)")
+                    help="queries after the companies and after each document slice but the last (0: none)")
     ap.add_argument("--progress-every", type=float, default=60.0, help="seconds between progress lines")
     args = ap.parse_args()
     from indexing.store.sqlite import SQLiteStore
