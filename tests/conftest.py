@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_smoke_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test process (each xdist worker) starts with its own SMOKE_HOME, so a test that
+    sets none writes neither into the checkout's ./var nor into another worker's home. A test
+    that needs a fresh one still sets its own (``home`` below)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMOKE_HOME", str(tmp_path_factory.mktemp("smoke-home")))
+    yield
+    mp.undo()
 
 
 @pytest.fixture

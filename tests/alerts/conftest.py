@@ -247,6 +247,7 @@ class Receiver:
     def __init__(self) -> None:
         self.port = free_port()
         self.received: list[Received] = []
+        self.arrived = 0  # POSTs whose body was read, counted before the answer's delay
         self.status = 200
         self.answer: dict = {"errcode": 0, "errmsg": "ok"}
         self.delay_s = 0.0
@@ -263,6 +264,8 @@ class Receiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server hook name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    receiver.arrived += 1
                 import time
 
                 time.sleep(receiver.delay_s)

@@ -44,13 +44,13 @@ def test_kill_9_during_a_send_never_posts_twice_to_a_robot(fmt: str, store, home
         states = (store.get_state(attempts_key(a.id, "webhook:robot")) for a in alerts)
         return any(raw and "sending" in json.loads(raw) for raw in states)
 
-    if fmt == "json":
-        time.sleep(3)  # no marker for a deduping channel: by now the first POST is out
-    else:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not in_flight():
-            time.sleep(0.05)
-        time.sleep(0.5)  # the POST is out
+    # No marker for a deduping channel: wait until the receiver has the first POST (a fixed
+    # sleep lost the race on a loaded machine, where the sender takes seconds to start).
+    out = (lambda: receiver.arrived > 0) if fmt == "json" else in_flight
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not out():
+        time.sleep(0.05)
+    time.sleep(0.5)  # the POST is out
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(receiver.delay_s + 0.5)  # the robot posts it anyway

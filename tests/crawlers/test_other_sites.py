@@ -18,6 +18,10 @@ OTHER = Path(__file__).parent / "other_sites"
 A, B, C, D = "91440300MA5F00001A", "91110108MA01000023", "91310000MA1K00003F", "91330100MA2800004R"
 SOURCES = ["other_amac", "other_registry", "other_court", "other_complaints", "other_web"]
 
+# Slow lane: the real runner starts crawler processes against a local server (integration
+# level, like test_crawl.py). The default run and CI run it.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):

@@ -90,21 +90,18 @@ def test_missing_config_dir(tmp_path: Path) -> None:
              "config error: environment: SMOKE_CONFIG_DIR:", "no such folder")
 
 
-def test_a_held_store_is_busy_exit_5_naming_the_holder(tmp_path: Path) -> None:
+def test_a_held_store_is_busy_exit_5_naming_the_holder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
     from config.settings import get_settings
     from smoke.locking import store_lock
 
     home = tmp_path / "home"
     home.mkdir()
-    import os
-
-    os.environ["SMOKE_HOME"] = str(home)
-    try:
-        with store_lock(get_settings(), "export", what="someone's export"):
-            line = one_line(smoke(home, "export", "-o", str(tmp_path / "x.csv")), 5,
-                            f"held by pid {os.getpid()} (someone's export) since ", "--wait")
-    finally:
-        del os.environ["SMOKE_HOME"]
+    monkeypatch.setenv("SMOKE_HOME", str(home))  # restored after the test (a deleted one was not)
+    with store_lock(get_settings(), "export", what="someone's export"):
+        line = one_line(smoke(home, "export", "-o", str(tmp_path / "x.csv")), 5,
+                        f"held by pid {os.getpid()} (someone's export) since ", "--wait")
     assert line.startswith("busy: ")
 
 

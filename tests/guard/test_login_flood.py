@@ -24,6 +24,10 @@ CLIENTS = 40
 SECONDS = 20
 PASSWORD = "a long legit passphrase 7"
 
+# Slow lane: a real `smoke serve` per test and a 20 s flood with a latency bound (integration
+# level; the bound is not fair beside a second test worker). The default run and CI run it.
+pytestmark = pytest.mark.slow
+
 
 LEGIT = """
 import sys, time, httpx

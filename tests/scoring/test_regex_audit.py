@@ -13,6 +13,8 @@ import pkgutil
 import re
 import time
 
+import pytest
+
 import crawlers.processing
 import scoring
 
@@ -75,6 +77,8 @@ def test_audit_sees_the_patterns() -> None:
     assert len(names) >= 60
 
 
+# Slow lane: a timing ratio, not fair beside a second test worker. The default run and CI run it.
+@pytest.mark.slow
 def test_every_pattern_is_linear_on_runs_of_its_own_characters() -> None:
     slow = []
     for name, p in _patterns():
