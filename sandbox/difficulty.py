@@ -5,8 +5,10 @@ registry flags, look-alikes leave none (separable by construction). ``hard`` add
 a regulator actually meets (issue 15): schemes that stay silent until they collapse,
 yields hidden in images or coded words, legitimate firms with angry customers, licensed
 finance firms with registry flags, innocent companies named in passing by news and
-warnings, crowded mass-registration addresses, evasion-heavy promotions and schemes
-reborn under a new name. Every knob is a probability or a share, 0 in ``easy`` where the
+warnings, crowded mass-registration addresses, evasion-heavy promotions, schemes
+reborn under a new name, and disguised schemes whose own site reads like any small firm's
+(they recruit offline, at seminars and through acquaintances, and surface only when they
+collapse). Every knob is a probability or a share, 0 in ``easy`` where the
 easy world has no such thing, so the easy world's bytes do not change.
 """
 
@@ -26,6 +28,9 @@ class Difficulty:
     hubs_per_region: int  # how many such addresses a region has (fewer: more crowded)
     angry_ordinary: float  # chance an ordinary firm draws angry complaints (closed gym, late refund)
     bystander_news: float  # chance a news report or warning names an innocent company in passing
+    # share of schemes that recruit offline behind a bland site (and are quiet): nothing online reads
+    # as a scheme before the collapse, so no index can rank them early (a floor on recall, AUC < 1)
+    disguised: float = 0.0
     # extra look-alike kinds and their weights (added to the easy ones)
     extra_lookalikes: tuple[tuple[str, float], ...] = ()
 
@@ -37,7 +42,7 @@ EASY = Difficulty(
 
 HARD = Difficulty(
     name="hard", quiet_scheme=0.35, hidden_yield=0.3, evasion_levels=(0.2, 0.5, 0.7, 0.9, 1.0), rebirth=0.4,
-    hub_address=0.12, hubs_per_region=2, angry_ordinary=0.02, bystander_news=0.6,
+    hub_address=0.12, hubs_per_region=2, angry_ordinary=0.02, bystander_news=0.6, disguised=0.08,
     extra_lookalikes=(("angry_customers", 0.12), ("licensed_flagged", 0.08), ("named_in_news", 0.10)),
 )
 

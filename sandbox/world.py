@@ -514,6 +514,10 @@ class _Generator:
         hr = random.Random(f"{self.seed}:hard:{i}")  # draws of the hard world only: the easy one stays as it was
         quiet = hr.random() < self.level.quiet_scheme
         hidden = hr.random() < self.level.hidden_yield
+        # its own stream, so turning disguise on changes no other draw of the world
+        dr = random.Random(f"{self.seed}:disguise:{i}")
+        disguised = self.level.disguised > 0 and dr.random() < self.level.disguised
+        quiet = quiet or disguised  # recruiting offline leaves no complaint or flag before the end either
         if self.collapsed and rng.random() < self.level.rebirth:
             cand = self.collapsed[rng.randrange(len(self.collapsed))]
             if cand["collapse"] + 30 < SPAN - 60:
@@ -526,7 +530,11 @@ class _Generator:
         c["industry"] = {"p2p": "其他金融业", "pyramid": "批发业", "rebate": "互联网和相关服务", "equity": "资本市场服务",
                          "pension": "社会工作", "crypto": "软件和信息技术服务业", "mutual_aid": "互联网和相关服务"}[arch]
         c["scope"] = SCHEME_SCOPES[arch]
-        c["names"] = [[day(founded), self._name(rng, c, rng.choice(SCHEME_WORDS[arch]))]]
+        word = rng.choice(SCHEME_WORDS[arch])
+        if disguised:  # registered in a cover trade (商贸, 农业科技, 教育咨询 ...) and named after it
+            cover = dr.choice(data.ORDINARY_INDUSTRIES)
+            c["industry"], c["scope"], word = cover[0], cover[2], cover[1]
+        c["names"] = [[day(founded), self._name(rng, c, word)]]
         c["capital"] = rng.choice((1000, 2000, 5000, 10000, 20000, 50000))
         c["paid"] = 0 if rng.random() < 0.8 else rng.choice((10, 50, 100))
         self._base_people(i, rng, c, 0.3, operator=True)
@@ -558,11 +566,14 @@ class _Generator:
         scale = rng.choice((1, 1, 2, 2, 3, 4))
         c["risk"] = scheme_risk_path(START, founded, launch, life, collapse, scale, SPAN, reborn=parent is not None)
         c["quiet"] = quiet
+        c["disguised"] = disguised
+        if disguised:
+            self._disguised_site(i, dr, c, launch)
         # own sites: main domain at launch, mirrors (备用域名) later
         n_dom = 1 + (rng.random() < 0.4) + (rng.random() < 0.2)
         ctx_codes = [c["code"]]
         doms = []
-        for d_i in range(n_dom):
+        for d_i in range(n_dom if not disguised else 0):
             first = launch if d_i == 0 else rng.randrange(launch, end + 1)
             enc = rng.choices(ENCODINGS, _ENC_WEIGHTS)[0]
             header = rng.choices(("ok", "missing", "wrong"), (0.85, 0.12, 0.03))[0]
@@ -570,7 +581,7 @@ class _Generator:
                               "scheme", day(first), c["code"], enc, header, brand)
             doms.append((dom, first))
             c["websites"].append([dom, day(first)])
-        main, first = doms[0]
+        main = doms[0][0] if doms else ""
         # registry changes shortly before the collapse (换名、换址、换法人)
         if rng.random() < 0.5:
             self._change(rng, c, max(launch, end - rng.randrange(20, 120)), rng.choice(("名称变更", "住所变更", "法定代表人变更")))
@@ -582,16 +593,16 @@ class _Generator:
                  ("/plan.html", "plan", "promo", launch + rng.randrange(0, 40)),
                  ("/join.html", "join", "recruit", launch + rng.randrange(5, 60))]
         pages += [(f"/news/{k}.html", "news", "promo", ramp()) for k in range(1, 2 + rng.randrange(2, 5) * scale)]
-        for path, ptype, kind, when in pages:
+        for path, ptype, kind, when in pages if not disguised else ():
             self.w.page(main, path, day(min(when, end)), kind, "scheme_" + ptype, c["code"], ctx_codes,
                         {"seed": rng.randrange(10**9), "img": rng.random() < 0.3})
         for dom, f in doms[1:]:
             for path, ptype in (("/", "home"), ("/plan.html", "plan")):
                 self.w.page(dom, path, day(f), "promo", "scheme_" + ptype, c["code"], ctx_codes,
                             {"seed": rng.randrange(10**9), "mirror": main})
-        for _ in range(rng.randrange(1, 4) * scale):
+        for _ in range(rng.randrange(1, 4) * scale if not disguised else 0):  # disguised: recruits offline
             self._forum_thread(i, rng, c, ramp(), "scheme", rng.choice(("recruit", "recruit", "promo")), end)
-        for _ in range(rng.randrange(1, 3) * scale):
+        for _ in range(rng.randrange(1, 3) * scale if not disguised else 0):
             site = rng.choice(self.shared["article"])
             self.w.page(site, f"/a/{i:x}{rng.randrange(16**4):04x}.html", day(ramp()), "promo", "softad", c["code"],
                         ctx_codes, {"seed": rng.randrange(10**9)})
@@ -636,6 +647,19 @@ class _Generator:
             self.collapsed.append({"about": {k: c[k] for k in ("code", "scheme", "names", "city", "region")},"code": c["code"], "arch": arch, "style": style, "collapse": collapse,
                                    "rep_pid": c["rep_pid"], "phone": c["phones"][0], "address": c["address"],
                                    "brand": brand, "annual": c["scheme"]["annual"], "entry": c["scheme"]["entry"]})
+
+    def _disguised_site(self, i: int, dr: random.Random, c: dict[str, Any], launch: int) -> None:
+        """A disguised scheme's only web presence: a small firm's site of its cover trade
+        (the pitch happens at seminars, on trips and among acquaintances, not online)."""
+        first = launch - dr.randrange(0, 60)
+        if first > SPAN:
+            return
+        dom = self.w.site(_pinyin(c["trade"]) + dr.choice(("", "gs", "company", "cn")), "company", day(first), c["code"],
+                          dr.choices(ENCODINGS, _ENC_WEIGHTS)[0], "ok", c["names"][0][1])
+        c["websites"].append([dom, day(first)])
+        for k, (path, ptype) in enumerate((("/", "home"), ("/about.html", "about"), ("/p/1.html", "product"))):
+            self.w.page(dom, path, day(min(SPAN, first + k * dr.randrange(1, 90))), "other", "ordinary_" + ptype,
+                        c["code"], [c["code"]], {"seed": dr.randrange(10**9), "industry": c["industry"]})
 
     def _after_collapse(self, i: int, rng: random.Random, c: dict[str, Any], arch: str, collapse: int, scale: int) -> None:
         auth = f"{c['city']}{c['district']}市场监督管理局"
@@ -826,6 +850,7 @@ class _Generator:
             "founded": day(c["founded"]), "brands": c["brands"],
             "risk": c.get("risk") or ([[day(c["founded"]), lookalike_risk(c["sub"])]] if c["sub"] else []),
             "quiet": c.get("quiet", False), "hidden_yield": bool(s.get("hidden")),
+            "disguised": c.get("disguised", False),
         }) + "\n")
 
     def finish(self) -> None:

@@ -56,6 +56,8 @@ def test_backtest_replays_steps_and_reports_lead_time(world: Path, tmp_path: Pat
     m = smoke(tmp_path / "home", "backtest", "--world", str(world), "--from", meta["today"][:4] + "-01-01",
               "--to", meta["today"], "--step", "13w", "--chart", str(chart), "--json")
     assert m["steps"] == 2 and m["step_days"] == 91
+    # false alerts are per month really observed: two 13-week steps are six months, not two weeks
+    assert m["months_observed"] == pytest.approx(2 * 91 / 30.44, abs=0.01)
     for key in ("lead_time_days", "lead_fraction_median", "detected_before_collapse",
                 "false_alerts_per_1000_per_month", "model_version", "difficulty"):
         assert key in m, key

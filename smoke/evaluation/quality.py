@@ -117,6 +117,7 @@ def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: floa
         "fpr_by_lookalike": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
         "recall_quiet_schemes": _share([t["credit_code"] in flagged for t in schemes if t.get("quiet")]),
         "recall_hidden_yield_schemes": _share([t["credit_code"] in flagged for t in schemes if t.get("hidden_yield")]),
+        "recall_disguised_schemes": _share([t["credit_code"] in flagged for t in schemes if t.get("disguised")]),
         "auc": None if auc is None else round(auc, 4),
         "precision_at": precision,
         "recall_at_60": None if recall is None else round(recall, 4),
@@ -143,7 +144,7 @@ def _pct(values: list[float], q: float) -> float | None:
     return round(v[lo] + (v[hi] - v[lo]) * (pos - lo), 2)
 
 
-def lead_time_metrics(first_high: dict[str, str | None], truth: list[dict], weeks_observed: int,
+def lead_time_metrics(first_high: dict[str, str | None], truth: list[dict], weeks_observed: float,
                       false_alert_companies: int, n_companies: int) -> dict:
     """Lead time of first reaching the threshold before collapse, for schemes that collapsed.
 

@@ -102,8 +102,10 @@ def backtest_world(
                 day += dt.timedelta(days=step_days)
     schemes = {row["credit_code"] for row in truth if row["is_scheme"]}
     false_alert_companies = sum(1 for code, d in first_high.items() if d and code not in schemes)
-    metrics = lead_time_metrics(first_high, truth, steps, false_alert_companies, len(truth))
+    # observed time is steps x step_days (not one week per step: a 28-day step observes four weeks)
+    metrics = lead_time_metrics(first_high, truth, steps * step_days / 7, false_alert_companies, len(truth))
     metrics.update({"difficulty": meta.get("difficulty", "easy"), "model_version": model_version, "from": start.isoformat(), "to": end.isoformat(), "step_days": step_days, "steps": steps,
+                    "months_observed": round(steps * step_days / 30.44, 2), "false_alert_companies": false_alert_companies,
                     "world": str(world_dir)})
     if chart is not None:
         from smoke.evaluation.charts import lead_time_svg

@@ -39,6 +39,23 @@ def test_quiet_schemes_leave_nothing_before_they_collapse(hard: Path) -> None:
         assert all(d >= end for (d,) in complaints + judgments), t["credit_code"]
 
 
+def test_disguised_schemes_show_nothing_of_a_scheme_online_before_they_collapse(tmp_path: Path) -> None:
+    world = generate(tmp_path, companies=1000, seed=4242, difficulty="hard")
+    truth = {t["credit_code"]: t for t in iter_companies(world)}
+    disguised = [t for t in truth.values() if t["disguised"]]
+    assert disguised and all(t["is_scheme"] and t["quiet"] for t in disguised)
+    db = sqlite3.connect(world / "world.db")
+    for t in disguised:
+        pages = db.execute("SELECT ptype FROM pages WHERE code = ? AND date < ?",
+                           (t["credit_code"], t["collapse"] or "9999")).fetchall()
+        # a cover trade's small site only: no pitch, no forum thread, no soft advertorial
+        assert pages and all(p.startswith("ordinary_") for (p,) in pages), (t["credit_code"], pages)
+        industry = json.loads(db.execute("SELECT profile FROM companies WHERE code = ?",
+                                         (t["credit_code"],)).fetchone()[0])["industry"]
+        assert industry not in ("其他金融业", "资本市场服务")
+    assert not any(t["disguised"] for t in iter_companies(generate(tmp_path / "easy", companies=300, seed=4242)))
+
+
 def test_the_hard_look_alikes_and_hidden_yields_are_planted(hard: Path) -> None:
     truth = list(iter_companies(hard))
     kinds = {t["lookalike"] for t in truth if t["lookalike"]}
