@@ -88,7 +88,7 @@ def test_cycle_alerts_and_export(cycle, es) -> None:
         store.close()
     assert alerts and all(a.score >= 60 for a in alerts)
     out = cycle["home"] / "x.csv"
-    smoke(cycle["home"], es, "export", "--min-score", "60", "--format", "csv", "-o", str(out))
+    smoke(cycle["home"], es, "export", "--min-score", "60", "--format", "csv", "-o", str(out), "--lang", "en")  # ids as headers
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
     assert rows and all(float(r["smoke_index"]) >= 60 for r in rows)
     assert {r["credit_code"] for r in rows} >= {a.credit_code for a in alerts}
