@@ -101,12 +101,21 @@ def _text(p: Mapping[str, Any], key: str, cap: int, strict: bool, notes: list[st
     return v
 
 
-def _number(p: Mapping[str, Any], key: str, strict: bool, notes: list[str], lo: float = 0.0,
-            hi: float = 100.0) -> float | None:
+def _given(p: Mapping[str, Any], key: str, strict: bool, expected: str) -> str | None:
+    """The parameter's text, or None when it is missing or blank; strict parsing refuses a
+    blank one ("offset=" names no number: say so rather than ignore it)."""
     raw = p.get(key)
     if raw is None or str(raw).strip() == "":
-        if strict and raw is not None:  # "min_score=" names no number: say so rather than ignore it
-            raise FilterError(key, f"a number from {lo:g} to {hi:g}", "")
+        if strict and raw is not None:
+            raise FilterError(key, expected, "")
+        return None
+    return str(raw)
+
+
+def _number(p: Mapping[str, Any], key: str, strict: bool, notes: list[str], lo: float = 0.0,
+            hi: float = 100.0) -> float | None:
+    raw = _given(p, key, strict, f"a number from {lo:g} to {hi:g}")
+    if raw is None:
         return None
     try:
         v = float(str(raw).strip())
@@ -125,10 +134,8 @@ def _number(p: Mapping[str, Any], key: str, strict: bool, notes: list[str], lo: 
 
 
 def _int(p: Mapping[str, Any], key: str, default: int, hi: int, strict: bool, notes: list[str]) -> int:
-    raw = p.get(key)
-    if raw is None or str(raw).strip() == "":
-        if strict and raw is not None:  # "offset=" names no number: say so rather than ignore it
-            raise FilterError(key, f"an integer from 0 to {hi}", "")
+    raw = _given(p, key, strict, f"an integer from 0 to {hi}")
+    if raw is None:
         return default
     try:
         v = int(str(raw).strip())

@@ -4,17 +4,13 @@ page stays short and nothing overflows sideways at 390 px."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-import uvicorn
 
 from indexing.store.sqlite import SQLiteStore
 from smoke.accounts import Accounts
 from smoke.web.app import create_app
 from tests.web.conftest import PASSWORD
-from tests.web.test_browser import ARGS, CHROMIUM, _free_port  # one way to launch the browser
+from tests.web.live import chromium, serving  # one way to serve the app and launch the browser
 from tests.web.test_company_page import build
 
 pytestmark = pytest.mark.browser
@@ -28,27 +24,14 @@ def site(tmp_path_factory):
     accounts = Accounts(home / "app.db")
     accounts.add_user("viewer", PASSWORD, "viewer")
     app = create_app(lambda: SQLiteStore(home / "smoke.db"), accounts, home / "exports")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", code
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, code
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+@pytest.fixture(scope="module", name="chromium")
+def chromium_fixture():
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(chromium, base: str, width: int, path: str):
