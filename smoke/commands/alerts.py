@@ -25,9 +25,10 @@ def alerts() -> None:
 
 
 def _store():  # noqa: ANN202 - the Store of the configured backend
-    from indexing.store import open_store
+    # an existing store only: from another folder without SMOKE_HOME, a clear error, not an empty store
+    from smoke.service.store import open_existing_store
 
-    return open_store()
+    return open_existing_store()
 
 
 @alerts.command("list")

@@ -84,8 +84,10 @@ def runs(limit: int, as_json: bool, store_path: Path | None) -> None:
     from config.settings import get_settings
     from indexing.store import open_store
     from smoke.runguard import sweep_interrupted
+    from smoke.service.store import open_existing_store
 
-    with open_store(sqlite_path=store_path) as store:
+    # the configured store must exist: from another folder without SMOKE_HOME, a clear error
+    with (open_store(sqlite_path=store_path) if store_path else open_existing_store()) as store:
         sweep_interrupted(store, get_settings(), sqlite_path=store_path)  # no dead run shown as running
         records = store.list_runs(limit=limit)
     if as_json:

@@ -50,11 +50,11 @@ def export(
     always give the same rows.
     """
     from config.settings import get_settings
-    from indexing.store import open_store
     from smoke.commands.core import strict_filters
     from smoke.locking import store_lock
     from smoke.runstate import crawl_state, latest_crawl
     from smoke.service.filters import FilterSpec
+    from smoke.service.store import open_existing_store
     from smoke.service.threshold import high_risk
 
     spec = FilterSpec.of("region", "industry", "level", "min_score", "max_score")
@@ -69,7 +69,8 @@ def export(
     try:
         click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
         settings = get_settings()
-        with store_lock(settings, "export", what="smoke export", timeout_s=wait_s), open_store(settings) as store:
+        with store_lock(settings, "export", what="smoke export", timeout_s=wait_s), \
+                open_existing_store(settings) as store:  # never an empty store made here
             manifest = write_export(store, output, fmt=fmt, min_score=min_score, filters=filters, as_of=as_of,
                                     crawl=crawl_state(latest_crawl(store)), lang=lang)
     except ExportError as exc:
