@@ -46,6 +46,9 @@ pytestmark = pytest.mark.browser
 WIDTHS = (1440, 390)
 FORBIDDEN = ("<built-in", "Traceback", "object at 0x", '{"', "':", "None", "undefined", "NaN", "[object")
 HEAVY = "91310000MA1FL0001X"  # tests.scoring.conftest.company's code
+ENGLISH_PROSE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")
+URL = re.compile(r"\S+://\S+|\S+\.(?:test|example|com|cn)\S*")
+COMMAND = re.compile(r"\bsmoke(?: --?[\w-]+| [a-z][\w-]*)+")  # a CLI command named in a sentence
 
 
 # --- the world -------------------------------------------------------------------------------
@@ -195,6 +198,9 @@ def _check_text(text: str, where: str, codes_re: re.Pattern[str]) -> None:
         assert at < 0, f"{where}: shows {bad!r}: ...{text[max(0, at - 80):at + 80]}..."
     m = codes_re.search(text)
     assert m is None, f"{where}: untranslated code {m.group(0)!r}: ...{text[max(0, m.start() - 60):m.end() + 60]}..."
+    # English prose (an untranslated source description, message or heading): three English words in a row
+    prose = ENGLISH_PROSE.search(COMMAND.sub(" ", URL.sub(" ", text)))
+    assert prose is None, f"{where}: English text {prose.group(0)!r}"
 
 
 # Each navigation item on one line: its text's line boxes all share one top.
