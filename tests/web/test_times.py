@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -36,9 +35,10 @@ ISO_SH = "2026-01-02T00:30:00+08:00"
 NOT_SHANGHAI = re.compile(r"\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]00:?00)|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\bUTC\b")
 
 
-@pytest.fixture
-def world(tmp_path: Path):
-    """(app, store path, accounts, the company's code, the source switched off)."""
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory):
+    """(the app, the company's code, the source switched off); read-only for the tests."""
+    tmp_path = tmp_path_factory.mktemp("times")
     db = tmp_path / "smoke.db"
     store = SQLiteStore(db)
     c = code(7)
@@ -70,10 +70,18 @@ def world(tmp_path: Path):
     return app, c, source
 
 
-def _admin(app) -> TestClient:
-    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+@pytest.fixture(scope="module")
+def admin(world) -> TestClient:
+    """The admin, logged in once for the module's pages."""
+    client = TestClient(world[0], base_url="http://testserver", follow_redirects=False)
     assert login(client, "admin").status_code == 303
     return client
+
+
+@pytest.fixture(scope="module")
+def bearer(world) -> dict[str, str]:
+    client = TestClient(world[0], base_url="http://testserver", follow_redirects=False)
+    return {"Authorization": f"Bearer {api_token(client, 'admin')}"}
 
 
 def _main(html: str) -> str:
@@ -93,9 +101,8 @@ def _main(html: str) -> str:
         ("/watchlist", SHOWN),  # followed since
     ],
 )
-def test_every_page_shows_shanghai_time(world, path, expected):
-    app, _, _ = world
-    r = _admin(app).get(path)
+def test_every_page_shows_shanghai_time(admin, path, expected):
+    r = admin.get(path)
     assert r.status_code == 200, r.text[:300]
     main = _main(r.text)
     assert expected in main, (path, main[:2000])
@@ -103,21 +110,23 @@ def test_every_page_shows_shanghai_time(world, path, expected):
     assert not bad, (path, bad)
 
 
-def test_alert_page_times_each_in_shanghai(world):
-    app, _, _ = world
-    main = _main(_admin(app).get("/alerts?state=all").text)
+@pytest.mark.parametrize("path", ["/", "/search?q=上海", "/search?kind=documents&q=上海", "/high-risk", "/company/{code}",
+                                  "/export", "/screening", "/admin/audit.csv"])
+def test_no_other_page_shows_a_utc_time(world, admin, path):
+    r = admin.get(path.format(code=world[1]))
+    assert r.status_code == 200, (path, r.text[:300])
+    bad = NOT_SHANGHAI.findall(_main(r.text))
+    assert not bad, (path, bad)
+
+
+def test_alert_page_times_each_in_shanghai(admin):
+    main = _main(admin.get("/alerts?state=all").text)
     ack = re.search(r"admin <span class=\"muted\">([^<]*)</span>", main).group(1)
     note = re.search(r"analyst ([^<]*)</span> 已电话核实", main).group(1)
     assert ack == SHOWN and note == SHOWN
     assert ">2026-01-02<" in main  # the group's data day: the Shanghai day of the instant
 
 
-def _api(app, path: str) -> object:
-    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
-    token = api_token(client, "admin")
-    r = client.get(path, headers={"Authorization": f"Bearer {token}"})
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def _strings(value) -> list[str]:
@@ -135,15 +144,16 @@ def _strings(value) -> list[str]:
         ("/api/v1/alerts/groups?state=all", lambda j: [a["created"] for a in j[0]["alerts"]]
          + [n["at"] for a in j[0]["alerts"] for n in a["notes"]] + [a["acknowledged_at"] for a in j[0]["alerts"]
                                                                     if a["acknowledged_at"]]),
-        ("/api/v1/audit", lambda j: [e["ts"] for e in j if e["action"] == "search"]),
+        ("/api/v1/audit", lambda j: [e["ts"] for e in j if e["detail"].get("q") == "保本"]),
         ("/api/v1/sources", lambda j: [s["switched_off"]["at"] for s in j if s["switched_off"]]
          + [s["health"]["last_run"] for s in j if s["health"]]),
         ("/api/v1/watchlist", lambda j: [e["added"] for e in j]),
     ],
 )
-def test_api_times_carry_the_shanghai_offset(world, path, where):
-    app, _, _ = world
-    data = _api(app, path)
+def test_api_times_carry_the_shanghai_offset(world, bearer, path, where):
+    r = TestClient(world[0]).get(path, headers=bearer)
+    assert r.status_code == 200, r.text
+    data = r.json()
     times = where(data)
     assert times and all(t == ISO_SH for t in times), (path, times)
     # and no other timestamp in the answer is UTC either
