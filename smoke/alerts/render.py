@@ -144,7 +144,8 @@ class AlertView:
                 f"**公司**：{md_escape(self.company_name)}（{md_escape(a.credit_code)}）",
                 f"**冒烟指数**：{a.score:.1f}（{self.band}），此前 {prev}",
                 f"**说明**：{md_escape(a.message)}",
-                f"**企业页面**：[{md_escape(self.company_url)}]({self.company_url})" if self.company_url
+                # the URL is safe in a link: base_url is checked (config.alerts.check_base_url), the code quoted
+                f"**企业页面**：[查看企业页面]({self.company_url})" if self.company_url
                 else f"**企业页面**：{md_escape(self.link_text)}",
                 f"**时间**：{md_escape(self.when)}",
                 f"告警编号：{md_escape(a.id)}",

@@ -79,7 +79,7 @@ def test_webhook_payload_and_robot_carry_the_link(store, home: Path, receiver) -
     counts = deliver_pending(store, _with_base(receiver.channels("dingtalk", name="ding"), BASE), home)
     assert counts["webhook:ding"]["sent"] == 1  # the new alert (the first is owed to the channels of its time)
     text = receiver.received[-1].json()["markdown"]["text"]
-    assert f"]({BASE}/company/{c})" in text and "2026\\-01\\-02 00:30" in text
+    assert f"[查看企业页面]({BASE}/company/{c})" in text and "2026\\-01\\-02 00:30" in text
 
 
 def test_webhook_without_base_url_gives_the_path_and_a_note(store, home: Path, receiver) -> None:
