@@ -3,9 +3,11 @@
 Two halves, loaded together by ``load_alerts_file``:
 
 * ``rules``: crossing the high-risk line, a fast rise, new critical evidence; each
-  with a cooldown so one company does not raise the same alert again and again.
-* ``channels``: e-mail (SMTP with TLS), webhooks (plain JSON, DingTalk and WeCom
-  robots), the daily digest file, and the retry policy of the outbox.
+  with a cooldown so one company does not raise the same alert again and again; and
+  ``watch``, what a follower's daily digest counts as a score move.
+* ``channels``: the web UI's address that alerts link to (``base_url``), e-mail (SMTP
+  with TLS), webhooks (plain JSON, DingTalk and WeCom robots), the daily digest file,
+  and the retry policy of the outbox.
 
 Secrets never live in the file: the SMTP password and the webhook signing secret
 come from environment variables whose names the file may override.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -71,10 +74,21 @@ class CriticalRule(_Strict):
         return v
 
 
+class WatchRule(_Strict):
+    """What a follower's daily digest (smoke.alerts.digests) counts as news about a company."""
+
+    min_score_move: float = Field(
+        1.0, gt=0, le=100,
+        description="Points the index must move (either way) since the follower last heard, to be reported; smaller "
+        "moves are the day-to-day noise of time decay and add up until they reach it. A change of band is always reported.",
+    )
+
+
 class AlertRules(_Strict):
     crossing: CrossingRule = Field(default_factory=CrossingRule)
     rise: RiseRule = Field(default_factory=RiseRule)
     critical: CriticalRule = Field(default_factory=CriticalRule)
+    watch: WatchRule = Field(default_factory=WatchRule)
 
 
 # --- channels ----------------------------------------------------------------
@@ -142,11 +156,39 @@ class RetryPolicy(_Strict):
     )
 
 
+# Characters a link must not carry: they would end it early in plain text, HTML or markdown.
+_URL_BREAKERS = set(" \t\r\n\"'<>()[]{}`\\|^")
+
+
+def check_base_url(value: str) -> str:
+    """The web UI's public address as links in alerts need it: '' (not set) or
+    ``http(s)://host[:port][/path]`` with no query, fragment or trailing slash."""
+    v = (value or "").strip().rstrip("/")
+    if not v:
+        return ""
+    parts = urlsplit(v)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+            or any(c in _URL_BREAKERS or not c.isprintable() for c in v)):
+        raise ValueError("expected the web UI's address as http(s)://host[:port][/path] (no query, no fragment, "
+                         "no spaces or quotes), e.g. https://smoke.example.gov.cn, or empty")
+    return v
+
+
 class AlertChannels(_Strict):
+    base_url: str = Field(
+        "",
+        description="Public address of the web UI (https://smoke.example.gov.cn): alerts link to "
+        "<base_url>/company/<credit code>. Empty: they give the page's path alone and say the address is not set.",
+    )
     email: EmailChannel = Field(default_factory=EmailChannel)
     webhooks: list[WebhookChannel] = Field(default_factory=list)
     digest: DigestChannel = Field(default_factory=DigestChannel)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str) -> str:
+        return check_base_url(v)
 
     @model_validator(mode="after")
     def _unique_names(self) -> AlertChannels:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from config import ConfigError, config_path, load_yaml
 from indexing.models import DIMENSIONS, DOC_TYPES, HIGH_RISK, LEVELS
 from smoke import regions
 from smoke.service.threshold import high_risk
-from smoke.service.timefmt import to_shanghai
+from smoke.service.timefmt import shanghai_display
 
 LEVEL_ORDER: tuple[str, ...] = tuple(level for _, level, _ in reversed(LEVELS))  # green .. red
 HIGH_LEVELS: tuple[str, ...] = tuple(level for bound, level, _ in LEVELS if bound >= HIGH_RISK)
@@ -223,17 +222,8 @@ def audit_detail_text(detail: Any) -> str:
 # --- times -----------------------------------------------------------------------------
 
 
-def shanghai(value: Any, seconds: bool = False) -> str:
-    """A stored time shown in Asia/Shanghai (``2026-11-30 05:25``); a bare date unchanged;
-    empty for nothing; the text itself when it is not a time (smoke.service.timefmt)."""
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    elif isinstance(value, date):
-        return value.isoformat()
-    iso = to_shanghai(None if value is None else str(value).strip())
-    if len(iso) > 10 and iso[10] == "T":
-        return iso[: 19 if seconds else 16].replace("T", " ")
-    return iso
+# A stored time shown in Asia/Shanghai (``2026-11-30 05:25``): the one helper, smoke.service.timefmt.
+shanghai = shanghai_display
 
 
 def install(env: Any) -> None:

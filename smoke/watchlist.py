@@ -6,7 +6,8 @@ watchlist is about a person, not about the crawled data. Each followed company c
 mentioning it, its registry facts). ``changes`` compares the store with that snapshot:
 
 * new evidence: documents mentioning the company that were not there before;
-* score moves: the index moved by ``MIN_SCORE_MOVE`` points or more, or changed band;
+* score moves: the index moved by ``min_score_move`` points or more (``rules.watch`` in
+  ``config/alerts.yaml``), or changed band;
 * registry changes: name, status, legal representative, address, capital, scope,
   经营异常 / 行政处罚 / 严重违法失信 entries, AMAC registration.
 
@@ -34,8 +35,6 @@ from smoke.service.timefmt import SHANGHAI as TZ
 MAX_WATCHED = 5000  # companies one person follows
 MAX_SNAPSHOT_DOCS = 5000  # document ids remembered per followed company (the newest)
 MAX_NEW_DOCS_SHOWN = 5  # titles listed per company in a digest
-# Smaller moves are day-to-day noise of time decay, not news for a person following the company.
-MIN_SCORE_MOVE = 1.0
 LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
 ENTRY_KIND_ZH = {"abnormal": "经营异常", "penalty": "行政处罚", "serious_violation": "严重违法失信", "change": "变更记录"}
 REGISTRY_FIELDS = {
@@ -125,14 +124,16 @@ def _fmt(value: Any) -> str:
 
 
 def changes(store: Store, before: dict[str, Any], company: Company, score: Score | None,
-            documents: list | None = None) -> tuple[list[Change], dict[str, Any]]:
-    """(what changed since ``before``, the new snapshot)."""
+            documents: list | None = None, *, min_score_move: float) -> tuple[list[Change], dict[str, Any]]:
+    """(what changed since ``before``, the new snapshot). ``min_score_move``: the smallest
+    move of the index worth a line (``AlertRules.watch``; smaller ones are the noise of
+    time decay)."""
     docs = documents if documents is not None else store.documents_for(company.credit_code)
     now = snapshot(store, company, score, [d.id for d in docs])
     out: list[Change] = []
     # score moves
     b_index, n_index = before.get("index"), now["index"]
-    if n_index is not None and (b_index is None or abs(n_index - b_index) >= MIN_SCORE_MOVE
+    if n_index is not None and (b_index is None or abs(n_index - b_index) >= min_score_move
                                 or before.get("level") != now["level"]):
         b_text = "未评分" if b_index is None else f"{b_index:.1f}（{LEVEL_ZH.get(before.get('level', ''), '—')}）"
         out.append(Change("score", f"冒烟指数 {b_text} → {n_index:.1f}（{LEVEL_ZH.get(now['level'], '—')}），"

@@ -27,11 +27,11 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-from config.alerts import AlertChannels
+from config.alerts import AlertChannels, AlertRules
 from indexing.models import Alert
 from indexing.store.base import Store
 from smoke.alerts.channels import ChannelError
-from smoke.alerts.render import RULE_TITLES, band_zh, clean_line
+from smoke.alerts.render import RULE_TITLES, band_zh, clean_line, company_path, company_url
 from smoke.alerts.triage import alert_day
 from smoke.watchlist import CHANGE_KIND_ZH, Change, Watchlists, changes
 
@@ -55,6 +55,7 @@ class UserDigest:
     day: str
     companies: list[CompanyChanges] = field(default_factory=list)
     snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    base_url: str = ""  # the web UI's address (channels.base_url): company lines link to their page
 
     @property
     def count(self) -> int:
@@ -73,10 +74,13 @@ class UserDigest:
         for c in self.companies:
             idx = "未评分" if c.score is None else f"{c.score:.1f}（{band_zh(c.score)}）"
             lines.append(f"■ {clean_line(c.name, 100)}（{c.credit_code}），冒烟指数 {idx}")
+            lines.append(f"  企业页面：{company_url(self.base_url, c.credit_code) or company_path(c.credit_code)}")
             for ch in c.changes:
                 url = f" {clean_line(ch.url, 500)}" if ch.url else ""
                 lines.append(f"  - [{CHANGE_KIND_ZH.get(ch.kind, ch.kind)}] {clean_line(ch.text, 500)}{url}")
             lines.append("")
+        if not self.base_url:
+            lines.append("（未配置网址 channels.base_url：企业页面为系统内的路径。）")
         lines.append("管理关注列表：smoke watch list / 企业页面的“关注”按钮。")
         return "\n".join(lines)
 
@@ -86,7 +90,11 @@ class UserDigest:
                  f"</head><body><h2>{e(self.subject())}</h2>"]
         for c in self.companies:
             idx = "未评分" if c.score is None else f"{c.score:.1f}（{band_zh(c.score)}）"
-            parts.append(f"<h3>{e(clean_line(c.name, 100))} <small>{e(c.credit_code)} · 冒烟指数 {e(idx)}</small></h3><ul>")
+            name = e(clean_line(c.name, 100))
+            url = company_url(self.base_url, c.credit_code)
+            if url:
+                name = f'<a href="{e(url, quote=True)}">{name}</a>'
+            parts.append(f"<h3>{name} <small>{e(c.credit_code)} · 冒烟指数 {e(idx)}</small></h3><ul>")
             for ch in c.changes:
                 link = ""
                 if ch.url.lower().startswith(("http://", "https://")):
@@ -101,9 +109,11 @@ def _alert_change(a: Alert) -> Change:
     return Change("alert", f"{RULE_TITLES.get(a.rule, a.rule)}：{clean_line(a.message, 300)}")
 
 
-def build_digest(store: Store, watchlists: Watchlists, username: str, day: str) -> UserDigest:
-    """The digest of ``username`` for ``day`` (empty when nothing changed). Batch reads:
-    one call for the companies, one for the scores, one for the day's alerts."""
+def build_digest(store: Store, watchlists: Watchlists, username: str, day: str, min_score_move: float,
+                 base_url: str = "") -> UserDigest:
+    """The digest of ``username`` for ``day`` (empty when nothing changed); score moves
+    under ``min_score_move`` are left out. Batch reads: one call for the companies, one
+    for the scores, one for the day's alerts."""
     entries = watchlists.entries(username)
     codes = [e.credit_code for e in entries]
     companies = store.get_companies(codes)
@@ -113,12 +123,13 @@ def build_digest(store: Store, watchlists: Watchlists, username: str, day: str) 
     for a in store.list_alerts(since=since, limit=100_000):
         if a.credit_code in companies and alert_day(a) == day:
             day_alerts.setdefault(a.credit_code, []).append(a)
-    digest = UserDigest(username, day)
+    digest = UserDigest(username, day, base_url=base_url)
     for entry in entries:
         company = companies.get(entry.credit_code)
         if company is None:  # gone from the store: nothing to compare
             continue
-        found, snap = changes(store, entry.snapshot, company, scores.get(entry.credit_code))
+        found, snap = changes(store, entry.snapshot, company, scores.get(entry.credit_code),
+                              min_score_move=min_score_move)
         told = entry.snapshot.get("alerts", [])
         fresh = sorted((a for a in day_alerts.get(entry.credit_code, []) if a.id not in told), key=lambda a: a.id)
         found = [_alert_change(a) for a in fresh] + found
@@ -127,7 +138,7 @@ def build_digest(store: Store, watchlists: Watchlists, username: str, day: str) 
             score = scores.get(entry.credit_code)
             digest.companies.append(CompanyChanges(entry.credit_code, company.name,
                                                    score.smoke_index if score else None, found))
-            # Only reported companies move forward: small moves below MIN_SCORE_MOVE add up
+            # Only reported companies move forward: small moves below min_score_move add up
             # against the old snapshot until they are worth a line.
             digest.snapshots[entry.credit_code] = snap
     digest.companies.sort(key=lambda c: (-(c.score or 0.0), c.credit_code))
@@ -162,21 +173,25 @@ def _email(digest: UserDigest, channels: AlertChannels, address: str) -> None:
 
 
 def deliver_watch_digests(
-    store: Store, home: Path, day: str, channels: AlertChannels | None = None
+    store: Store, home: Path, day: str, channels: AlertChannels | None = None, rules: AlertRules | None = None
 ) -> dict[str, int]:
     """Send each follower's digest of ``day``; returns counts: users, sent, empty (nothing
-    changed), failed (tried again next cycle), no_channel (changes but no way to send)."""
-    if channels is None:
+    changed), failed (tried again next cycle), no_channel (changes but no way to send).
+    ``channels`` and ``rules`` not given: ``config/alerts.yaml``, read once for the run."""
+    if channels is None or rules is None:
         from smoke.alerts.config import load_alert_config
 
-        channels = load_alert_config()[1]
+        loaded_rules, loaded_channels = load_alert_config()
+        channels = loaded_channels if channels is None else channels
+        rules = loaded_rules if rules is None else rules
+    min_score_move = rules.watch.min_score_move
     day = date.fromisoformat(day[:10]).isoformat()
     home = Path(home)
     watchlists = Watchlists(home / "app.db")
     counts = {"users": 0, "sent": 0, "empty": 0, "failed": 0, "no_channel": 0}
     for username in watchlists.users():
         counts["users"] += 1
-        digest = build_digest(store, watchlists, username, day)
+        digest = build_digest(store, watchlists, username, day, min_score_move, channels.base_url)
         if not digest.companies:
             counts["empty"] += 1
             continue

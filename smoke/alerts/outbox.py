@@ -66,12 +66,12 @@ def backoff_s(policy: RetryPolicy, attempts: int) -> float:
     return min(policy.max_s, policy.base_s * (2 ** min(attempts - 1, 30)))
 
 
-def _view(store: Store, alert: Alert, cache: dict[str, tuple[str, str]]) -> AlertView:
+def _view(store: Store, alert: Alert, cache: dict[str, tuple[str, str]], base_url: str = "") -> AlertView:
     if alert.credit_code not in cache:
         company = store.get_company(alert.credit_code)
         cache[alert.credit_code] = (company.name, company.region_code) if company else (alert.credit_code, "")
     name, region = cache[alert.credit_code]
-    return AlertView(alert=alert, company_name=name, region=region)
+    return AlertView(alert=alert, company_name=name, region=region, base_url=base_url)
 
 
 def _zero(channels: list[Channel]) -> dict[str, dict[str, int]]:
@@ -122,14 +122,14 @@ def deliver_pending(
     policy = channels_config.retry
     try:
         with file_lock(delivery_lock_path(store, home), what="alerts deliver", timeout_s=policy.lock_timeout_s):
-            _deliver(store, channels, policy, counts, now)
+            _deliver(store, channels, policy, counts, now, channels_config.base_url)
     except LockBusy as exc:
         log.warning("alerts not delivered now: another deliverer still holds the lock (%s)", exc)
     return counts
 
 
 def _deliver(
-    store: Store, channels: list[Channel], policy: RetryPolicy, counts: dict, now: datetime | None
+    store: Store, channels: list[Channel], policy: RetryPolicy, counts: dict, now: datetime | None, base_url: str = ""
 ) -> None:
     now = now or datetime.now(UTC)
     # Every alert, not a date window: a replayed or sandbox day (as_of in the past) still
@@ -173,7 +173,7 @@ def _deliver(
                     store.set_state(attempts_key(alert.id, ch.key),
                                     json.dumps({**rec, "sending": rec["last_attempt"]}, ensure_ascii=False))
                 try:
-                    ch.send(_view(store, alert, companies))
+                    ch.send(_view(store, alert, companies, base_url))
                 except ChannelError as exc:
                     c["failed"] += 1
                     rec["last_error"] = str(exc)[:500]

@@ -4,6 +4,11 @@ Company names and messages come from crawled pages: hostile text. HTML output is
 escaped with ``html.escape``; markdown output (DingTalk / WeCom robots render a
 subset of markdown and some HTML) escapes markdown punctuation and angle brackets;
 header values lose control characters so nothing can inject a header line.
+
+Each alert links to its company's page, ``<base_url>/company/<credit code>`` (``base_url``:
+``channels.base_url`` of ``config/alerts.yaml``, checked there). Without a base URL the
+alert gives the page's path and says that the address is not set, never a broken link.
+Times are Asia/Shanghai (smoke.service.timefmt).
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from indexing.models import LEVELS, Alert, level_for
+from smoke.service.timefmt import shanghai_display
 
 RULE_TITLES = {"crossing": "首次达到高风险", "rise": "指数快速上升", "critical": "新的关键证据", "test": "通道测试"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -32,6 +39,16 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def company_path(credit_code: str) -> str:
+    """The company page's path, as the web app routes it (``/company/{credit_code}``)."""
+    return "/company/" + quote(credit_code, safe="")
+
+
+def company_url(base_url: str, credit_code: str) -> str:
+    """The company page's full address, or '' when no base URL is configured."""
+    return f"{base_url.rstrip('/')}{company_path(credit_code)}" if base_url else ""
+
+
 def band_zh(index: float) -> str:
     level = level_for(index)
     return next(zh for _, lv, zh in LEVELS if lv == level)
@@ -44,6 +61,26 @@ class AlertView:
     alert: Alert
     company_name: str
     region: str = ""
+    base_url: str = ""  # the web UI's address (config: channels.base_url), '' when not set
+
+    @property
+    def company_path(self) -> str:
+        return company_path(self.alert.credit_code)
+
+    @property
+    def company_url(self) -> str:
+        return company_url(self.base_url, self.alert.credit_code)
+
+    @property
+    def link_text(self) -> str:
+        """The link line's value: the address, or the path and why there is no address."""
+        return self.company_url or f"{self.company_path}（未配置网址 channels.base_url，请在系统中打开此路径）"
+
+    @property
+    def when(self) -> str:
+        """When the alert was raised, for people: ``2026-01-02 00:30（北京时间）``."""
+        shown = shanghai_display(self.alert.created)
+        return f"{shown}（北京时间）" if shown and shown != self.alert.created else shown
 
     @property
     def rule_title(self) -> str:
@@ -67,7 +104,8 @@ class AlertView:
                 f"规则：{self.rule_title}",
                 f"冒烟指数：{a.score:.1f}（{self.band}），此前：{prev}",
                 f"说明：{clean_line(a.message, 2000)}",
-                f"时间：{a.created}",
+                f"企业页面：{self.link_text}",
+                f"时间：{self.when}",
                 f"告警编号：{a.id}",
             ]
         )
@@ -76,16 +114,21 @@ class AlertView:
         a = self.alert
         e = html.escape
         prev = "—" if a.previous_score is None else f"{a.previous_score:.1f}"
-        rows = [
-            ("公司", self.company_name),
-            ("统一社会信用代码", a.credit_code),
-            ("规则", self.rule_title),
-            ("冒烟指数", f"{a.score:.1f}（{self.band}），此前 {prev}"),
-            ("说明", a.message),
-            ("时间", a.created),
-            ("告警编号", a.id),
+        if self.company_url:
+            link = f'<a href="{e(self.company_url, quote=True)}">{e(self.company_url)}</a>'
+        else:
+            link = e(self.link_text)
+        rows = [  # (label, HTML already escaped)
+            ("公司", e(clean_line(self.company_name, 2000))),
+            ("统一社会信用代码", e(clean_line(a.credit_code, 2000))),
+            ("规则", e(self.rule_title)),
+            ("冒烟指数", e(f"{a.score:.1f}（{self.band}），此前 {prev}")),
+            ("说明", e(clean_line(a.message, 2000))),
+            ("企业页面", link),
+            ("时间", e(self.when)),
+            ("告警编号", e(a.id)),
         ]
-        body = "".join(f"<tr><th align=left>{e(k)}</th><td>{e(clean_line(v, 2000))}</td></tr>" for k, v in rows)
+        body = "".join(f"<tr><th align=left>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
         return (
             "<!doctype html><html lang=zh-CN><head><meta charset=utf-8>"
             f"<title>{e(self.subject())}</title></head><body>"
@@ -101,6 +144,10 @@ class AlertView:
                 f"**公司**：{md_escape(self.company_name)}（{md_escape(a.credit_code)}）",
                 f"**冒烟指数**：{a.score:.1f}（{self.band}），此前 {prev}",
                 f"**说明**：{md_escape(a.message)}",
+                # the URL is safe in a link: base_url is checked (config.alerts.check_base_url), the code quoted
+                f"**企业页面**：[查看企业页面]({self.company_url})" if self.company_url
+                else f"**企业页面**：{md_escape(self.link_text)}",
+                f"**时间**：{md_escape(self.when)}",
                 f"告警编号：{md_escape(a.id)}",
             ]
         )

@@ -12,6 +12,10 @@ from smoke.service.doc_kinds import DOC_KINDS
 from smoke.web.openapi_watch import WATCH_PATHS
 
 _LEVELS = [level for _, level, _ in LEVELS]
+# What every answer's times look like: one serialiser makes it so (smoke.web.api_json).
+TIMES = ("Times: every timestamp in an answer (created, acknowledged_at, ts, expires, added, fetched, started, "
+         "at, ...) is ISO 8601 in Asia/Shanghai with its offset, e.g. 2026-01-02T00:30:00+08:00, never UTC or Z. "
+         "Data dates (as_of, published, day, date, founded) are YYYY-MM-DD days without a time zone.")
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -60,7 +64,8 @@ def openapi_spec() -> dict[str, Any]:
         "info": {
             "title": "smokewatch API",
             "version": "1",
-            "description": "Smoke index (冒烟指数) of companies, with evidence; exports for auditors; audit log and crawl sources for admins.",
+            "description": "Smoke index (冒烟指数) of companies, with evidence; exports for auditors; audit log and crawl sources "
+                           "for admins. " + TIMES,
         },
         "servers": [{"url": "/"}],
         "components": {
@@ -173,7 +178,7 @@ def openapi_spec() -> dict[str, Any]:
                 },
                 "SourceSwitch": {
                     "type": "object",
-                    "description": "Who switched the source off, when (ISO time) and why",
+                    "description": "Who switched the source off, when (ISO time, +08:00) and why",
                     "nullable": True,
                     "required": ["by", "at", "reason"],
                     "properties": {"by": {"type": "string"}, "at": {"type": "string"}, "reason": {"type": "string"}},

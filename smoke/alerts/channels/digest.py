@@ -16,6 +16,7 @@ from pathlib import Path
 from config.alerts import DigestChannel as DigestConfig
 from smoke.alerts.channels import Channel
 from smoke.alerts.render import RULE_TITLES, AlertView, band_zh, clean_line
+from smoke.service.timefmt import shanghai_display
 
 
 def digest_paths(folder: Path, day: str) -> tuple[Path, Path]:
@@ -39,15 +40,19 @@ def render_digest_html(day: str, records: list[dict]) -> str:
     rows = []
     for r in sorted(records, key=lambda r: (-float(r.get("score") or 0), r.get("credit_code", ""))):
         prev = r.get("previous_score")
+        name = e(clean_line(str(r.get("company_name", ""))))
+        url = str(r.get("company_url", ""))
+        if url.startswith(("http://", "https://")):  # a configured base URL (config.alerts.check_base_url)
+            name = f'<a href="{e(url, quote=True)}">{name}</a>'
         rows.append(
             "<tr>"
-            f"<td>{e(clean_line(str(r.get('company_name', ''))))}</td>"
+            f"<td>{name}</td>"
             f"<td>{e(str(r.get('credit_code', '')))}</td>"
             f"<td>{e(RULE_TITLES.get(str(r.get('rule')), str(r.get('rule'))))}</td>"
             f"<td>{float(r.get('score') or 0):.1f}（{e(band_zh(float(r.get('score') or 0)))}）</td>"
             f"<td>{'—' if prev is None else f'{float(prev):.1f}'}</td>"
             f"<td>{e(clean_line(str(r.get('message', '')), 2000))}</td>"
-            f"<td>{e(str(r.get('created', '')))}</td>"
+            f"<td>{e(shanghai_display(str(r.get('created', ''))))}</td>"
             "</tr>"
         )
     return (
@@ -56,7 +61,7 @@ def render_digest_html(day: str, records: list[dict]) -> str:
         "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:4px}table{border-collapse:collapse}</style>"
         f"</head><body><h1>冒烟指数预警日报 {e(day)}</h1><p>共 {len(records)} 条预警</p>"
         "<table><tr><th>公司</th><th>统一社会信用代码</th><th>规则</th><th>冒烟指数</th><th>此前</th>"
-        f"<th>说明</th><th>时间</th></tr>{''.join(rows)}</table></body></html>"
+        f"<th>说明</th><th>时间（北京时间）</th></tr>{''.join(rows)}</table></body></html>"
     )
 
 
@@ -79,6 +84,7 @@ class DigestChannel(Channel):
             return
         record = {k: v for k, v in a.to_dict().items() if k not in ("delivery", "acknowledged_by", "acknowledged_at")}
         record["company_name"] = view.company_name
+        record["company_url"] = view.company_url or view.company_path  # the path alone: no base_url set
         self.folder.mkdir(parents=True, exist_ok=True)
         line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
         data = line.encode("utf-8")

@@ -1,7 +1,9 @@
 """Webhook alerts: plain JSON, DingTalk robot, WeCom robot.
 
 * ``json``: ``{"idempotency_key": <alert id>, "alert": {...}, "company": {...}, "text": ...}``
-  with an ``Idempotency-Key`` header; when a secret is set, ``X-Smoke-Timestamp`` and
+  with an ``Idempotency-Key`` header; ``company.url`` is the company page
+  (``<base_url>/company/<code>``; only the path, with ``url_note`` saying so, when
+  ``channels.base_url`` is not set); times are Asia/Shanghai ISO with ``+08:00``; when a secret is set, ``X-Smoke-Timestamp`` and
   ``X-Smoke-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">``.
 * ``dingtalk``: markdown message; with a secret, the robot's 加签: ``timestamp`` (ms) and
   ``sign`` = urlencode(base64(HMAC-SHA256(key=secret, msg="timestamp\\nsecret"))) added to
@@ -29,6 +31,7 @@ import httpx
 from config.alerts import WebhookChannel as WebhookConfig
 from smoke.alerts.channels import Channel, ChannelError
 from smoke.alerts.render import AlertView
+from smoke.service.timefmt import localise_times
 
 # DingTalk: 130101 = more than 20 messages a minute; WeCom: 45009 = rate limit. Both
 # mean "try again later", like a 5xx.
@@ -64,10 +67,14 @@ def build_request(view: AlertView, config: WebhookConfig, secret: str, now: floa
     headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": a.id}
     url = config.url
     if config.format == "json":
+        company = {"credit_code": a.credit_code, "name": view.company_name, "region": view.region,
+                   "url": view.company_url or view.company_path}
+        if not view.company_url:
+            company["url_note"] = "path only: channels.base_url is not set in config/alerts.yaml"
         payload = {
             "idempotency_key": a.id,
-            "alert": {k: v for k, v in a.to_dict().items() if k != "delivery"},
-            "company": {"credit_code": a.credit_code, "name": view.company_name, "region": view.region},
+            "alert": localise_times({k: v for k, v in a.to_dict().items() if k != "delivery"}),
+            "company": company,
             "level": view.band,
             "title": view.subject(""),
             "text": view.text(),

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from smoke.accounts import AccountError, LoginRefused, Session, can
@@ -18,6 +18,7 @@ from smoke.service.companies import MAX_KEY, lookup_company
 from smoke.service.filters import FilterError, Filters, FilterSpec, parse_filters
 from smoke.service.search import company_row, document_row, search_companies, search_documents
 from smoke.sources import UnknownSource, source_overview, switch_source
+from smoke.web.api_json import JSONResponse
 from smoke.web.context import ApiError, cfg, client_addr, slow_refusal, store
 from smoke.web.openapi import openapi_spec
 from smoke.web.profile import company_profile

@@ -8,12 +8,13 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from smoke.alerts.triage import TriageError, TriageFilter, acknowledge_many, add_note, assign, list_groups
 from smoke.screening import ScreeningError, screen_file
 from smoke.watchlist import WatchError, Watchlists
+from smoke.web.api_json import JSONResponse
 from smoke.web.context import ApiError, cfg, store
 from smoke.web.routes.api import _audit, _bearer, _int, _json_body, _only, _str
 from smoke.web.routes.watch import MAX_IDS, read_upload, screening_response
