@@ -70,9 +70,6 @@ def test_api_times_carry_the_shanghai_offset(site) -> None:
     assert alerts and all(a["created"].endswith("+08:00") or len(a["created"]) == 10 for a in alerts)
 
 
-@pytest.mark.xfail(strict=True, reason="alerts.html shows a triage note's and an acknowledgement's stored UTC time "
-                   "sliced ({{ n.at[:16] }}, {{ a.acknowledged_at[:16] }}), not in Asia/Shanghai; fixed on branch "
-                   "`time` (5690807): remove this marker when it is merged")
 def test_alert_inbox_shows_note_and_acknowledgement_times_in_shanghai(site) -> None:
     c, h, _ = site
     ids = [a["id"] for a in c.get("/api/v1/alerts", headers=h).json()]
