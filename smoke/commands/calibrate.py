@@ -62,7 +62,9 @@ def read_labels(path: Path) -> dict[str, int]:
 @click.option("--rescore", is_flag=True, help="Score the store now instead of using its latest scores.")
 @click.option("--as-of", default=None, help="As-of date for --rescore (default today).")
 def calibrate(labels_path, world, model_path, out, new_version, rescore, as_of) -> None:
-    """Fit every indicator's curve to labelled verdicts; write a new model version.
+    """按已标注的结论校准各指标曲线，写出新的模型版本。
+
+    Fit every indicator's curve to labelled verdicts; write a new model version.
 
     Each curve is scaled by a factor in [0.5, 3] (no evidence may lower a score), shrunk
     towards the hand-set model, fitted by logistic regression with 5-fold cross-validation

@@ -29,7 +29,9 @@ def _fail(exc: Exception) -> None:
 
 @click.group("index")
 def index_group() -> None:
-    """Elasticsearch indices: rebuild, migrate the embedded store, print mappings.
+    """Elasticsearch 索引：重建、迁移嵌入式存储、打印映射。
+
+    Elasticsearch indices: rebuild, migrate the embedded store, print mappings.
 
     Uses SMOKE_ES_URL, SMOKE_ES_API_KEY or SMOKE_ES_USER / SMOKE_ES_PASSWORD,
     SMOKE_ES_CA_CERTS and SMOKE_ES_PREFIX from the environment.
@@ -41,7 +43,9 @@ def index_group() -> None:
 @click.option("--shards", type=click.IntRange(1, 1024), default=1, show_default=True, help="Primary shards per index.")
 @click.option("--replicas", type=click.IntRange(0, 16), default=1, show_default=True, help="Replicas per shard.")
 def templates(print_: bool, shards: int, replicas: int) -> None:
-    """Print the settings and mappings of every index as JSON (no cluster needed)."""
+    """以 JSON 打印每个索引的设置与映射（无需集群）。
+
+    Print the settings and mappings of every index as JSON (no cluster needed)."""
     from indexing.store.elastic.mappings import all_templates
 
     click.echo(json.dumps(all_templates(shards, replicas), ensure_ascii=False, indent=2))
@@ -88,7 +92,9 @@ def _source_spec(from_sqlite: Path | None, from_spec: str | None):
 @click.option("--replicas", type=click.IntRange(0, 16), default=None,
               help="Replicas per shard of the new indices (default: 1).")
 def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, ...], replicas: int | None) -> None:
-    """Build new versioned indices, load them, and switch every alias in one atomic call.
+    """新建带版本的索引、载入数据，并一次性切换所有别名。
+
+    Build new versioned indices, load them, and switch every alias in one atomic call.
 
     The source is the current indices (default) or another store, read through the
     store interface. The old indices serve searches until the switch; stop writers
@@ -142,7 +148,9 @@ def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, 
               help="Records per bulk request (and per checkpoint).")
 @click.option("--restart", is_flag=True, help="Ignore checkpoints of an earlier run and copy everything again.")
 def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch: int, restart: bool) -> None:
-    """Copy every record of one store into another, resumably, through the store interface.
+    """把一个存储的全部记录可续传地复制到另一个存储。
+
+    Copy every record of one store into another, resumably, through the store interface.
 
     Usually the embedded store into the cluster (--to elasticsearch), but any backend
     can be the source or the target (--to sqlite:PATH copies the cluster back into a
@@ -200,7 +208,9 @@ def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch:
 
 @index_group.command("status")
 def status() -> None:
-    """Show the aliases, the index each points at, record counts and the last rebuilds."""
+    """查看索引别名、所指索引、记录数及最近的重建。
+
+    Show the aliases, the index each points at, record counts and the last rebuilds."""
     from indexing.store.elastic import admin as es_admin
     from indexing.store.elastic.client import ElasticStoreError
     from indexing.store.elastic.mappings import ENTITIES, SCHEMA_VERSION

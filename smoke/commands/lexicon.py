@@ -39,7 +39,9 @@ def suggest(token_docs: list[list[str]], seeds: dict[str, str], known: set[str],
 
 @click.group("lexicon")
 def lexicon() -> None:
-    """The feature-word lexicon (config/lexicon.yaml)."""
+    """特征词词库（config/lexicon.yaml）。
+
+    The feature-word lexicon (config/lexicon.yaml)."""
 
 
 @lexicon.command("suggest")
@@ -50,7 +52,9 @@ def lexicon() -> None:
 @click.option("--min-similarity", default=0.5, show_default=True, help="Cosine similarity floor.")
 @click.option("--limit", default=50, show_default=True, help="Rows to print.")
 def suggest_cmd(out: Path, topn: int, min_count: int, min_similarity: float, limit: int) -> None:
-    """Train Word2Vec on stored promotional text and propose terms near the seed terms.
+    """用已存推广文本训练 Word2Vec，推荐与种子词相近的新词。
+
+    Train Word2Vec on stored promotional text and propose terms near the seed terms.
 
     Nothing is applied: review the YAML and copy accepted terms into config/lexicon.yaml.
     """

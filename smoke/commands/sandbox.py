@@ -38,7 +38,9 @@ def _generate(out: Path, companies: int, seed: int, prevalence: float, difficult
 
 @click.group("sandbox")
 def sandbox_group() -> None:
-    """The sandbox: a synthetic world (companies, planted schemes, look-alikes) served
+    """沙盒：合成的企业世界，以本地 HTTP 模拟各类数据源网站。
+
+    The sandbox: a synthetic world (companies, planted schemes, look-alikes) served
     over local HTTP as registry, court, complaint, AMAC and promotional sites."""
 
 
@@ -54,7 +56,9 @@ def sandbox_group() -> None:
               help="easy: separable by construction; hard: quiet schemes, hidden yields, angry customers of "
                    "legitimate firms, flagged licensed firms, bystanders in the news (sandbox/difficulty.py).")
 def generate_cmd(companies: int, seed: int, out: Path, prevalence: float, difficulty: str) -> None:
-    """Generate a world folder deterministically from a seed (progress on stderr)."""
+    """按随机种子确定性地生成一个沙盒世界。
+
+    Generate a world folder deterministically from a seed (progress on stderr)."""
     meta = _generate(out, companies, seed, prevalence, difficulty)
     c = meta["counts"]
     click.echo(f"world written to {out} in {meta['_seconds']:.1f}s ({meta['start']} .. {meta['today']})")
@@ -73,7 +77,9 @@ def generate_cmd(companies: int, seed: int, out: Path, prevalence: float, diffic
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0: any free port).")
 def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, port: int) -> None:
-    """Serve a world as one HTTP server playing every site; use it as an HTTP proxy.
+    """以一个 HTTP 服务器（可作代理）提供沙盒世界的各个网站。
+
+    Serve a world as one HTTP server playing every site; use it as an HTTP proxy.
 
     Prints the proxy URL (set SMOKE_SANDBOX_PROXY to it) and runs until Ctrl-C.
     """
