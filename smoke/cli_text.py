@@ -217,6 +217,7 @@ TEXT: dict[str, tuple[str, str]] = {
                        "note: the newest crawl is {status}: the data may be incomplete (see the manifest's crawl)"),
     "export.versions": ("sha256 {sha}  模型 {model}  词库 {lexicon}  分析规则 {analyser}  数据日期 {as_of}",
                         "sha256 {sha}  model {model}  lexicon {lexicon}  analyser {analyser}  as of {as_of}"),
+    "export.no_crawl": ("注意：没有采集记录，数据可能不完整", "note: no crawl is recorded: the data may be incomplete"),
     "export.empty": ("注意：没有企业符合条件；请检查 --min-score 与筛选条件",
                      "note: no company matched; check --min-score and the filters"),
     # smoke alerts
@@ -288,7 +289,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.bad_output": ("应为 .xlsx 文件名，收到 {name}", "expected a .xlsx file name, got {name}"),
     "screen.done": ("{rows} 行：{summary}（{secs:.1f} 秒）→ {path}", "{rows} rows: {summary} ({secs:.1f} s) → {path}"),
     # smoke users
-    "users.added": ("已添加用户 {user}（{role}）", "added {user} ({role})"),
+    "users.added": ("已添加用户 {user}，角色 {role}", "added {user} ({role})"),
     "users.reset": ("已重置 {user} 的密码；其会话与令牌已失效", "password reset for {user}; their sessions and tokens ended"),
     "users.role": ("{user} 的角色现为 {role}", "{user} is now {role}"),
     "users.disabled": ("已停用 {user}", "{user} disabled"),

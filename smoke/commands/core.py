@@ -193,10 +193,10 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     if "documents" in out:
         click.echo(t("search.documents", n=out["documents_total"]))
         if out["documents"]:
-            click.echo(f"  {_pad(t('col.date'), 10)}  {_pad(t('col.kind'), 8)}  {t('col.title')}")
+            click.echo(f"  {_pad(t('col.date'), 10)}  {_pad(t('col.kind'), 10)}  {t('col.title')}")
         for d in out["documents"]:
             date = d["published"] or txt.when(d["fetched"])[:10]
-            click.echo(f"  {date:<10}  {_pad(txt.doc_kind(d['kind']), 8)}  {_clean(d['title'] or d['url'])[:60]}")
+            click.echo(f"  {date:<10}  {_pad(txt.doc_kind(d['kind']), 10)}  {_clean(d['title'] or d['url'])[:60]}")
             click.echo(f"              {d['url']}")
         shown += len(out["documents"])
     if "concerned" in out:

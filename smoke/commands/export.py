@@ -85,7 +85,9 @@ def export(
         raise click.ClickException(str(exc)) from None
     lines = [t("export.wrote", rows=manifest["row_count"], path=output, fmt=fmt, manifest=manifest_path(output))]
     if not manifest["complete"]:
-        lines.append(t("export.partial", status=cli_text.run_status(manifest["crawl"]["status"])))
+        status = manifest["crawl"]["status"]
+        lines.append(t("export.no_crawl") if status == "unknown"  # no crawl recorded (smoke.runstate.crawl_state)
+                     else t("export.partial", status=cli_text.run_status(status)))
     lines.append(t("export.versions", sha=manifest["sha256"], model=", ".join(manifest["model_versions"]) or "-",
                    lexicon=", ".join(manifest["lexicon_versions"]) or "-",
                    analyser=", ".join(manifest["analyser_versions"]) or "-", as_of=manifest["as_of"] or "-"))
