@@ -20,10 +20,11 @@ from smoke.errors import kind_of, reading
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="smokewatch")
-@click.option("--lang", type=click.Choice(cli_text.LANGS), default=None, envvar=cli_text.ENV_VAR,
-              show_envvar=True, metavar="zh|en",
-              help="输出语言：zh 中文（默认）或 en 英文；也可设环境变量 SMOKE_LANG。"
-                   "Language of the output: zh (default) or en.")
+# SMOKE_LANG is read by cli_text.resolve_lang, not by click: a wrong value there falls back to
+# Chinese instead of failing a scheduled run; a wrong --lang is a usage error.
+@click.option("--lang", type=click.Choice(cli_text.LANGS), default=None, metavar="zh|en",
+              help="输出语言：zh 中文（默认）或 en 英文；未给出时读环境变量 SMOKE_LANG。"
+                   "Language of the output: zh (default) or en; without it, SMOKE_LANG.")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
     """冒烟指数：非法集资与传销风险预警。
