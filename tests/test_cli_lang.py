@@ -3,9 +3,7 @@ on a real SQLite store in SMOKE_HOME; names of codes come from smoke.labels; tim
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +14,6 @@ from smoke.accounts import Accounts
 from smoke.cli import cli
 from smoke.labels import alert_rule_zh, dimension_zh, level_zh, run_status_zh, source_kind_zh
 
-ROOT = Path(__file__).resolve().parent.parent
 ENGLISH_BANDS = re.compile(r"\b(red|orange|yellow|green|blue|amber)\b|red/")
 ENGLISH_HEADERS = ("credit code", "index  band", "companies (", "documents (", "source  ", "health", "alert(s)")
 
@@ -156,24 +153,30 @@ def test_a_bad_language_is_a_usage_error_and_a_bad_env_falls_back_to_chinese(wor
     assert rc == 0 and "页数" in out
 
 
-def test_error_lines_of_the_real_process_follow_the_language(tmp_path: Path) -> None:
-    """`python -m smoke` (smoke.cli.main) prints a project error as one line in the chosen language."""
+@pytest.mark.parametrize(("argv", "env", "start"), [
+    (["runs"], None, "数据错误："),
+    (["--lang", "en", "runs"], None, "data error: "),
+    (["runs"], "en", "data error: "),
+])
+def test_error_lines_follow_the_language(argv, env, start, tmp_path: Path, monkeypatch, capsys) -> None:
+    """smoke.cli.main (what `smoke` runs) prints a project error as one line in the chosen language."""
+    from smoke.cli import main
+
     home = tmp_path / "home"
     home.mkdir()
     (home / "smoke.db").write_bytes(b"not a database" * 100)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMOKE_")}
-    env.update(SMOKE_HOME=str(home), PYTHONPATH=str(ROOT))
-
-    def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "smoke", *args], env={**env, **extra}, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
-
-    zh = run("runs")
-    assert zh.returncode == 3 and zh.stderr.strip().splitlines()[-1].startswith("数据错误："), zh.stderr
-    en = run("--lang", "en", "runs")
-    assert en.returncode == 3 and en.stderr.strip().splitlines()[-1].startswith("data error: "), en.stderr
-    en = run("runs", SMOKE_LANG="en")
-    assert en.returncode == 3 and en.stderr.strip().splitlines()[-1].startswith("data error: "), en.stderr
+    monkeypatch.setenv("SMOKE_HOME", str(home))
+    monkeypatch.setenv("SMOKE_STORE", "sqlite")
+    if env:
+        monkeypatch.setenv("SMOKE_LANG", env)
+    else:
+        monkeypatch.delenv("SMOKE_LANG", raising=False)
+    monkeypatch.setattr(sys, "argv", ["smoke", *argv])
+    with pytest.raises(SystemExit) as done:
+        main()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert done.value.code == 3 and err[-1].startswith(start), err
+    assert str(home / "smoke.db") in err[-1]
 
 
 def test_help_is_chinese_first() -> None:
