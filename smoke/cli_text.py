@@ -307,7 +307,46 @@ TEXT: dict[str, tuple[str, str]] = {
     "schedule.stopping": ("正在停止调度器（进行中的任务先完成）…", "stopping the scheduler (a running job finishes first) …"),
     "schedule.scheduled": ("已排程 {job}（{cron}，下次 {next}）", "scheduled {job} ({cron}, next {next})"),
     "schedule.stopped": ("调度器已停止", "scheduler stopped"),
-    # smoke serve / sandbox
+    # smoke index
+    "index.rebuilt": ("已在 {secs} 秒内重建为模式 v{version}", "rebuilt schema v{version} in {secs}s"),
+    "index.deleted": ("已删除旧索引：{names}", "deleted old indices: {names}"),
+    "index.migrating": ("正在迁移 {source} → {target}", "migrating {source} -> {target}"),
+    "index.migrated": ("迁移用时 {secs} 秒", "migrated in {secs}s"),
+    "index.cols": ("实体|源|目标|本次复制", "entity|source|target|copied now"),
+    "index.mismatch": ("不一致", "MISMATCH"),
+    "index.counts_differ": ("两个存储的记录数不一致（见上文）", "counts differ between the two stores (see above)"),
+    "index.counts_match": ("记录数一致", "counts match"),
+    "index.status": ("集群版本 {version}，前缀 {prefix}，程序模式 v{schema}",
+                     "cluster version {version}, prefix {prefix}, program schema v{schema}"),
+    # smoke sandbox / analyze-text
+    "sandbox.written": ("沙盒世界已写入 {out}，用时 {secs} 秒（{start} 至 {today}）",
+                        "world written to {out} in {secs}s ({start} .. {today})"),
+    "sandbox.companies": ("  企业 {n} 家：涉嫌集资或传销 {schemes}，相似的正常企业 {lookalikes}",
+                          "  companies {n}: schemes {schemes}, look-alikes {lookalikes}"),
+    "sandbox.sites": ("  网站 {sites}，页面 {pages}，投诉 {complaints}，裁判文书 {judgments}，失信 {dishonest}，登记事项 {entries}",
+                      "  sites {sites}, pages {pages}, complaints {complaints}, judgments {judgments}, "
+                      "dishonest {dishonest}, registry entries {entries}"),
+    "sandbox.documents": ("  真实答案中的文档：{n}", "  documents in truth: {n}"),
+    "sandbox.generating": ("{world} 下没有沙盒世界；正在生成演示世界", "no world at {world}; generating the demo world"),
+    "sandbox.serving": ("正在提供 {world}（数据日期 {as_of}，干扰模式 {hostile}）；例如 curl -x {proxy} "
+                        "http://registry.sandbox.test/companies?page=1",
+                        "serving {world} as of {as_of} (hostile: {hostile}); e.g. curl -x {proxy} "
+                        "http://registry.sandbox.test/companies?page=1"),
+    "sandbox.stopping": ("正在停止", "stopping"),
+    "analyze.cannot_read": ("{path}：无法读取：{error}", "{path}: cannot read: {error}"),
+    # smoke lexicon / calibrate
+    "lexicon.reading": ("已读 {n} 篇文档，其中推广类 {promo} 篇", "read {n} documents, {promo} promotional"),
+    "lexicon.read": ("已读推广类文档 {n} 篇", "read {n} promotional documents"),
+    "lexicon.too_few": ("存储中的推广类文档太少（至少 5 篇）；请先采集", "too few promotional documents in the store "
+                        "to train on (need 5+); run a crawl first"),
+    "lexicon.cols": ("候选词|相近种子词|类别|相似度", "term|near|category|similarity"),
+    "lexicon.written": ("{n} 条建议已写入 {out}", "{n} suggestions written to {out}"),
+    "calibrate.labelled": ("已标注企业 {n} 家（其中涉案 {schemes} 家），评分日期 {as_of}",
+                           "labelled companies: {n} ({schemes} schemes), scored as of {as_of}"),
+    "calibrate.cols": ("指标|系数|原因", "indicator|factor|why"),
+    "calibrate.written": ("新模型 {version} 已写入 {path}（通过 SMOKE_CONFIG_DIR 或 --model 使用）",
+                          "new model {version} written to {path} (use it with SMOKE_CONFIG_DIR or --model)"),
+    # smoke serve
     "serve.listening": ("smokewatch 网页 http://{host}:{port}/（API：/api/v1，OpenAPI：/api/v1/openapi.json）",
                         "smokewatch web on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)"),
 }

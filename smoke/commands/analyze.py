@@ -72,7 +72,9 @@ def analyze_text(paths: tuple[str, ...], title: str, pretty: bool) -> None:
                 with open(path, "rb") as fh:
                     data = fh.read(MAX_BYTES + 1)
         except OSError as exc:
-            click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            from smoke.cli_text import t
+
+            click.echo(t("analyze.cannot_read", path=path, error=exc.strerror or exc), err=True)
             failures += 1
             continue
         truncated = len(data) > MAX_BYTES

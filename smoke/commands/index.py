@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from config.settings import get_settings
+from smoke.cli_text import t
 
 
 def _progress(msg: str) -> None:
@@ -128,11 +129,11 @@ def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, 
                 source.close()
     except StoreError as exc:
         _fail(exc)
-    click.echo(f"rebuilt schema v{detail['schema_version']} in {time.monotonic() - t0:.1f}s")
+    click.echo(t("index.rebuilt", version=detail["schema_version"], secs=f"{time.monotonic() - t0:.1f}"))
     for entity, n in detail["counts"].items():
         click.echo(f"  {entity:<10} {n:>10}  {detail['new'][entity]}")
     if detail.get("deleted"):
-        click.echo(f"deleted old indices: {', '.join(detail['deleted'])}")
+        click.echo(t("index.deleted", names=", ".join(detail["deleted"])))
 
 
 @index_group.command("migrate")
@@ -185,7 +186,7 @@ def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch:
         try:
             store = _open() if to_configured else tspec.open(settings)
             try:
-                click.echo(f"migrating {spec} -> {target}", err=True)
+                click.echo(t("index.migrating", source=spec, target=target), err=True)
                 if isinstance(store, ElasticStore):
                     report = es_migrate.migrate(source, store, batch=batch, restart=restart, progress=_progress)
                 else:
@@ -196,14 +197,15 @@ def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch:
             source.close()
     except StoreError as exc:
         _fail(exc)
-    click.echo(f"migrated in {time.monotonic() - t0:.1f}s")
-    click.echo(f"  {'entity':<10} {'source':>10} {'target':>10} {'copied now':>11}")
+    click.echo(t("index.migrated", secs=f"{time.monotonic() - t0:.1f}"))
+    c = t("index.cols").split("|")
+    click.echo(f"  {c[0]:<10} {c[1]:>10} {c[2]:>10} {c[3]:>11}")
     for entity, n in report.source.items():
-        mark = "" if report.target.get(entity) == n else "  MISMATCH"
+        mark = "" if report.target.get(entity) == n else "  " + t("index.mismatch")
         click.echo(f"  {entity:<10} {n:>10} {report.target.get(entity, 0):>10} {report.copied.get(entity, 0):>11}{mark}")
     if not report.ok:
-        raise click.ClickException("counts differ between the two stores (see above)")
-    click.echo("counts match")
+        raise click.ClickException(t("index.counts_differ"))
+    click.echo(t("index.counts_match"))
 
 
 @index_group.command("status")
@@ -214,17 +216,18 @@ def status() -> None:
     from indexing.store.elastic import admin as es_admin
     from indexing.store.elastic.client import ElasticStoreError
     from indexing.store.elastic.mappings import ENTITIES, SCHEMA_VERSION
+    from smoke.cli_text import when
 
     try:
         store = _open(check_schema=False)
         try:
             v = store.server.version if store.server else "?"
-            click.echo(f"cluster version {v}, prefix {store.prefix}, program schema v{SCHEMA_VERSION}")
+            click.echo(t("index.status", version=v, prefix=store.prefix, schema=SCHEMA_VERSION))
             for entity in ENTITIES:
                 n = store.client.count(index=store.alias(entity))["count"]
                 click.echo(f"  {store.alias(entity):<30} -> {store.indices[entity]:<45} {n:>10}")
             for rec in es_admin.audit_log(store.client, store.prefix, limit=5):
-                click.echo(f"  {rec['created']}  {rec['kind']:<8} {rec['status']:<8} {rec['owner']}")
+                click.echo(f"  {when(rec['created'])}  {rec['kind']:<8} {rec['status']:<8} {rec['owner']}")
         finally:
             store.close()
     except ElasticStoreError as exc:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from smoke.cli_text import t
+
 DEFAULT_COMPANIES = 300
 DEFAULT_SEED = 7
 
@@ -61,11 +63,13 @@ def generate_cmd(companies: int, seed: int, out: Path, prevalence: float, diffic
     Generate a world folder deterministically from a seed (progress on stderr)."""
     meta = _generate(out, companies, seed, prevalence, difficulty)
     c = meta["counts"]
-    click.echo(f"world written to {out} in {meta['_seconds']:.1f}s ({meta['start']} .. {meta['today']})")
-    click.echo(f"  companies {c.get('companies', 0):,}: schemes {c['schemes']:,}, look-alikes {c['lookalikes']:,}")
-    click.echo(f"  sites {c.get('sites', 0):,}, pages {c.get('pages', 0):,}, complaints {c.get('complaints', 0):,}, "
-               f"judgments {c.get('judgments', 0):,}, dishonest {c.get('dishonest', 0):,}, registry entries {c.get('entries', 0):,}")
-    click.echo(f"  documents in truth: {c.get('documents', 0):,}")
+    click.echo(t("sandbox.written", out=out, secs=f"{meta['_seconds']:.1f}", start=meta["start"], today=meta["today"]))
+    click.echo(t("sandbox.companies", n=f"{c.get('companies', 0):,}", schemes=f"{c['schemes']:,}",
+                 lookalikes=f"{c['lookalikes']:,}"))
+    click.echo(t("sandbox.sites", sites=f"{c.get('sites', 0):,}", pages=f"{c.get('pages', 0):,}",
+                 complaints=f"{c.get('complaints', 0):,}", judgments=f"{c.get('judgments', 0):,}",
+                 dishonest=f"{c.get('dishonest', 0):,}", entries=f"{c.get('entries', 0):,}"))
+    click.echo(t("sandbox.documents", n=f"{c.get('documents', 0):,}"))
 
 
 @sandbox_group.command("serve")
@@ -90,7 +94,7 @@ def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, po
 
         world = get_settings().home / "world"
         if not (world / "world.json").is_file():
-            click.echo(f"no world at {world}; generating the demo world", err=True)
+            click.echo(t("sandbox.generating", world=world), err=True)
             _generate(world, DEFAULT_COMPANIES, DEFAULT_SEED, 0.08)
     try:
         server = SandboxServer(world, as_of=as_of, hostile=hostile, host=host, port=port)
@@ -98,14 +102,13 @@ def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, po
         raise click.ClickException(str(exc)) from exc
     server.start()
     click.echo(server.proxy_url)
-    click.echo(f"serving {world} as of {server.as_of} (hostile: {hostile}); "
-               f"e.g. curl -x {server.proxy_url} http://registry.sandbox.test/companies?page=1", err=True)
+    click.echo(t("sandbox.serving", world=world, as_of=server.as_of, hostile=hostile, proxy=server.proxy_url), err=True)
     sys.stdout.flush()
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        click.echo("stopping", err=True)
+        click.echo(t("sandbox.stopping"), err=True)
     finally:
         server.stop()
 
