@@ -346,6 +346,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "calibrate.cols": ("指标|系数|原因", "indicator|factor|why"),
     "calibrate.written": ("新模型 {version} 已写入 {path}（通过 SMOKE_CONFIG_DIR 或 --model 使用）",
                           "new model {version} written to {path} (use it with SMOKE_CONFIG_DIR or --model)"),
+    "evaluate.miss": ("误判 {id}：应为 {expected}，风险 {risk}（{doc_type}）：{text}",
+                      "miss {id}: expected {expected}, risk {risk} ({doc_type}): {text}"),
     # smoke serve
     "serve.listening": ("smokewatch 网页 http://{host}:{port}/（API：/api/v1，OpenAPI：/api/v1/openapi.json）",
                         "smokewatch web on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)"),

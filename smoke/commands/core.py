@@ -84,7 +84,9 @@ def _print_ranked(result, top: int) -> None:
     if result.export_path:
         note = "" if result.run.status == "ok" else t("run.export_partial", status=txt.run_status(result.run.status))
         click.echo("\n" + t("run.export", path=result.export_path) + note)
-    delivery = " ".join(f"{k}={v}" for k, v in sorted(result.delivery.items())) or "-"
+    # per channel counters as key=value (machine-readable in every language): email sent=3 failed=0 ...
+    delivery = "; ".join(f"{ch} " + " ".join(f"{k}={v}" for k, v in c.items()) if isinstance(c, dict) else f"{ch}={c}"
+                         for ch, c in sorted(result.delivery.items())) or "-"
     click.echo(t("run.alerts", n=result.new_alerts, delivery=delivery))
     for name, stats in sorted(result.run.sources.items()):
         errors = sum(stats.errors.values())

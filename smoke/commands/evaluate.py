@@ -136,7 +136,10 @@ def evaluate_texts_command(corpus: Path, as_json: bool) -> None:
     misses = metrics.pop("misses")
     _emit(metrics, False)
     for m in misses:
-        click.echo(f"miss {m['id']}: expected {m['expected']}, risk {m['risk']} ({m['doc_type']}): {m['text']}")
+        from smoke.cli_text import t
+
+        click.echo(t("evaluate.miss", id=m["id"], expected=m["expected"], risk=m["risk"], doc_type=m["doc_type"],
+                     text=m["text"]))
 
 
 COMMANDS = [evaluate_command, backtest_command, evaluate_texts_command]
