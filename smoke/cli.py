@@ -29,8 +29,10 @@ from smoke.errors import kind_of, reading
 def cli(ctx: click.Context, lang: str | None) -> None:
     """冒烟指数：非法集资与传销风险预警。
 
-    采集数据源、索引文本、为每家企业计算冒烟指数（0-100，60 分及以上为高风险）并给出证据、
-    发出预警、导出名单。输出默认中文（--lang en 为英文），时间均为北京时间（Asia/Shanghai）。
+    \b
+    采集数据源、索引文本，为每家企业计算冒烟指数（0-100，60 分及以上为高风险）
+    并给出证据，发出预警，导出名单。输出默认中文（--lang en 为英文），
+    时间均为北京时间（Asia/Shanghai）。
 
     smokewatch: early warning for illegal fundraising (非法集资) and pyramid schemes (传销).
     Crawl sources, index their text, score each company's smoke index (0-100, 60+ is

@@ -21,9 +21,9 @@ from smoke.exports import FORMATS, LANGS, ExportError, format_for, manifest_path
 @click.option("--level", default=None, help="只导出此等级。 Only this band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
 @click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="最高冒烟指数。 Highest smoke index.")
 @click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="文件的表头、工作表与来源名称：中文，或英文（列标识）；默认随全局 --lang / SMOKE_LANG。"
-                   "Headers, sheet and source names: Chinese, or English (the column ids); default: the "
-                   "global --lang (SMOKE_LANG), zh.")
+              help="文件的表头、工作表与来源名称及本命令的提示：中文，或英文（列标识）；默认随全局 "
+                   "--lang / SMOKE_LANG。Headers, sheet and source names (and this command's messages): "
+                   "Chinese, or English (the column ids); default: the global --lang (SMOKE_LANG), zh.")
 @click.option("--as-of", default=None, help="写入清单文件的数据日期。 Data as-of date to record in the manifest (default: newest score date).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
               help="另一导出正在进行时等待的秒数。 When another export of this store is running, wait this long (0: exit 5 at once).")
