@@ -352,3 +352,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "serve.listening": ("smokewatch 网页 http://{host}:{port}/（API：/api/v1，OpenAPI：/api/v1/openapi.json）",
                         "smokewatch web on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)"),
 }
+
+
+def json_text(value: Any, indent: int | None = None) -> str:
+    """``--json`` output: the same objects as the API, so timestamps are Asia/Shanghai ISO
+    with ``+08:00`` through the API's own rule (``timefmt.localise_times``)."""
+    import json
+
+    from smoke.service.timefmt import localise_times
+
+    return json.dumps(localise_times(value), ensure_ascii=False, indent=indent)

@@ -186,3 +186,18 @@ def test_help_is_chinese_first() -> None:
     for line in commands.strip().splitlines():  # every command's one-line summary is Chinese
         summary = line.split(None, 1)[1]
         assert re.match(r"[\u4e00-\u9fff]", summary) or summary.startswith("Elasticsearch"), line
+
+
+def test_json_output_carries_shanghai_times_as_the_api_does(world) -> None:
+    """``--json`` prints the API's objects, so a stored UTC time comes out with +08:00."""
+    import json
+
+    home, _ = world
+    rc, out = smoke(home, "alerts", "list", "--json")
+    assert rc == 0, out
+    created = [json.loads(line)["created"] for line in out.splitlines() if line.strip()]
+    assert created and all(c.endswith("+08:00") for c in created), created
+    rc, out = smoke(home, "runs", "--json")
+    assert rc == 0, out
+    started = [r["started"] for r in json.loads(out)]
+    assert started and all(s.endswith("+08:00") for s in started), started

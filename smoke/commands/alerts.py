@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import click
 
 from smoke import cli_text as txt
-from smoke.cli_text import t
+from smoke.cli_text import json_text, t
 from smoke.service.timefmt import SHANGHAI as TZ
 
 _config_option = click.option(
@@ -47,7 +46,7 @@ def list_cmd(since: str, unacked: bool, limit: int, as_json: bool) -> None:
         items = store.list_alerts(since=since, unacknowledged_only=unacked, limit=limit)
     for a in items:
         if as_json:
-            click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+            click.echo(json_text(a.to_dict()))
             continue
         # channel=state pairs stay machine-readable (scripts grep webhook:ops=sent)
         delivery = " ".join(f"{k}={v}" for k, v in sorted(a.delivery.items())) or t("alerts.undelivered")
@@ -112,7 +111,7 @@ def groups_cmd(rule: str, band: str, region: str, assignee: str, state: str, day
         raise click.UsageError(str(exc)) from None
     for g in found:
         if as_json:
-            click.echo(json.dumps(g.to_dict(), ensure_ascii=False))
+            click.echo(json_text(g.to_dict()))
             continue
         sep = ", " if txt.is_en() else "、"
         rules = sep.join(txt.alert_rule(r) for r in g.rules)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -11,7 +10,7 @@ import click
 
 from config.settings import get_settings
 from smoke import cli_text as txt
-from smoke.cli_text import t
+from smoke.cli_text import json_text, t
 
 
 def _width(s: str) -> int:
@@ -177,11 +176,11 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     if as_json:
         if what == "companies":  # the listing's shape, as before: one array of companies
             rows = [{**r, "region_code": r.pop("region")} for r in out["companies"]]
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            click.echo(json_text(rows, indent=2))
         elif what == "documents":
-            click.echo(json.dumps(out["documents"], ensure_ascii=False, indent=2))
+            click.echo(json_text(out["documents"], indent=2))
         else:
-            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            click.echo(json_text(out, indent=2))
         return
     shown = 0
     if "companies" in out:
@@ -262,7 +261,7 @@ def company_command(name_or_code: str, as_json: bool) -> None:
             click.echo(t("more", n=found.matches - len(found.candidates)), err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        click.echo(json_text(profile, indent=2))
         return
     click.echo(f"{_clean(profile['name'])}  {profile['credit_code']}")
     for label, value in registry_facts(company) if company else []:  # the registry's facts first

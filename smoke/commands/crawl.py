@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import click
 
 from smoke import cli_text as txt
-from smoke.cli_text import t
+from smoke.cli_text import json_text, t
 from smoke.runstate import source_state
 
 
@@ -72,7 +71,7 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, re
                         redis_key=redis_key, force=force, run_id=run_id, lock_fds=fds,
                         jobs_dir=store_jobs_dir(settings, sqlite_path=path))
     if as_json:
-        click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_text(run.to_dict(), indent=2))
     else:
         click.echo(format_run(run))
     sys.exit(exit_code(run.status))
@@ -95,7 +94,7 @@ def runs(limit: int, as_json: bool, store_path: Path | None) -> None:
         sweep_interrupted(store, get_settings(), sqlite_path=store_path)  # no dead run shown as running
         records = store.list_runs(limit=limit)
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        click.echo(json_text([r.to_dict() for r in records], indent=2))
         return
     if not records:
         click.echo(t("runs.none"))

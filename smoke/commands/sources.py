@@ -5,13 +5,12 @@
 from __future__ import annotations
 
 import getpass
-import json
 from pathlib import Path
 
 import click
 
 from smoke import cli_text as txt
-from smoke.cli_text import t
+from smoke.cli_text import json_text, t
 
 
 def _os_user() -> str:
@@ -76,7 +75,7 @@ def list_sources(as_json: bool, store_path: Path | None) -> None:
     with open_store(sqlite_path=store_path) as store:
         rows = source_overview(store)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_text(rows, indent=2))
         return
     from smoke.commands.core import _pad
 
