@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError
-from indexing.models import DIMENSIONS, DOC_TYPES, LEVELS
+from indexing.models import DIMENSIONS, DOC_TYPES, LEVEL_IDS
 from smoke import labels
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_code_has_a_chinese_name():
-    for _, level, zh in LEVELS:
+    for level, zh in zip(LEVEL_IDS, "绿蓝黄橙红", strict=True):
         assert labels.level_zh(level) == zh
         assert labels.level_colour(level).startswith("#")
     assert labels.level_zh("") == labels.level_zh(None) == "未评分"

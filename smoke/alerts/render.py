@@ -12,9 +12,11 @@ import html
 import re
 from dataclasses import dataclass
 
-from indexing.models import LEVELS, Alert, level_for
+from indexing.models import Alert
+from smoke.labels import alert_rule_zh as rule_title
+from smoke.labels import band_zh
 
-RULE_TITLES = {"crossing": "首次达到高风险", "rise": "指数快速上升", "critical": "新的关键证据", "test": "通道测试"}
+__all__ = ["AlertView", "band_zh", "clean_line", "md_escape", "rule_title"]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 MAX_FIELD = 500  # a company "name" is never longer than this in a notification
@@ -32,11 +34,6 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def band_zh(index: float) -> str:
-    level = level_for(index)
-    return next(zh for _, lv, zh in LEVELS if lv == level)
-
-
 @dataclass(slots=True)
 class AlertView:
     """An alert with what a reader needs around it (the company's name and region)."""
@@ -47,7 +44,7 @@ class AlertView:
 
     @property
     def rule_title(self) -> str:
-        return RULE_TITLES.get(self.alert.rule, self.alert.rule)
+        return rule_title(self.alert.rule)
 
     @property
     def band(self) -> str:

@@ -85,7 +85,7 @@ def ack_cmd(alert_ids: tuple[str, ...], by: str) -> None:
 def groups_cmd(rule: str, band: str, region: str, assignee: str, state: str, day: str, watched_by: str,
                limit: int, as_json: bool) -> None:
     """Alerts grouped per company and data day (one line per company, every reason listed), for triage."""
-    from smoke.alerts.render import RULE_TITLES, band_zh
+    from smoke.alerts.render import band_zh, rule_title
     from smoke.alerts.triage import TriageError, TriageFilter, list_groups
 
     f = TriageFilter(rule=rule, band=band, region=region, assignee=assignee, state=state, day=day)
@@ -103,7 +103,7 @@ def groups_cmd(rule: str, band: str, region: str, assignee: str, state: str, day
         if as_json:
             click.echo(json.dumps(g.to_dict(), ensure_ascii=False))
             continue
-        rules = "、".join(RULE_TITLES.get(r, r) for r in g.rules)
+        rules = "、".join(rule_title(r) for r in g.rules)
         who = "、".join(g.assignees) or "未分配"
         state_zh = "已确认" if g.acknowledged else "未确认"
         click.echo(f"{g.day}  {g.credit_code}  {g.score:5.1f} {band_zh(g.score)}  {g.company_name}  [{rules}]  "

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.models import DIMENSIONS, LEVELS, SOURCE_KINDS
+from indexing.models import DIMENSIONS, LEVEL_IDS, SOURCE_KINDS
 from smoke.service.doc_kinds import DOC_KINDS
 from smoke.web.openapi_watch import WATCH_PATHS
 
-_LEVELS = [level for _, level, _ in LEVELS]
+_LEVELS = list(LEVEL_IDS)
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -198,7 +198,7 @@ def test_cli_groups_assign_note(store, tmp_path, monkeypatch):
     r = run(cli, ["alerts", "groups"])
     assert r.exit_code == 0, r.output
     lines = [x for x in r.output.splitlines() if x.startswith("2026-03-05")]
-    assert len(lines) == 2 and "甲财富管理有限公司" in lines[0] and "新的关键证据" in lines[0] and "首次达到高风险" in lines[0]
+    assert len(lines) == 2 and "甲财富管理有限公司" in lines[0] and "关键证据" in lines[0] and "升至高风险" in lines[0]
     ids = [a.id for a in store.list_alerts() if a.credit_code == w["c2"]]
     assert run(cli, ["alerts", "assign", *ids, "--to", "zhang"]).exit_code == 0
     assert run(cli, ["alerts", "note", *ids, "--text", "已约谈", "--by", "li"]).exit_code == 0
