@@ -6,12 +6,15 @@ version always give the same score. ``smoke calibrate`` writes new versions next
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DIMENSION_IDS = ("compliance", "complaints", "yield", "feature_words", "spread", "network")
 # The colour bands, low to high (DESIGN.md). Their lower bounds are model data (``bands``
 # below), their names and colours labels (config/labels.yaml).
-LEVEL_IDS = ("green", "blue", "yellow", "orange", "red")
+LevelId = Literal["green", "blue", "yellow", "orange", "red"]
+LEVEL_IDS: tuple[str, ...] = LevelId.__args__  # type: ignore[attr-defined]
 
 
 class Dimension(BaseModel):
@@ -85,7 +88,7 @@ class ModelConfig(BaseModel):
     bands: dict[str, float] = Field(
         description="Each colour band's lowest smoke index, green (0) to red: the one place the level cut-offs "
                     "are written (indexing.models.level_for).")
-    high_risk_band: str = Field(
+    high_risk_band: LevelId = Field(
         description="The band where high risk begins; it and the bands above are high risk. Its lower bound is "
                     "the high-risk threshold (``high_risk``): the high-risk list, exports and alerts' default.")
     saturation_knee: float = Field(
@@ -112,13 +115,6 @@ class ModelConfig(BaseModel):
         bounds = list(v.values())
         if bounds[0] != 0 or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)) or bounds[-1] > 100:
             raise ValueError(f"expected lower bounds rising from 0 (green) to at most 100, got {bounds}")
-        return v
-
-    @field_validator("high_risk_band")
-    @classmethod
-    def _high_band(cls, v: str) -> str:
-        if v not in LEVEL_IDS:
-            raise ValueError(f"expected one of {', '.join(LEVEL_IDS)}")
         return v
 
     @property

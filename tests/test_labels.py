@@ -196,7 +196,7 @@ def test_the_high_risk_band_names_the_threshold(tmp_path, monkeypatch):
         ("orange: 60,", "orange: 30,", r"bands: .*expected lower bounds rising from 0"),
         ("green: 0,", "green: 5,", r"bands: .*expected lower bounds rising from 0"),
         ("red: 80}", "crimson: 80}", r"bands: .*expected the bands green, blue, yellow, orange, red"),
-        ("high_risk_band: orange", "high_risk_band: scarlet", r"high_risk_band: .*expected one of green"),
+        ("high_risk_band: orange", "high_risk_band: scarlet", r"high_risk_band: .*'green'"),
     ],
 )
 def test_bad_bands_are_a_config_error_naming_the_field(tmp_path, monkeypatch, old, new, message):
