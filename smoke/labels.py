@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,9 @@ def level_colour(level: str | None) -> str:
     return lv.colour if lv else "#98a2ad"
 
 
+_TINT = 0.4  # share of the band's colour in a spreadsheet cell's fill
+
+
 def level_fill(level: str | None) -> str:
     """The band's colour as a light tint for a spreadsheet cell (``RRGGBB``, no ``#``): the
     same colour as on the web, mixed with white so black text stays readable; "" for none."""
@@ -136,12 +140,27 @@ def level_fill(level: str | None) -> str:
     return "".join(f"{round(c * _TINT + 255 * (1 - _TINT)):02X}" for c in rgb)
 
 
-_TINT = 0.4  # share of the band's colour in a cell fill
+class _LevelNames(Mapping[str, str]):
+    """{level id: one-character band name}, green to red, read from config/labels.yaml when
+    looked at, not when made: modules keep one as a constant, and importing them must not
+    read (or fail on) the config before the CLI can report a bad SMOKE_CONFIG_DIR."""
+
+    def __getitem__(self, level: str) -> str:
+        lv = labels().levels.get(level) if level in LEVEL_ORDER else None
+        if lv is None:
+            raise KeyError(level)
+        return lv.short
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LEVEL_ORDER)
+
+    def __len__(self) -> int:
+        return len(LEVEL_ORDER)
 
 
-def level_names() -> dict[str, str]:
-    """{level id: one-character band name}, green to red."""
-    return {lv: level_zh(lv) for lv in LEVEL_ORDER}
+def level_names() -> Mapping[str, str]:
+    """{level id: one-character band name}, green to red (config/labels.yaml, read on use)."""
+    return _LevelNames()
 
 
 def level_bands() -> list[dict[str, Any]]:

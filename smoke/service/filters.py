@@ -180,7 +180,7 @@ def parse_level(value: str) -> str | None:
     return by_zh.get(v) or by_zh.get(v.removesuffix("色"))
 
 
-def _level_names() -> dict[str, str]:
+def _level_names() -> Mapping[str, str]:
     from smoke.labels import level_names  # the band names: config/labels.yaml
 
     return level_names()
