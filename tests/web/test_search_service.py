@@ -262,7 +262,7 @@ def test_threshold_comes_from_the_model(tmp_path: Path, monkeypatch: pytest.Monk
 
     assert high_risk() == 60
     text = (ROOT / "config" / "model.yaml").read_text(encoding="utf-8")
-    (tmp_path / "model.yaml").write_text(text + "\nhigh_risk: 70\n", encoding="utf-8")
+    (tmp_path / "model.yaml").write_text(text.replace("orange: 60,", "orange: 70,", 1), encoding="utf-8")
     monkeypatch.setenv("SMOKE_CONFIG_DIR", str(tmp_path))
     assert high_risk() == 70
 
