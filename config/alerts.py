@@ -34,7 +34,11 @@ class _Strict(BaseModel):
 
 class CrossingRule(_Strict):
     enabled: bool = True
-    threshold: float = Field(60.0, ge=0, le=100, description="Alert when the index goes from below this to at or above it.")
+    threshold: float | None = Field(
+        None, ge=0, le=100,
+        description="Alert when the index goes from below this to at or above it; unset (the default): the "
+                    "model's high-risk threshold (config/model.yaml, indexing.models.high_risk), so the alert "
+                    "line and the high-risk list never disagree.")
     include_first_score: bool = Field(
         True, description="A company whose very first score is already at or above the threshold also alerts."
     )

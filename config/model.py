@@ -6,9 +6,15 @@ version always give the same score. ``smoke calibrate`` writes new versions next
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DIMENSION_IDS = ("compliance", "complaints", "yield", "feature_words", "spread", "network")
+# The colour bands, low to high (DESIGN.md). Their lower bounds are model data (``bands``
+# below), their names and colours labels (config/labels.yaml).
+LevelId = Literal["green", "blue", "yellow", "orange", "red"]
+LEVEL_IDS: tuple[str, ...] = LevelId.__args__  # type: ignore[attr-defined]
 
 
 class Dimension(BaseModel):
@@ -79,10 +85,12 @@ class ModelConfig(BaseModel):
     recent_days: int = Field(90, gt=0, description="Window for growth indicators.")
     penalty_window_days: int = Field(730, gt=0, description="Administrative penalties for fundraising this recent weigh heavily.")
     risky_page_min_risk: float = Field(30, description="Promo pages below this text risk do not count as spread.")
-    high_risk: float = Field(
-        60, ge=0, le=100,
-        description="A smoke index at or above this is high risk (orange and red): the high-risk list, "
-                    "exports and alerts' default (smoke.service.threshold.high_risk).")
+    bands: dict[str, float] = Field(
+        description="Each colour band's lowest smoke index, green (0) to red: the one place the level cut-offs "
+                    "are written (indexing.models.level_for).")
+    high_risk_band: LevelId = Field(
+        description="The band where high risk begins; it and the bands above are high risk. Its lower bound is "
+                    "the high-risk threshold (``high_risk``): the high-risk list, exports and alerts' default.")
     saturation_knee: float = Field(
         100, ge=0, le=100,
         description="Up to this the index is the weighted sum of dimensions; above it the index approaches 100 "
@@ -98,6 +106,29 @@ class ModelConfig(BaseModel):
     indicators: dict[str, Indicator]
     hard_rules: dict[str, HardRule] = Field(default_factory=dict)
     network: Network = Field(default_factory=Network)
+
+    @field_validator("bands")
+    @classmethod
+    def _bands(cls, v: dict[str, float]) -> dict[str, float]:
+        if tuple(v) != LEVEL_IDS:
+            raise ValueError(f"expected the bands {', '.join(LEVEL_IDS)} in that order, got {', '.join(v)}")
+        bounds = list(v.values())
+        if bounds[0] != 0 or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)) or bounds[-1] > 100:
+            raise ValueError(f"expected lower bounds rising from 0 (green) to at most 100, got {bounds}")
+        return v
+
+    @property
+    def high_risk(self) -> float:
+        """A smoke index at or above this is high risk: the lower bound of ``high_risk_band``."""
+        return float(self.bands[self.high_risk_band])
+
+    def level_for(self, index: float) -> str:
+        """The colour band of a smoke index: the highest band whose lower bound it reaches."""
+        level = LEVEL_IDS[0]
+        for lv, bound in self.bands.items():
+            if index >= bound:
+                level = lv
+        return level
 
     @model_validator(mode="after")
     def _complete(self) -> ModelConfig:

@@ -11,9 +11,15 @@ name the keys each kind uses.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
+
+from config import config_path, load_yaml
+from config.model import LEVEL_IDS as _LEVEL_IDS
+from config.model import ModelConfig
 
 SourceKind = Literal["registry", "court", "complaint", "promo", "amac"]
 SOURCE_KINDS: tuple[str, ...] = ("registry", "court", "complaint", "promo", "amac")
@@ -24,24 +30,46 @@ DOC_TYPES: tuple[str, ...] = ("promo", "recruit", "complaint", "judgment", "warn
 DIMENSIONS: tuple[str, ...] = ("compliance", "complaints", "yield", "feature_words", "spread", "network")
 # The five dimensions every score shows; "network" is the sixth, beyond the five.
 CORE_DIMENSIONS: tuple[str, ...] = DIMENSIONS[:5]
+# The colour bands, green .. red (ids only: see "colour bands" below).
+LEVEL_IDS: tuple[str, ...] = _LEVEL_IDS
 
-LEVELS: tuple[tuple[int, str, str], ...] = (
-    # (lower bound, level id, Chinese colour band): the bands regulators already use.
-    (80, "red", "红"),
-    (60, "orange", "橙"),
-    (40, "yellow", "黄"),
-    (20, "blue", "蓝"),
-    (0, "green", "绿"),
-)
-HIGH_RISK = 60
+# --- colour bands: ids here, cut-offs in config/model.yaml (``bands``, ``high_risk_band``) ---
+# Every user of a level cut-off reads it through the functions below (the scorer through its
+# own model, the same ``ModelConfig.level_for``); the bands' names and colours are labels
+# (config/labels.yaml, smoke.labels).
+
+
+@functools.lru_cache(maxsize=8)
+def _band_model(path: str) -> ModelConfig:
+    return load_yaml(Path(path), ModelConfig)
+
+
+def band_model() -> ModelConfig:
+    """The model whose bands every surface uses: config/model.yaml (honouring SMOKE_CONFIG_DIR),
+    validated and read once per file."""
+    return _band_model(str(config_path("model.yaml")))
+
+
+def level_bounds() -> tuple[tuple[float, str], ...]:
+    """((lower bound, level id), ...) from green (0) to red."""
+    return tuple((float(bound), level) for level, bound in band_model().bands.items())
 
 
 def level_for(index: float) -> str:
-    """The colour band of a smoke index (green < 20 <= blue < 40 <= yellow < 60 <= orange < 80 <= red)."""
-    for bound, level, _ in LEVELS:
-        if index >= bound:
-            return level
-    return "green"
+    """The colour band of a smoke index (config/model.yaml ``bands``: green < 20 <= blue < 40
+    <= yellow < 60 <= orange < 80 <= red as shipped)."""
+    return band_model().level_for(index)
+
+
+def high_risk() -> float:
+    """The high-risk threshold: the lower bound of the model's ``high_risk_band`` (60, orange)."""
+    return band_model().high_risk
+
+
+def high_levels() -> tuple[str, ...]:
+    """The levels that are high risk (orange and red as shipped)."""
+    threshold = high_risk()
+    return tuple(level for bound, level in level_bounds() if bound >= threshold)
 
 
 def stable_id(*parts: str) -> str:

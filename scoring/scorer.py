@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Score, level_for
+from indexing.models import DIMENSIONS, Company, Document, IndicatorResult, Score
 from scoring.context import ScoringContext
 from scoring.facts import CompanyFacts, gather
 from scoring.indicators import Measurement, complaints, compliance, features, network, spread, yields
@@ -115,7 +115,7 @@ def combine(measurements: dict[str, Measurement], model: Model, credit_code: str
     results.sort(key=lambda r: (-r.points, r.id))
     smoke_index = index_cents / 100
     return Score(
-        credit_code=credit_code, as_of=as_of, smoke_index=smoke_index, level=level_for(smoke_index),
+        credit_code=credit_code, as_of=as_of, smoke_index=smoke_index, level=cfg.level_for(smoke_index),
         dimensions={d: round(dims[d], 2) for d in DIMENSIONS}, indicators=results,
         model_version=model.version, hard_rules=hard, versions=versions(model),
     )

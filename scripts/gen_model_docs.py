@@ -11,8 +11,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from config.model import ModelConfig  # noqa: E402
 from scoring.model import load_model  # noqa: E402
 
+
+def _levels(cfg: ModelConfig) -> str:
+    """``green below 20, blue 20-39, ..., red 80-100`` from the model's bands."""
+    items = list(cfg.bands.items())
+    parts = []
+    for i, (level, lo) in enumerate(items):
+        if i == 0:
+            parts.append(f"{level} below {items[1][1]:g}")
+        elif i + 1 < len(items):
+            parts.append(f"{level} {lo:g}-{items[i + 1][1] - 1:g}")
+        else:
+            parts.append(f"{level} {lo:g}-100")
+    return ", ".join(parts)
 
 def _curve(points: list[tuple[float, float]]) -> str:
     return ", ".join(f"{x:g} → {y:g}" for x, y in points)
@@ -35,7 +49,7 @@ def render() -> str:
         "index onto [its floor, 100] (floor + (100 − floor) × index / 100; the highest floor triggered), which "
         "keeps the order among the companies it lifts. Every indicator's share of the index is recorded with the score, with "
         "its evidence (document, URL, snippet, date), so the points shown always add up to the index. "
-        "Levels: green below 20, blue 20-39, yellow 40-59, orange 60-79, red 80-100; 60 or more is high risk.",
+        f"Levels (`bands`): {_levels(cfg)}; {cfg.high_risk:g} or more ({cfg.high_risk_band} and above) is high risk.",
         "",
         f"Benchmarks: one-year LPR {cfg.lpr_1y:g}%, judicial ceiling {cfg.judicial_multiple:g} × LPR; complaint "
         f"half-life {cfg.complaint_half_life_days:g} days; growth window {cfg.recent_days} days; penalty window "

@@ -37,10 +37,11 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexing.models import high_risk  # noqa: E402
 from scoring.text import analyze  # noqa: E402
 from scoring.text.learned import MODEL_FILE, TextModel, ngram_counts, with_combination  # noqa: E402
 from scoring.text.record import conclusive  # noqa: E402
-from smoke.evaluation.quality import HIGH, _auc  # noqa: E402
+from smoke.evaluation.quality import _auc  # noqa: E402
 from smoke.evaluation.texts import load_labelled  # noqa: E402
 
 # n-gram weights do not enter TextModel.combine: an empty model carries the combination
@@ -124,8 +125,8 @@ def figures(risk: np.ndarray, y: np.ndarray) -> dict:
     pos, neg = risk[y == 1], risk[y == 0]
     auc = _auc(list(pos), list(neg))
     return {"n": int(len(y)), "auc": None if auc is None else round(auc, 4),
-            "recall_at_60": round(float((pos >= HIGH).mean()), 4) if len(pos) else None,
-            "false_positive_rate_at_60": round(float((neg >= HIGH).mean()), 4) if len(neg) else None}
+            "recall_at_60": round(float((pos >= high_risk()).mean()), 4) if len(pos) else None,
+            "false_positive_rate_at_60": round(float((neg >= high_risk()).mean()), 4) if len(neg) else None}
 
 
 def main() -> int:
@@ -195,7 +196,7 @@ def main() -> int:
 
     if args.show_misses:
         for i in np.argsort(combined):
-            if (combined[i] >= HIGH) != bool(y[i]):
+            if (combined[i] >= high_risk()) != bool(y[i]):
                 print(f"  miss {src[i]} {examples[i].id}: {'scheme' if y[i] else 'legit'} at {combined[i]:.1f} "
                       f"(rules {rules[i]:.1f}, model {100 * p_oof[i]:.1f})", file=sys.stderr)
     vec, lr = fit_ngrams(texts, y, weights, args.c, args.keep, args.min_df)

@@ -39,16 +39,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexing.models import CORE_DIMENSIONS, HIGH_RISK, Score
+from indexing.models import CORE_DIMENSIONS, LEVEL_IDS, Score, high_risk
 from indexing.store.base import Store
 from smoke.evidence import cite
-from smoke.labels import level_names
+from smoke.labels import level_fill, level_zh, source_kind_zh
 from smoke.regions import RegionError, in_regions, region_name, resolve_region
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl")
 LANGS: tuple[str, ...] = ("zh", "en")
 FILTER_KEYS: tuple[str, ...] = ("region", "industry", "level", "max_score")
-BAND_ZH = level_names()  # one place: smoke.labels
 TOP_INDICATORS = 5
 MAX_EVIDENCE_URLS = 10
 MAX_QUOTES = 5  # quoted sentences in a company's row (the evidence sheet has them all)
@@ -82,7 +81,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "region_code": "地区代码", "industry": "行业", "smoke_index": "冒烟指数", "level": "等级",
         "band": "色标", "compliance": "机构合规", "complaints": "网络投诉", "yield": "收益率",
         "feature_words": "特征词", "spread": "传播力", "network": "关联网络", "top_indicators": "主要指标",
-        "evidence_urls": "证据链接", "evidence_quotes": "证据摘录", "first_high_date": "首次≥60日期",
+        "evidence_urls": "证据链接", "evidence_quotes": "证据摘录", "first_high_date": "首次达高风险日期",
         "score_date": "评分日期", "model_version": "模型版本", "lexicon_version": "词库版本",
         "analyser_version": "文本规则版本",
     },
@@ -99,12 +98,9 @@ EVIDENCE_HEADERS: dict[str, dict[str, str]] = {
     "en": {c: c for c in EVIDENCE_COLUMNS},
 }  # fmt: skip
 SHEET_TITLES = {"zh": ("高风险企业", "证据"), "en": ("high_risk", "evidence")}
-SOURCE_NAMES = {
-    "zh": {"registry": "工商登记", "court": "裁判文书", "complaint": "投诉平台", "promo": "推广页面", "amac": "基金业协会"},
-    "en": {"registry": "registry", "court": "court", "complaint": "complaint", "promo": "promotion", "amac": "AMAC"},
-}  # fmt: skip
-# Fill of each band in the workbook (light tints of the web's band colours, text stays readable).
-BAND_FILLS = {"green": "C8E6C9", "blue": "BBDEFB", "yellow": "FFF59D", "orange": "FFCC80", "red": "EF9A9A"}
+# Band names (色标), band fills and source names come from the one labels module (smoke.labels,
+# config/labels.yaml): a source kind's Chinese name there (promo: 网页文本, never 推广页面: the
+# promotional web holds warnings and news too); in English exports the source kind id, as in JSONL.
 _WIDTHS = {"name": 36, "credit_code": 22, "region": 22, "top_indicators": 60, "evidence_urls": 60,
            "evidence_quotes": 80, "industry": 16}
 _EV_WIDTHS = {"name": 36, "credit_code": 22, "indicators": 40, "quote": 80, "date": 12, "source": 12, "url": 50}
@@ -157,8 +153,8 @@ def _check(fmt: str, filters: dict[str, Any] | None) -> dict[str, Any]:
             resolve_region(str(filters["region"]))
         except RegionError as exc:
             raise ExportError(f"filters.{exc}") from None
-    if "level" in filters and filters["level"] not in BAND_ZH:
-        raise ExportError(f"filters.level: expected one of {', '.join(BAND_ZH)}, got {filters['level']!r}")
+    if "level" in filters and filters["level"] not in LEVEL_IDS:
+        raise ExportError(f"filters.level: expected one of {', '.join(LEVEL_IDS)}, got {filters['level']!r}")
     if "max_score" in filters:
         try:
             filters["max_score"] = float(filters["max_score"])
@@ -167,18 +163,22 @@ def _check(fmt: str, filters: dict[str, Any] | None) -> dict[str, Any]:
     return {k: filters[k] for k in sorted(filters)}
 
 
-def _first_high_date(store: Store, score: Score) -> str:
+def _first_high_date(store: Store, score: Score, threshold: float) -> str:
     for as_of, index, version in store.score_history(score.credit_code):
-        if version == score.model_version and index >= HIGH_RISK:
+        if version == score.model_version and index >= threshold:
             return as_of
     return ""
 
 
 def export_rows(
-    store: Store, min_score: float = HIGH_RISK, filters: dict[str, Any] | None = None
+    store: Store, min_score: float | None = None, filters: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """The rows of an export, in their fixed order (index desc, then credit code)."""
+    """The rows of an export, in their fixed order (index desc, then credit code).
+    ``min_score`` None: the model's high-risk threshold (indexing.models.high_risk)."""
     filters = _check("csv", filters)
+    threshold = high_risk()
+    if min_score is None:
+        min_score = threshold
     regions = resolve_region(str(filters["region"])) if "region" in filters else []
     scores = []
     for score in store.iter_latest_scores(min_score=min_score):
@@ -222,7 +222,7 @@ def export_rows(
                 "industry": industry,
                 "smoke_index": round(score.smoke_index, 1),
                 "level": score.level,
-                "band": BAND_ZH.get(score.level, ""),
+                "band": level_zh(score.level) if score.level in LEVEL_IDS else "",
                 **{d: round(float(score.dimensions.get(d, 0.0)), 1) for d in CORE_DIMENSIONS},
                 "network": round(float(score.dimensions.get("network", 0.0)), 1),
                 "top_indicators": [
@@ -231,7 +231,7 @@ def export_rows(
                 "evidence_urls": urls,
                 "evidence_quotes": [_quote_line(e) for e in evidence[:MAX_QUOTES]],
                 "evidence": evidence,
-                "first_high_date": _first_high_date(store, score),
+                "first_high_date": _first_high_date(store, score, threshold),
                 "score_date": score.as_of,
                 "model_version": score.model_version,
                 "lexicon_version": score.versions.get("lexicon", ""),
@@ -264,15 +264,18 @@ def _indicators_cell(e: dict[str, Any]) -> str:
     return "；".join(f"{i['label']}（{i['points']:g}）" for i in e["indicators"])
 
 
+def _source_name(kind: str, lang: str) -> str:
+    return source_kind_zh(kind) if lang == "zh" else kind
+
+
 def evidence_rows(rows: list[dict[str, Any]], lang: str = "zh") -> list[dict[str, Any]]:
     """The evidence sheet's rows: one per quoted sentence of each company (companies in export order)."""
-    names = SOURCE_NAMES[lang]
     out = []
     for row in rows:
         for e in row["evidence"]:
             out.append({"rank": row["rank"], "name": row["name"], "credit_code": row["credit_code"],
                         "indicators": _indicators_cell(e), "points": e["points"], "quote": e["quote"],
-                        "date": e["date"], "source": names.get(e["source_kind"], e["source_kind"]), "url": e["url"]})
+                        "date": e["date"], "source": _source_name(e["source_kind"], lang), "url": e["url"]})
     return out
 
 
@@ -314,7 +317,7 @@ def _write_xlsx(rows: list[dict[str, Any]], path: Path, as_of: str, lang: str = 
     quotes_col = COLUMNS.index("evidence_quotes") + 1
     for row in rows:
         ws.append(_flat(row))
-        fill = BAND_FILLS.get(row["level"])
+        fill = level_fill(row["level"])
         if fill:
             for col in banded:
                 ws.cell(ws.max_row, col).fill = PatternFill("solid", fgColor=fill)
@@ -371,7 +374,7 @@ def write_export(
     store: Store,
     path: Path,
     fmt: str = "csv",
-    min_score: float = 60,
+    min_score: float | None = None,
     filters: dict | None = None,
     as_of: str | None = None,
     crawl: dict | None = None,
@@ -379,6 +382,7 @@ def write_export(
 ) -> dict:
     """Write the export to ``path`` and its manifest to ``<path>.manifest.json``; return the manifest.
 
+    ``min_score``: the lowest smoke index exported; None: the model's high-risk threshold.
     ``filters``: region (code prefix or name, smoke.regions.resolve_region), industry, level,
     max_score. ``lang``: zh (default) or en, the language of headers, sheet names and sources. ``as_of``: the data
     as-of date recorded in the manifest (default: the newest score date exported).
@@ -389,7 +393,7 @@ def write_export(
     if lang not in LANGS:
         raise ExportError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
     try:
-        min_score = float(min_score)
+        min_score = high_risk() if min_score is None else float(min_score)
     except (TypeError, ValueError):
         raise ExportError(f"min_score: expected a number, got {min_score!r}") from None
     path = Path(path)

@@ -14,20 +14,29 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from config import ConfigError, config_path, load_yaml
-from indexing.models import DIMENSIONS, DOC_TYPES, HIGH_RISK, LEVELS
+from indexing.models import (
+    DIMENSIONS,
+    DOC_TYPES,
+    LEVEL_IDS,
+    SOURCE_KINDS,
+    high_levels,
+    high_risk,
+    level_bounds,
+    level_for,
+)
 from smoke import regions
-from smoke.service.threshold import high_risk
 from smoke.service.timefmt import shanghai_display
 
-LEVEL_ORDER: tuple[str, ...] = tuple(level for _, level, _ in reversed(LEVELS))  # green .. red
-HIGH_LEVELS: tuple[str, ...] = tuple(level for bound, level, _ in LEVELS if bound >= HIGH_RISK)
-SOURCE_KINDS: tuple[str, ...] = ("registry", "court", "complaint", "promo", "amac")
+LEVEL_ORDER: tuple[str, ...] = LEVEL_IDS  # green .. red
+# The alert rules every surface names (smoke/alerts/rules.py, and ``test`` for a channel test).
+ALERT_RULES: tuple[str, ...] = ("crossing", "rise", "critical", "test")
 
 
 class _Strict(BaseModel):
@@ -35,6 +44,7 @@ class _Strict(BaseModel):
 
 
 class Level(_Strict):
+    short: str = Field(min_length=1, max_length=2, description="The one-character band name: 绿 蓝 黄 橙 红.")
     name: str = Field(description="The band's longer name, e.g. 红色（极高风险）.")
     colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
 
@@ -61,10 +71,11 @@ def _check(path: Path, f: LabelsFile) -> LabelsFile:
     """Every code the code base defines has a name: a new level or dimension without one
     is a config error naming the field, not an English word on a Chinese page."""
     required = {
-        "levels": [lv for _, lv, _ in LEVELS],
+        "levels": list(LEVEL_IDS),
         "dimensions": list(DIMENSIONS),
         "doc_types": list(DOC_TYPES),
         "source_kinds": list(SOURCE_KINDS),
+        "alert_rules": list(ALERT_RULES),
     }
     for field, codes in required.items():
         missing = [c for c in codes if c not in getattr(f, field)]
@@ -85,19 +96,23 @@ def labels(config_dir: Path | None = None) -> LabelsFile:
 
 # --- lookups -------------------------------------------------------------------------
 
-_BAND_ZH = {level: zh for _, level, zh in LEVELS}  # one character each, with the bounds
-
-
 def level_zh(level: str | None) -> str:
-    return _BAND_ZH.get(level or "", labels().unscored)
+    """The band's one-character name (``orange`` → 橙); 未评分 for none."""
+    lv = labels().levels.get(level or "")
+    return lv.short if lv else labels().unscored
+
+
+def band_zh(index: float | None) -> str:
+    """The one-character band name of a smoke index (65 → 橙), by the model's bands."""
+    return labels().unscored if index is None else level_zh(level_for(index))
 
 
 def level_range(level: str | None) -> str:
-    """``orange`` → ``60-79`` (from the bounds in indexing.models.LEVELS)."""
-    bounds = sorted((lo, lv) for lo, lv, _ in LEVELS)
+    """``orange`` → ``60-79`` (the bounds in config/model.yaml ``bands``)."""
+    bounds = level_bounds()
     for i, (lo, lv) in enumerate(bounds):
         if lv == level:
-            return f"{lo}-{bounds[i + 1][0] - 1}" if i + 1 < len(bounds) else f"{lo}-100"
+            return f"{lo:g}-{bounds[i + 1][0] - 1:g}" if i + 1 < len(bounds) else f"{lo:g}-100"
     return ""
 
 
@@ -111,16 +126,48 @@ def level_colour(level: str | None) -> str:
     return lv.colour if lv else "#98a2ad"
 
 
-def level_names() -> dict[str, str]:
-    """{level id: one-character band name}, green to red."""
-    return {lv: _BAND_ZH[lv] for lv in LEVEL_ORDER}
+_TINT = 0.4  # share of the band's colour in a spreadsheet cell's fill
+
+
+def level_fill(level: str | None) -> str:
+    """The band's colour as a light tint for a spreadsheet cell (``RRGGBB``, no ``#``): the
+    same colour as on the web, mixed with white so black text stays readable; "" for none."""
+    lv = labels().levels.get(level or "")
+    if lv is None:
+        return ""
+    rgb = (int(lv.colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "".join(f"{round(c * _TINT + 255 * (1 - _TINT)):02X}" for c in rgb)
+
+
+class _LevelNames(Mapping[str, str]):
+    """{level id: one-character band name}, green to red, read from config/labels.yaml when
+    looked at, not when made: modules keep one as a constant, and importing them must not
+    read (or fail on) the config before the CLI can report a bad SMOKE_CONFIG_DIR."""
+
+    def __getitem__(self, level: str) -> str:
+        lv = labels().levels.get(level) if level in LEVEL_ORDER else None
+        if lv is None:
+            raise KeyError(level)
+        return lv.short
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LEVEL_ORDER)
+
+    def __len__(self) -> int:
+        return len(LEVEL_ORDER)
+
+
+def level_names() -> Mapping[str, str]:
+    """{level id: one-character band name}, green to red (config/labels.yaml, read on use)."""
+    return _LevelNames()
 
 
 def level_bands() -> list[dict[str, Any]]:
-    """[{level, lo, hi, zh, colour}] green to red: the bands for charts drawn in the browser."""
-    bounds = sorted((lo, lv, zh) for lo, lv, zh in LEVELS)
-    return [{"level": lv, "lo": lo, "hi": bounds[i + 1][0] if i + 1 < len(bounds) else 100, "zh": zh,
-             "colour": level_colour(lv), "high": lo >= HIGH_RISK} for i, (lo, lv, zh) in enumerate(bounds)]
+    """[{level, lo, hi, zh, colour, high}] green to red: the bands for charts (browser and SVG)."""
+    bounds = level_bounds()
+    threshold = high_risk()
+    return [{"level": lv, "lo": lo, "hi": bounds[i + 1][0] if i + 1 < len(bounds) else 100.0, "zh": level_zh(lv),
+             "colour": level_colour(lv), "high": lo >= threshold} for i, (lo, lv) in enumerate(bounds)]
 
 
 def dimension_zh(dim: str) -> str:
@@ -142,6 +189,7 @@ def source_zh(name: str, fallback: str = "") -> str:
 
 
 def alert_rule_zh(rule: str) -> str:
+    """An alert rule's title (``crossing`` → 升至高风险): pages, e-mails, robots, digests, CLI."""
     return labels().alert_rules.get(rule, rule)
 
 
@@ -251,5 +299,5 @@ def install(env: Any) -> None:
     env.globals.update(funcs)
     env.globals["LEVEL_ORDER"] = LEVEL_ORDER
     env.globals["level_bands"] = level_bands
-    env.globals["HIGH_LEVELS"] = HIGH_LEVELS
+    env.globals["HIGH_LEVELS"] = high_levels()
     env.globals["HIGH_RISK"] = f"{high_risk():g}"  # the line shown in headings: the model's threshold

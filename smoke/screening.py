@@ -4,17 +4,19 @@ and/or credit codes in, one row per input row out, as an XLSX workbook.
 Each row gets a match and a confidence, never a guess:
 
 * ``exact_code``: the credit code is a stored company (confidence 1.0);
-* ``exact_name``: no code (or an unknown one), and exactly one stored company has that
-  name, former name or alias after ``normalize_name`` (0.95);
-* ``ambiguous``: several companies have that name: they are all listed as candidates, none
-  is chosen;
-* ``candidates``: no exact name; the company search's best hits are listed for a person to
-  check, none is chosen;
+* ``exact_name``: no code (or an unknown one), and the one company lookup
+  (smoke.service.companies.lookup_company, the CLI's, pages' and API's) finds exactly one
+  company by that name, former name or alias (0.95);
+* ``ambiguous``: the lookup answers "ambiguous": several companies have that name; they are
+  all listed as candidates, none is chosen;
+* ``candidates``: the lookup finds no exact name; its suggestions (the company search's best
+  hits) are listed for a person to check, none is chosen;
 * ``not_found``: nothing; ``invalid``: an empty row.
 
 Reads are batched: one ``get_companies`` for every code of the file and one
 ``latest_scores`` for every matched or candidate company. Names are looked up once per
-distinct name (``companies_by_name``, then ``search_companies`` for the fuzzy candidates).
+distinct name (``lookup_company`` with suggestions). Codes are folded as the lookup folds
+them (``fold_code``: full-width, spaces, case).
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from indexing.creditcode import is_valid
-from indexing.models import LEVELS, Company, Score
+from indexing.models import Company, Score
 from indexing.normalize import normalize_name
-from indexing.store.base import CompanyQuery, Store
-from smoke.watchlist import normalize_code
+from indexing.store.base import Store
+from smoke.labels import level_fill, level_names, level_zh
+from smoke.service.companies import fold_code, lookup_company
 
 TZ = ZoneInfo("Asia/Shanghai")
 MAX_ROWS = 10_000
@@ -50,9 +53,6 @@ STATUS_ZH = {
     "invalid": "空行",
 }
 CONFIDENCE = {"exact_code": 1.0, "exact_name": 0.95, "ambiguous": 0.0, "candidates": 0.0, "not_found": 0.0, "invalid": 0.0}
-LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
-# Fill colours of the bands in the workbook (绿 蓝 黄 橙 红).
-BAND_FILL = {"green": "C6EFCE", "blue": "BDD7EE", "yellow": "FFEB9C", "orange": "F8CBAD", "red": "FF9B9B"}
 NAME_HEADERS = ("企业名称", "公司名称", "单位名称", "名称", "企业", "公司", "name", "company", "company_name")
 CODE_HEADERS = ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code", "code", "uscc", "代码")
 _CODE = re.compile(r"^[0-9A-Z]{18}$")
@@ -181,7 +181,7 @@ def _header_columns(header: list[str]) -> tuple[int | None, int | None]:
 
 
 def looks_like_code(text: str) -> bool:
-    return bool(_CODE.match(normalize_code(text)))
+    return bool(_CODE.match(fold_code(text)))
 
 
 def read_rows(data: bytes, source: str = "file") -> list[InputRow]:
@@ -222,19 +222,22 @@ def read_rows(data: bytes, source: str = "file") -> list[InputRow]:
 
 
 def _name_matches(store: Store, name: str, cache: dict[str, tuple[str, list[Company]]]) -> tuple[str, list[Company]]:
-    """(status, companies) for a name: exact_name / ambiguous with the same-name companies,
-    candidates with the search's best hits, or not_found. One lookup per distinct name."""
+    """(status, companies) for a name, by the one company lookup: exact_name (found),
+    ambiguous with the same-name companies, candidates with its suggestions, or not_found.
+    One lookup per distinct name."""
     key = normalize_name(name)
     if key in cache:
         return cache[key]
-    exact = {c.credit_code: c for c in store.companies_by_name(name)}
-    if len(exact) == 1:
-        found: tuple[str, list[Company]] = ("exact_name", list(exact.values()))
-    elif exact:
-        found = ("ambiguous", sorted(exact.values(), key=lambda c: c.credit_code)[: MAX_CANDIDATES * 4])
+    hit = lookup_company(store, name, suggest=MAX_CANDIDATES)
+    found: tuple[str, list[Company]]
+    if hit.status == "found" and hit.company is not None:
+        found = ("exact_name", [hit.company])
+    elif hit.status == "ambiguous":
+        found = ("ambiguous", hit.candidates[: MAX_CANDIDATES * 4])
+    elif hit.candidates:
+        found = ("candidates", hit.candidates[:MAX_CANDIDATES])
     else:
-        hits = store.search_companies(CompanyQuery(text=name, sort="relevance", limit=MAX_CANDIDATES)).hits
-        found = ("candidates", [h.company for h in hits]) if hits else ("not_found", [])
+        found = ("not_found", [])
     cache[key] = found
     return found
 
@@ -242,7 +245,7 @@ def _name_matches(store: Store, name: str, cache: dict[str, tuple[str, list[Comp
 def screen(store: Store, rows: list[InputRow], source: str = "file") -> Screening:
     """Match every row (see the module docstring)."""
     t0 = time.perf_counter()
-    codes = {r.row_no: normalize_code(r.code) for r in rows if r.code}
+    codes = {r.row_no: fold_code(r.code) for r in rows if r.code}
     by_code = store.get_companies(codes.values())
     cache: dict[str, tuple[str, list[Company]]] = {}
     out: list[ScreenRow] = []
@@ -291,7 +294,7 @@ WIDTHS = (6, 28, 22, 20, 8, 22, 30, 10, 10, 50, 60, 30)
 
 
 def _candidate_text(c: Candidate) -> str:
-    idx = "未评分" if c.smoke_index is None else f"{c.smoke_index:.1f} {LEVEL_ZH.get(c.level, '')}"
+    idx = "未评分" if c.smoke_index is None else f"{c.smoke_index:.1f} {level_zh(c.level) if c.level else ''}".rstrip()
     return f"{c.name}（{c.credit_code}，{idx}）"
 
 
@@ -319,13 +322,13 @@ def write_workbook(result: Screening, out: Path | io.BytesIO) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE3EA")
-    fills = {lv: PatternFill("solid", fgColor=color) for lv, color in BAND_FILL.items()}
+    fills = {lv: PatternFill("solid", fgColor=level_fill(lv)) for lv in level_names()}
     for r in result.rows:
         s = r.score
         values = [
             r.input.row_no, r.input.name, r.input.code, STATUS_ZH[r.status], r.confidence,
             r.company.credit_code if r.company else "", r.company.name if r.company else "",
-            round(s.smoke_index, 1) if s else None, LEVEL_ZH.get(s.level, "") if s else "",
+            round(s.smoke_index, 1) if s else None, level_zh(s.level) if s and s.level in fills else "",
             "；".join(r.reasons()), "；".join(_candidate_text(c) for c in r.candidates), r.note,
         ]
         ws.append([_safe(v) for v in values])

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,14 +27,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from indexing.models import LEVELS, Company, Score
+from indexing.models import Company, Score
 from indexing.store.base import Store
+from smoke.labels import level_names
+from smoke.service.companies import fold_code
 from smoke.service.timefmt import SHANGHAI as TZ
 
 MAX_WATCHED = 5000  # companies one person follows
 MAX_SNAPSHOT_DOCS = 5000  # document ids remembered per followed company (the newest)
 MAX_NEW_DOCS_SHOWN = 5  # titles listed per company in a digest
-LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
+LEVEL_ZH = level_names()  # one place: smoke.labels
 ENTRY_KIND_ZH = {"abnormal": "经营异常", "penalty": "行政处罚", "serious_violation": "严重违法失信", "change": "变更记录"}
 REGISTRY_FIELDS = {
     "name": "名称",
@@ -69,8 +70,8 @@ class WatchError(ValueError):
 
 def normalize_code(raw: str) -> str:
     """A credit code as typed or pasted: full-width forms folded (ＡＢ１２ → AB12), spaces
-    dropped, upper case."""
-    return "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
+    dropped, upper case (the company lookup's rule, smoke.service.companies.fold_code)."""
+    return fold_code(raw)
 
 
 def _now() -> str:

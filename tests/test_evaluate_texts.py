@@ -41,8 +41,8 @@ def test_a_wrong_label_is_a_miss_and_lowers_the_figures(tmp_path: Path) -> None:
     ])
     r = CliRunner().invoke(cli, ["evaluate-texts", str(corpus)])
     assert r.exit_code == 0, r.output
-    assert "miss b2: expected high" in r.output and "miss m1: expected mid" in r.output
-    assert "miss s1" not in r.output and "miss b1" not in r.output
+    assert "误判 b2：应为 high" in r.output and "误判 m1：应为 mid" in r.output  # Chinese by default
+    assert "误判 s1" not in r.output and "误判 b1" not in r.output
     m = text_metrics(load_labelled(corpus), lambda c: (90.0 if c.text == SCHEME else 5.0, "promo"))
     assert (m["positives"], m["negatives"], m["recall_at_60"], m["auc"]) == (2, 1, 0.5, 0.75)
     assert m["band_accuracy"] == 0.0  # the one banded case (mid) scored high

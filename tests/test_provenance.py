@@ -67,7 +67,7 @@ def test_smoke_company_json_records_them(scored, expected) -> None:
     profile = json.loads(r.output)
     assert profile["versions"] == expected and profile["model_version"] == expected["model"]
     text = CliRunner().invoke(cli, ["company", s.credit_code]).output
-    assert f"lexicon {expected['lexicon']}" in text and f"analyser {expected['analyser']}" in text
+    assert f"词库 {expected['lexicon']}" in text and f"分析规则 {expected['analyser']}" in text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])

@@ -31,7 +31,7 @@ from config.alerts import AlertChannels, AlertRules
 from indexing.models import Alert
 from indexing.store.base import Store
 from smoke.alerts.channels import ChannelError
-from smoke.alerts.render import RULE_TITLES, band_zh, clean_line, company_path, company_url
+from smoke.alerts.render import band_zh, clean_line, company_path, company_url, rule_title
 from smoke.alerts.triage import alert_day
 from smoke.watchlist import CHANGE_KIND_ZH, Change, Watchlists, changes
 
@@ -106,7 +106,7 @@ class UserDigest:
 
 
 def _alert_change(a: Alert) -> Change:
-    return Change("alert", f"{RULE_TITLES.get(a.rule, a.rule)}：{clean_line(a.message, 300)}")
+    return Change("alert", f"{rule_title(a.rule)}：{clean_line(a.message, 300)}")
 
 
 def build_digest(store: Store, watchlists: Watchlists, username: str, day: str, min_score_move: float,

@@ -18,10 +18,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from indexing.models import LEVELS, Alert, level_for
+from indexing.models import Alert
+from smoke.labels import alert_rule_zh as rule_title
+from smoke.labels import band_zh
 from smoke.service.timefmt import shanghai_display
 
-RULE_TITLES = {"crossing": "首次达到高风险", "rise": "指数快速上升", "critical": "新的关键证据", "test": "通道测试"}
+__all__ = ["AlertView", "band_zh", "clean_line", "company_path", "company_url", "md_escape", "rule_title"]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 MAX_FIELD = 500  # a company "name" is never longer than this in a notification
@@ -47,11 +49,6 @@ def company_path(credit_code: str) -> str:
 def company_url(base_url: str, credit_code: str) -> str:
     """The company page's full address, or '' when no base URL is configured."""
     return f"{base_url.rstrip('/')}{company_path(credit_code)}" if base_url else ""
-
-
-def band_zh(index: float) -> str:
-    level = level_for(index)
-    return next(zh for _, lv, zh in LEVELS if lv == level)
 
 
 @dataclass(slots=True)
@@ -84,7 +81,7 @@ class AlertView:
 
     @property
     def rule_title(self) -> str:
-        return RULE_TITLES.get(self.alert.rule, self.alert.rule)
+        return rule_title(self.alert.rule)
 
     @property
     def band(self) -> str:

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 
 from config.alerts import AlertRules
-from indexing.models import Alert, Score, stable_id
+from indexing.models import Alert, Score, high_risk, stable_id
 from indexing.store.base import Store
 from smoke.service.timefmt import SHANGHAI as TZ
 
@@ -112,13 +112,19 @@ class _Evaluator:
             dedup[d] = v
         return sorted(dedup.items())
 
+    def _crossing_line(self) -> float:
+        """The crossing rule's line: its own threshold when config/alerts.yaml sets one, else the model's."""
+        t = self.rules.crossing.threshold
+        return high_risk() if t is None else t
+
     def _fresh(self, episode: str, lookback_days: int) -> bool:
         return (_day(self.as_of) - _day(episode)).days <= lookback_days
 
     # -- rules ----------------------------------------------------------------
     def crossing(self, code: str, points: list[Point]) -> None:
         rule = self.rules.crossing
-        start = _run_start(points, lambda i: points[i][1] >= rule.threshold)
+        line = self._crossing_line()
+        start = _run_start(points, lambda i: points[i][1] >= line)
         if start is None or (start == 0 and not rule.include_first_score):
             return
         episode = points[start][0]
@@ -132,7 +138,7 @@ class _Evaluator:
         before = "首次评分即" if previous is None else f"由 {previous:.1f} "
         message = (
             f"{self._name(code)} 冒烟指数{before}升至 {points[start][1]:.1f}（{episode}），"
-            f"达到高风险线 {rule.threshold:g} 分；当前 {now:.1f}。"
+            f"达到高风险线 {line:g} 分；当前 {now:.1f}。"
         )
         self._save("crossing", code, episode, now, previous, message)
 
@@ -212,7 +218,7 @@ class _Evaluator:
     def run(self) -> list[Alert]:
         r = self.rules
         floor = min(
-            r.crossing.threshold if r.crossing.enabled else 101.0,
+            self._crossing_line() if r.crossing.enabled else 101.0,
             r.rise.min_rise if r.rise.enabled else 101.0,
         )
         for score in self.store.iter_latest_scores():

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from indexing.models import LEVELS, Alert, Company, level_for
+from indexing.models import LEVEL_IDS, Alert, Company, level_for
 from indexing.store.base import Store
 from smoke.service.timefmt import SHANGHAI as TZ
 
@@ -30,7 +30,7 @@ MAX_NOTE = 2000  # characters of one note
 MAX_NOTES = 200  # notes kept per alert (the oldest go first)
 MAX_ASSIGNEE = 64
 SCAN_LIMIT = 20_000  # newest alerts looked at by one triage listing
-BANDS = tuple(level for _, level, _ in LEVELS)
+BANDS = LEVEL_IDS
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -143,7 +143,7 @@ def acknowledge_many(store: Store, alert_ids: Iterable[str], by: str, at: str = 
 @dataclass(slots=True)
 class TriageFilter:
     rule: str = ""  # crossing | rise | critical
-    band: str = ""  # a level of indexing.models.LEVELS (of the alert's score)
+    band: str = ""  # a level of indexing.models.LEVEL_IDS (of the alert's score)
     region: str = ""  # region code prefix of the company
     assignee: str = ""  # "-" : nobody assigned
     state: str = "open"  # open | acked | all

@@ -52,7 +52,9 @@ def _cjk_share(text: str) -> float:
 @click.option("--title", default="", help="Title to classify with the text (applies to every input).")
 @click.option("--pretty", is_flag=True, help="Indent the JSON (then it is no longer one object per line).")
 def analyze_text(paths: tuple[str, ...], title: str, pretty: bool) -> None:
-    """Analyse texts for signs of illegal fundraising or pyramid schemes.
+    """分析文本中的非法集资与传销迹象（每行输出一个 JSON）。
+
+    Analyse texts for signs of illegal fundraising or pyramid schemes.
 
     Reads each PATH (no PATH or '-': standard input) in UTF-8, GBK/GB18030 or Big5 and
     prints one JSON object per input, one per line, with at least risk (0-100),
@@ -70,7 +72,9 @@ def analyze_text(paths: tuple[str, ...], title: str, pretty: bool) -> None:
                 with open(path, "rb") as fh:
                     data = fh.read(MAX_BYTES + 1)
         except OSError as exc:
-            click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            from smoke.cli_text import t
+
+            click.echo(t("analyze.cannot_read", path=path, error=exc.strerror or exc), err=True)
             failures += 1
             continue
         truncated = len(data) > MAX_BYTES

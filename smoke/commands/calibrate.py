@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 import yaml
 
+from smoke.cli_text import t
 from smoke.evaluation.quality import ranking_metrics
 
 _TRUE = {"1", "true", "yes", "y", "是", "scheme", "fraud", "high"}
@@ -62,7 +63,9 @@ def read_labels(path: Path) -> dict[str, int]:
 @click.option("--rescore", is_flag=True, help="Score the store now instead of using its latest scores.")
 @click.option("--as-of", default=None, help="As-of date for --rescore (default today).")
 def calibrate(labels_path, world, model_path, out, new_version, rescore, as_of) -> None:
-    """Fit every indicator's curve to labelled verdicts; write a new model version.
+    """按已标注的结论校准各指标曲线，写出新的模型版本。
+
+    Fit every indicator's curve to labelled verdicts; write a new model version.
 
     Each curve is scaled by a factor in [0.5, 3] (no evidence may lower a score), shrunk
     towards the hand-set model, fitted by logistic regression with 5-fold cross-validation
@@ -121,8 +124,9 @@ def calibrate(labels_path, world, model_path, out, new_version, rescore, as_of) 
     cv_after = ranking_metrics(cross_validated(model, scores, labels, grades=grades), truth, as_of=when)
     target.write_text("# Written by `smoke calibrate`; see config/model.yaml for the meaning of each field.\n"
                       + yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    click.echo(f"labelled companies: {len(scores)} ({sum(y)} schemes), scored as of {when}")
-    click.echo(f"{'indicator':<40}{'factor':>8}  why")
+    click.echo(t("calibrate.labelled", n=len(scores), schemes=sum(y), as_of=when))
+    c = t("calibrate.cols").split("|")
+    click.echo(f"{c[0]:<40}{c[1]:>8}  {c[2]}")
     for ch in sorted(changes, key=lambda c: (-abs(c.factor - 1), c.indicator)):
         click.echo(f"{ch.indicator:<40}{ch.factor:>8.3f}  {ch.reason}")
     click.echo(f"{'metric':<22}{'before':>10}{'after':>10}{'cv before':>11}{'cv after':>10}")
@@ -131,7 +135,7 @@ def calibrate(labels_path, world, model_path, out, new_version, rescore, as_of) 
     for k in ("10", "50", "100"):
         click.echo(f"{'precision@' + k:<22}{before['precision_at'][k]!s:>10}{after['precision_at'][k]!s:>10}"
                    f"{cv_before['precision_at'][k]!s:>11}{cv_after['precision_at'][k]!s:>10}")
-    click.echo(f"new model {cfg['version']} written to {target} (use it with SMOKE_CONFIG_DIR or --model)")
+    click.echo(t("calibrate.written", version=cfg["version"], path=target))
     sys.stdout.flush()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -10,7 +9,8 @@ from pathlib import Path
 import click
 
 from config.settings import get_settings
-from smoke.labels import level_names
+from smoke import cli_text as txt
+from smoke.cli_text import json_text, t
 
 
 def _width(s: str) -> int:
@@ -27,23 +27,22 @@ def _clean(s: str) -> str:
     return "".join(ch for ch in s if ch.isprintable())
 
 
-ZH = level_names()  # one place: smoke.labels
-
-
 @click.command("run")
 @click.option("--world", "world_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Sandbox world to serve and crawl (default: the demo world under SMOKE_HOME).")
-@click.option("--as-of", help="Date the sandbox serves and the scores are computed for (YYYY-MM-DD).")
-@click.option("--source", "sources", multiple=True, help="Crawl only these sources (config/sources/<name>.yaml).")
+              help="沙盒世界目录。 Sandbox world to serve and crawl (default: the demo world under SMOKE_HOME).")
+@click.option("--as-of", help="数据日期。 Date the sandbox serves and the scores are computed for (YYYY-MM-DD).")
+@click.option("--source", "sources", multiple=True, help="只采集这些数据源。 Crawl only these sources (config/sources/<name>.yaml).")
 @click.option("--live/--sandbox", default=None,
-              help="Crawl the configured sources directly, or serve and crawl the sandbox world "
+              help="直接采集已配置的数据源，或采集沙盒。 Crawl the configured sources directly, or serve and crawl the sandbox world "
                    "(default: SMOKE_SOURCES, sandbox unless set).")
-@click.option("--top", default=50, show_default=True, help="How many high-risk companies to print (the export has all).")
+@click.option("--top", default=50, show_default=True, help="打印多少家高风险企业。 How many high-risk companies to print (the export has all).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
-              help="When another run holds the store, wait this long for it (0: exit 5 at once, naming it).")
+              help="存储被其他运行占用时等待的秒数。 When another run holds the store, wait this long for it (0: exit 5 at once, naming it).")
 def run_command(world_dir: Path | None, as_of: str | None, sources: tuple[str, ...], live: bool | None,
                 top: int, wait_s: float) -> None:
-    """Run one full monitoring cycle: crawl, index, score, alert, export.
+    """运行一个完整监测周期：采集、索引、评分、预警、导出。
+
+    Run one full monitoring cycle: crawl, index, score, alert, export.
 
     Prints the ranked high-risk list (smoke index >= 60) at the end. One cycle at a
     time per store. Exit status 0 when complete, 4 when partial (a source failed or
@@ -58,7 +57,8 @@ def run_command(world_dir: Path | None, as_of: str | None, sources: tuple[str, .
     _print_ranked(result, top)
     code = exit_code(result.run.status)
     if code:
-        click.echo(f"cycle {result.run.status.upper()}: {result.run.message}", err=True)
+        click.echo(t("run.status", status=txt.run_status(result.run.status) if not txt.is_en()
+                     else result.run.status.upper(), message=result.run.message), err=True)
         sys.exit(code)
 
 
@@ -68,27 +68,31 @@ def _print_ranked(result, top: int) -> None:
     click.echo("")
     from smoke.service.threshold import high_risk
 
-    click.echo(f"冒烟指数 high-risk list as of {result.as_of}: {len(result.high_risk)} of {result.scored} "
-               f"companies at {high_risk():g} or above")
-    click.echo(f"{'#':>3}  {'index':>5}  {'band':<6}  {'credit code':<18}  name")
+    click.echo(t("run.title", as_of=result.as_of, n=len(result.high_risk), scored=result.scored,
+                 threshold=f"{high_risk():g}"))
+    click.echo(f"{'#':>3}  {_pad(t('col.index'), 5)}  {_pad(t('col.band'), 6)}  {_pad(t('col.code'), 18)}  "
+               f"{t('col.name')}")
     with open_store() as store:
         for rank, score in enumerate(result.high_risk[:top], 1):
             company = store.get_company(score.credit_code)
             name = _clean(company.name) if company else ""
-            band = f"{score.level}/{ZH.get(score.level, '')}"
-            click.echo(f"{rank:>3}  {score.smoke_index:>5.1f}  {_pad(band, 6)}  {score.credit_code:<18}  {name}")
+            click.echo(f"{rank:>3}  {score.smoke_index:>5.1f}  {_pad(txt.level(score.level), 6)}  "
+                       f"{score.credit_code:<18}  {name}")
     if len(result.high_risk) > top:
-        click.echo(f"  ... and {len(result.high_risk) - top} more (see the export)")
+        click.echo(t("run.more", n=len(result.high_risk) - top))
     if result.export_path:
-        note = "" if result.run.status == "ok" else f"  (PARTIAL: crawl {result.run.status}; see its manifest)"
-        click.echo(f"\nexport: {result.export_path}{note}")
-    click.echo(f"alerts: {result.new_alerts} new; delivery {json.dumps(result.delivery, ensure_ascii=False)}")
+        note = "" if result.run.status == "ok" else t("run.export_partial", status=txt.run_status(result.run.status))
+        click.echo("\n" + t("run.export", path=result.export_path) + note)
+    # per channel counters as key=value (machine-readable in every language): email sent=3 failed=0 ...
+    delivery = "; ".join(f"{ch} " + " ".join(f"{k}={v}" for k, v in c.items()) if isinstance(c, dict) else f"{ch}={c}"
+                         for ch, c in sorted(result.delivery.items())) or "-"
+    click.echo(t("run.alerts", n=result.new_alerts, delivery=delivery))
     for name, stats in sorted(result.run.sources.items()):
         errors = sum(stats.errors.values())
-        flag = f"  BLOCKED: {stats.blocked_reason}" if stats.blocked else ""
+        flag = t("run.blocked", reason=stats.blocked_reason) if stats.blocked else ""
         if stats.skipped:
-            flag = f"  SKIPPED: {stats.skipped}"
-        click.echo(f"source {name}: {stats.pages} pages, {stats.items} items, {errors} errors{flag}")
+            flag = t("run.skipped", reason=stats.skipped)
+        click.echo(t("run.source", name=name, pages=stats.pages, items=stats.items, errors=errors, flag=flag))
 
 
 SEARCH_SORTS = ("relevance", "index", "rise", "date", "name")
@@ -101,41 +105,42 @@ def strict_filters(params: dict, spec) -> object:
     try:
         return parse_filters({k: v for k, v in params.items() if v not in (None, "")}, spec, strict=True)
     except FilterError as exc:
-        raise click.UsageError(f"--{exc.field.replace('_', '-')}: expected {exc.expected}"
-                               + ("" if exc.got is None else f" (got {exc.got!r})")) from None
+        raise click.UsageError(t("filter.expected", option=exc.field.replace("_", "-"), expected=exc.expected)
+                               + ("" if exc.got is None else t("filter.got", got=repr(exc.got)))) from None
 
 
 @click.command("search")
 @click.argument("query")
 @click.option("--what", type=click.Choice(["all", "companies", "documents"]),
-              help="What to list (default: all for a query; companies for an empty query, a listing).")
+              help="列出什么：全部、企业或文档。 What to list (default: all for a query; companies for an empty query, a listing).")
 @click.option("--sort", type=click.Choice(SEARCH_SORTS),
-              help="Order: relevance (a query's default), index (smoke index, risk first; a listing's default), "
+              help="排序：相关度、指数、涨幅、日期、名称。 Order: relevance (a query's default), index (smoke index, risk first; a listing's default), "
                    "rise (7-day rise), date (newest documents first), name.")
-@click.option("--min-score", type=float, help="Only companies whose smoke index is at least this.")
-@click.option("--max-score", type=float, help="Only companies whose smoke index is at most this.")
-@click.option("--region", help="Region code prefix (44, 4403) or province name (广东).")
-@click.option("--industry", help="Industry, exactly as the registry gives it.")
-@click.option("--level", help="Band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
-@click.option("--kind", "doc_kind", help="Document kind: promotion, complaint, judgment, registry, warning, news.")
-@click.option("--date-from", help="Documents published on or after this date (YYYY-MM-DD).")
-@click.option("--date-to", help="Documents published on or before this date (YYYY-MM-DD).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Rows per list.")
+@click.option("--min-score", type=float, help="只列冒烟指数不低于此值的企业。 Only companies whose smoke index is at least this.")
+@click.option("--max-score", type=float, help="只列冒烟指数不高于此值的企业。 Only companies whose smoke index is at most this.")
+@click.option("--region", help="地区：代码前缀或省份名称。 Region code prefix (44, 4403) or province name (广东).")
+@click.option("--industry", help="行业（与登记信息一致）。 Industry, exactly as the registry gives it.")
+@click.option("--level", help="等级。 Band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
+@click.option("--kind", "doc_kind", help="文档类型。 Document kind: promotion, complaint, judgment, registry, warning, news.")
+@click.option("--date-from", help="发布日期不早于。 Documents published on or after this date (YYYY-MM-DD).")
+@click.option("--date-to", help="发布日期不晚于。 Documents published on or before this date (YYYY-MM-DD).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="每个列表的行数。 Rows per list.")
 @click.option("--json", "as_json", is_flag=True,
-              help="JSON on stdout: an array for --what companies or documents, else an object "
+              help="以 JSON 输出。 JSON on stdout: an array for --what companies or documents, else an object "
                    "{companies, documents, concerned} with totals.")
 def search_command(query: str, what: str | None, sort: str | None, min_score: float | None,
                    max_score: float | None, region: str | None, industry: str | None, level: str | None,
                    doc_kind: str | None, date_from: str | None, date_to: str | None, limit: int,
                    as_json: bool) -> None:
-    """Search companies and crawled documents (搜索企业与文档).
+    """搜索企业与文档。
+
+    Search companies and crawled documents.
 
     Lists the companies matching by name, former name, credit code or keyword; the
     documents whose text matches (promotions, complaints, judgments, warnings, news);
     and the companies those documents concern, risk first. Query syntax: words,
     "a phrase", AND / OR / NOT, -word.
     """
-    from smoke.service.doc_kinds import doc_kind_labels
     from smoke.service.filters import FilterSpec
     from smoke.service.search import (
         company_row,
@@ -171,47 +176,58 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     if as_json:
         if what == "companies":  # the listing's shape, as before: one array of companies
             rows = [{**r, "region_code": r.pop("region")} for r in out["companies"]]
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            click.echo(json_text(rows, indent=2))
         elif what == "documents":
-            click.echo(json.dumps(out["documents"], ensure_ascii=False, indent=2))
+            click.echo(json_text(out["documents"], indent=2))
         else:
-            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            click.echo(json_text(out, indent=2))
         return
-    labels = doc_kind_labels()
     shown = 0
     if "companies" in out:
-        none = "" if out["companies"] else "：名称、曾用名、信用代码无匹配 (no name or code matches)"
-        click.echo(f"企业 companies ({out['companies_total']}){none}")
+        none = "" if out["companies"] else t("search.no_company")
+        click.echo(t("search.companies", n=out["companies_total"]) + none)
+        if out["companies"]:
+            click.echo(_company_header())
         for r in out["companies"]:
             click.echo(_company_line(r))
         shown += len(out["companies"])
     if "documents" in out:
-        click.echo(f"文档 documents ({out['documents_total']})")
+        click.echo(t("search.documents", n=out["documents_total"]))
+        if out["documents"]:
+            click.echo(f"  {_pad(t('col.date'), 10)}  {_pad(t('col.kind'), 10)}  {t('col.title')}")
         for d in out["documents"]:
-            date = d["published"] or d["fetched"][:10]
-            click.echo(f"  {date:<10}  {_pad(labels.get(d['kind'], d['kind']), 8)}  {_clean(d['title'] or d['url'])[:60]}")
+            date = d["published"] or txt.when(d["fetched"])[:10]
+            click.echo(f"  {date:<10}  {_pad(txt.doc_kind(d['kind']), 10)}  {_clean(d['title'] or d['url'])[:60]}")
             click.echo(f"              {d['url']}")
         shown += len(out["documents"])
     if "concerned" in out:
-        click.echo(f"文档涉及的企业 companies these documents concern ({out['concerned_total']})")
+        click.echo(t("search.concerned", n=out["concerned_total"]))
+        if out["concerned"]:
+            click.echo(_company_header())
         for r in out["concerned"]:
-            click.echo(f"{_company_line(r)}  ({r['documents']} 篇)")
+            click.echo(f"{_company_line(r)}  {t('search.docs_of', n=r['documents'])}")
         shown += len(out["concerned"])
     if not shown:
-        click.echo(f"没有匹配 {query!r} 的企业或文档 (no company or document matches)", err=True)
+        click.echo(t("search.none", query=repr(query)), err=True)
+
+
+def _company_header() -> str:
+    return f"  {_pad(t('col.index'), 5)}  {_pad(t('col.band'), 8)}  {_pad(t('col.code'), 18)}  {t('col.name')}"
 
 
 def _company_line(r: dict) -> str:
     idx = "  -  " if r["smoke_index"] is None else f"{r['smoke_index']:>5.1f}"
-    band = ZH.get(r["level"], "")
-    return f"  {idx}  {_pad(band, 2)}  {r['credit_code']}  {_clean(r['name'])}"
+    band = txt.level(r["level"]) if r["level"] else ""
+    return f"  {idx}  {_pad(band, 8)}  {r['credit_code']}  {_clean(r['name'])}"
 
 
 @click.command("company")
 @click.argument("name_or_code")
-@click.option("--json", "as_json", is_flag=True, help="The full profile as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整档案。 The full profile as JSON.")
 def company_command(name_or_code: str, as_json: bool) -> None:
-    """Show one company's registry facts, smoke index, dimensions and the evidence behind
+    """查看一家企业的登记信息、冒烟指数、各维度得分及每一分的证据。
+
+    Show one company's registry facts, smoke index, dimensions and the evidence behind
     every point (each sentence quoted once, matched words in 【】).
 
     NAME_OR_CODE is a 统一社会信用代码 (full-width forms too) or the exact company
@@ -230,35 +246,35 @@ def company_command(name_or_code: str, as_json: bool) -> None:
         scores = store.latest_scores(c.credit_code for c in found.candidates) if found.candidates else {}
     if profile is None:
         if found.status == "ambiguous":
-            click.echo(f"ambiguous: {found.matches} matches: {found.matches} 家企业名为 {name_or_code!r}；"
-                       f"请给出统一社会信用代码", err=True)
+            click.echo(t("company.ambiguous_name", n=found.matches, name=repr(name_or_code)), err=True)
         elif found.matches > 1:
-            click.echo(f"ambiguous: {found.matches} matches: 没有名为 {name_or_code!r} 的企业；"
-                       f"{found.matches} 家企业与之相关，请给出全称或统一社会信用代码", err=True)
+            click.echo(t("company.ambiguous_part", n=found.matches, name=repr(name_or_code)), err=True)
         else:
-            hint = "; did you mean (是否要找):" if found.candidates else ""
-            click.echo(f"no company found for {name_or_code!r} (未找到该企业){hint}", err=True)
+            hint = t("company.did_you_mean") if found.candidates else ""
+            click.echo(t("company.none", name=repr(name_or_code)) + hint, err=True)
         for c in found.candidates:
             sc = scores.get(c.credit_code)
             click.echo(_company_line({"credit_code": c.credit_code, "name": c.name,
                                       "smoke_index": sc.smoke_index if sc else None, "level": sc.level if sc else ""}),
                        err=True)
         if found.matches > len(found.candidates):
-            click.echo(f"  … and {found.matches - len(found.candidates)} more", err=True)
+            click.echo(t("more", n=found.matches - len(found.candidates)), err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        click.echo(json_text(profile, indent=2))
         return
     click.echo(f"{_clean(profile['name'])}  {profile['credit_code']}")
     for label, value in registry_facts(company) if company else []:  # the registry's facts first
         click.echo(f"  {label}：{_clean(value)[:160]}")
     if profile["smoke_index"] is None:
-        click.echo("not scored yet")
+        click.echo(t("company.not_scored"))
         return
-    click.echo(f"冒烟指数 {profile['smoke_index']:.1f}  {profile['level']}/{profile['level_zh']}  "
-               f"(as of {profile['as_of']}, model {profile['model_version']}, "
-               f"lexicon {profile['versions'].get('lexicon', '-')}, analyser {profile['versions'].get('analyser', '-')})")
-    click.echo("dimensions: " + ", ".join(f"{k} {v:.0f}" for k, v in profile["dimensions"].items()))
+    versions = profile["versions"]
+    click.echo(t("company.index", index=f"{profile['smoke_index']:.1f}", band=txt.level(profile["level"]),
+                 as_of=profile["as_of"], model=profile["model_version"], lexicon=versions.get("lexicon", "-"),
+                 analyser=versions.get("analyser", "-")))
+    sep = ", " if txt.is_en() else "，"
+    click.echo(t("company.dimensions") + sep.join(f"{txt.dimension(k)} {v:.0f}" for k, v in profile["dimensions"].items()))
     seen: dict[tuple[str, str], str] = {}  # a sentence cited by several indicators is quoted once
     marks = {evidence_key(c): c.marks for c in cite(profile["indicators"], per_indicator=3)}  # all their words marked
     zero = 0
@@ -271,13 +287,13 @@ def company_command(name_or_code: str, as_json: bool) -> None:
         for ev in ind["evidence"][:3]:
             key = evidence_key(ev)
             if key in seen:
-                click.echo(f"         (同一句证据，见上文「{seen[key]}」)")
+                click.echo("         " + t("company.same_evidence", label=seen[key]))
                 continue
             seen[key] = label
             click.echo(f"         {ev['date'] or '':<10}  {ev['url']}")
             click.echo(f"         {_clean(marked_text(ev['snippet'], marks.get(key, ev.get('marks'))))[:160]}")
     if zero:
-        click.echo(f"({zero} indicators with 0 points not shown; --json lists them)", err=True)
+        click.echo(t("company.zero_hidden", n=zero), err=True)
 
 
 COMMANDS = [run_command, search_command, company_command]

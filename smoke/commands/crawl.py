@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
+from smoke import cli_text as txt
+from smoke.cli_text import json_text, t
 from smoke.runstate import source_state
 
 
 @click.command("crawl")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
-              help="Crawl only this source (config/sources/NAME.yaml); repeatable. Default: every enabled source.")
+              help="只采集此数据源。 Crawl only this source (config/sources/NAME.yaml); repeatable. Default: every enabled source.")
 @click.option("--proxy", default=None, metavar="URL",
               help="HTTP proxy for sources that say proxy: ${SMOKE_SANDBOX_PROXY} (e.g. the sandbox server).")
 @click.option("--redis-url", default=None, metavar="URL",
@@ -23,15 +24,17 @@ from smoke.runstate import source_state
               help="Name of the shared frontier: start `smoke crawl` on every host with the same key (e.g. the date).")
 @click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
               help="SQLite store path (default: $SMOKE_HOME/smoke.db).")
-@click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出运行记录。 Print the run record as JSON.")
+@click.option("--quiet", is_flag=True, help="不显示进度。 No progress lines on stderr.")
 @click.option("--force", is_flag=True,
-              help="Crawl sources an admin switched off too (`smoke sources list` shows them).")
+              help="也采集已停用的数据源。 Crawl sources an admin switched off too (`smoke sources list` shows them).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
               help="When another run crawls one of these sources into the store, wait this long (0: exit 5 at once).")
 def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, redis_key: str | None,
           store_path: Path | None, as_json: bool, quiet: bool, force: bool, wait_s: float) -> None:
-    """Crawl sources into the store, one crawler process per source, and record the run.
+    """采集数据源写入存储，并记录本次运行。
+
+    Crawl sources into the store, one crawler process per source, and record the run.
 
     Order: AMAC and the registry first (entity linking needs the company list), then
     court, complaints and the promotional web. Sources switched off by an admin
@@ -68,19 +71,21 @@ def crawl(sources: tuple[str, ...], proxy: str | None, redis_url: str | None, re
                         redis_key=redis_key, force=force, run_id=run_id, lock_fds=fds,
                         jobs_dir=store_jobs_dir(settings, sqlite_path=path))
     if as_json:
-        click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_text(run.to_dict(), indent=2))
     else:
         click.echo(format_run(run))
     sys.exit(exit_code(run.status))
 
 
 @click.command("runs")
-@click.option("--limit", default=10, show_default=True, help="How many runs, newest first.")
-@click.option("--json", "as_json", is_flag=True, help="JSON: a list of run records.")
+@click.option("--limit", default=10, show_default=True, help="显示多少次运行（最新在前）。 How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出运行记录。 JSON: a list of run records.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-              help="SQLite store path (default: the configured store).")
+              help="SQLite 存储路径。 SQLite store path (default: the configured store).")
 def runs(limit: int, as_json: bool, store_path: Path | None) -> None:
-    """Show recent runs: per source pages, items, bytes, errors by type, duration, blocked or not."""
+    """查看最近的运行记录：各数据源的页数、条目、错误、耗时、是否被封锁。
+
+    Show recent runs: per source pages, items, bytes, errors by type, duration, blocked or not."""
     from config.settings import get_settings
     from indexing.store import open_store
     from smoke.runguard import sweep_interrupted
@@ -91,37 +96,38 @@ def runs(limit: int, as_json: bool, store_path: Path | None) -> None:
         sweep_interrupted(store, get_settings(), sqlite_path=store_path)  # no dead run shown as running
         records = store.list_runs(limit=limit)
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        click.echo(json_text([r.to_dict() for r in records], indent=2))
         return
     if not records:
-        click.echo("no runs recorded yet")
+        click.echo(t("runs.none"))
         return
     click.echo("\n\n".join(format_run(r) for r in records))
 
 
-PLAIN = {
-    "ok": "ok",
-    "running": "running",
-    "partial": "PARTIAL: some source was not crawled in full; outputs are marked partial",
-    "failed": "FAILED",
-    "interrupted": "INTERRUPTED: its process was killed or stopped before the end",
-}
+# A status that needs explaining says why (a partial or interrupted run must not read like a finished one).
+EXPLAINED = {"partial": "runs.partial", "failed": "runs.failed", "interrupted": "runs.interrupted"}
 
 
 def format_run(run) -> str:
-    status = PLAIN.get(run.status, run.status.upper())
-    lines = [f"run {run.id}  {run.kind}  {status}  {run.started} -> {run.finished or '...'}"]
+    """A run record for people: status by name, times in Asia/Shanghai, one line per source."""
+    from smoke.commands.core import _pad, _width
+
+    status = t(EXPLAINED[run.status]) if run.status in EXPLAINED else txt.run_status(run.status)
+    lines = [t("runs.line", id=run.id, kind=txt.run_kind(run.kind), status=status, started=txt.when(run.started),
+               finished=txt.when(run.finished) or "...", tz=t("tz"))]
     if run.message:
         lines.append(f"  {run.message}")
     if run.sources:
-        lines.append(f"  {'source':<14}{'pages':>7}{'items':>7}{'MB':>8}{'secs':>8}  errors / blocked")
+        c = t("runs.cols").split("|")
+        lines.append(t("runs.header", source=_pad(c[0], 14), pages=" " * (7 - _width(c[1])) + c[1],
+                       items=" " * (7 - _width(c[2])) + c[2], mb=f"{c[3]:>8}", secs=" " * (8 - _width(c[4])) + c[4]))
     for name, s in run.sources.items():
-        errs = ", ".join(f"{k}={v}" for k, v in sorted(s.errors.items())) or "-"
-        flag = f"  BLOCKED: {s.blocked_reason}" if s.blocked else ""
+        errs = ", ".join(f"{k}={v}" for k, v in sorted(s.errors.items())) or "-"  # error=count: machine-readable
+        flag = t("runs.blocked", reason=s.blocked_reason) if s.blocked else ""
         if source_state(s) == "failed":
-            flag = "  FAILED" + (f": {s.blocked_reason}" if s.blocked_reason else "")
+            flag = t("runs.source_failed") + (f"{t('colon')}{s.blocked_reason}" if s.blocked_reason else "")
         if s.skipped:
-            flag = f"  SKIPPED: {s.skipped}"
+            flag = t("runs.skipped", reason=s.skipped)
         lines.append(f"  {name:<14}{s.pages:>7}{s.items:>7}{s.bytes / 1e6:>8.2f}{s.duration_s:>8.1f}  {errs}{flag}")
     return "\n".join(lines)
 

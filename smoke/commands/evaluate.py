@@ -56,7 +56,9 @@ def _emit(metrics: dict, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def evaluate_command(world: Path | None, companies: int, seed: int, chart: Path | None, linking: bool,
                      difficulty: str, as_json: bool) -> None:
-    """Serve a sandbox world, run a full cycle into a temporary store, and compare the
+    """在沙盒世界上跑一个完整周期，并与真实答案比对评估质量。
+
+    Serve a sandbox world, run a full cycle into a temporary store, and compare the
     scores with the world's ground truth: auc, precision_at, recall_at_60,
     fpr_lookalikes, recall_by_archetype, spearman_true_risk, top_score_tie_share,
     band_shares."""
@@ -84,7 +86,9 @@ def evaluate_command(world: Path | None, companies: int, seed: int, chart: Path 
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def backtest_command(world: Path | None, companies: int, seed: int, date_from: str | None, date_to: str | None,
                      chart: Path | None, step: str, difficulty: str, as_json: bool) -> None:
-    """Replay a sandbox world step by step with incremental cycles and measure early
+    """逐步回放沙盒世界，衡量提前预警的能力。
+
+    Replay a sandbox world step by step with incremental cycles and measure early
     warning: lead_time_days, lead_fraction_median, detected_before_collapse,
     false_alerts_per_1000_per_month."""
     from smoke.evaluation.runner import backtest_world
@@ -103,7 +107,9 @@ def backtest_command(world: Path | None, companies: int, seed: int, date_from: s
 @click.argument("corpus", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def evaluate_texts_command(corpus: Path, as_json: bool) -> None:
-    """The text analyser on a labelled corpus of your own texts (JSON lines or YAML).
+    """在自备的已标注语料上评估文本分析器。
+
+    The text analyser on a labelled corpus of your own texts (JSON lines or YAML).
 
     Each case: "text" and either "label" (1/0, scheme/legit) or "band" (high/mid/low);
     "id" and "title" optional. Prints AUC, recall, precision and false-positive rate at
@@ -130,7 +136,10 @@ def evaluate_texts_command(corpus: Path, as_json: bool) -> None:
     misses = metrics.pop("misses")
     _emit(metrics, False)
     for m in misses:
-        click.echo(f"miss {m['id']}: expected {m['expected']}, risk {m['risk']} ({m['doc_type']}): {m['text']}")
+        from smoke.cli_text import t
+
+        click.echo(t("evaluate.miss", id=m["id"], expected=m["expected"], risk=m["risk"], doc_type=m["doc_type"],
+                     text=m["text"]))
 
 
 COMMANDS = [evaluate_command, backtest_command, evaluate_texts_command]

@@ -6,23 +6,27 @@ from pathlib import Path
 
 import click
 
+from smoke import cli_text
+from smoke.cli_text import t
 from smoke.exports import FORMATS, LANGS, ExportError, format_for, manifest_path, write_export
 
 
 @click.command("export")
 @click.option("--min-score", default=None, type=click.FloatRange(0, 100),
-              help="Lowest smoke index (default: the model's high-risk threshold, 60).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="File format (default: from -o's suffix, else csv).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-@click.option("--region", default="", help="Region: a code prefix (44, 4403) or a name (广东, 广东省, 深圳, 南山区).")
-@click.option("--industry", default="", help="Exact industry.")
-@click.option("--level", default=None, help="Only this band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
-@click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="Highest smoke index.")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
-              help="Headers, sheet and source names: Chinese, or English (the column ids).")
-@click.option("--as-of", default=None, help="Data as-of date to record in the manifest (default: newest score date).")
+              help="最低冒烟指数（默认为高风险线）。 Lowest smoke index (default: the model's high-risk threshold, 60).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="文件格式。 File format (default: from -o's suffix, else csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件。 File to write.")
+@click.option("--region", default="", help="地区：代码前缀或名称。 Region: a code prefix (44, 4403) or a name (广东, 广东省, 深圳, 南山区).")
+@click.option("--industry", default="", help="行业（精确匹配）。 Exact industry.")
+@click.option("--level", default=None, help="只导出此等级。 Only this band: green, blue, yellow, orange, red (or 绿 蓝 黄 橙 红).")
+@click.option("--max-score", type=click.FloatRange(0, 100), default=None, help="最高冒烟指数。 Highest smoke index.")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="文件的表头、工作表与来源名称及本命令的提示：中文，或英文（列标识）；默认随全局 "
+                   "--lang / SMOKE_LANG。Headers, sheet and source names (and this command's messages): "
+                   "Chinese, or English (the column ids); default: the global --lang (SMOKE_LANG), zh.")
+@click.option("--as-of", default=None, help="写入清单文件的数据日期。 Data as-of date to record in the manifest (default: newest score date).")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0, 86400), metavar="SECONDS",
-              help="When another export of this store is running, wait this long (0: exit 5 at once).")
+              help="另一导出正在进行时等待的秒数。 When another export of this store is running, wait this long (0: exit 5 at once).")
 def export(
     min_score: float | None,
     fmt: str | None,
@@ -31,11 +35,13 @@ def export(
     industry: str,
     level: str | None,
     max_score: float | None,
-    lang: str,
+    lang: str | None,
     as_of: str | None,
     wait_s: float,
 ) -> None:
-    """Export companies at or above --min-score as CSV (UTF-8 with BOM), XLSX or JSONL.
+    """导出冒烟指数不低于 --min-score 的企业及其证据（CSV、XLSX 或 JSONL），附清单文件。
+
+    Export companies at or above --min-score as CSV (UTF-8 with BOM), XLSX or JSONL.
 
     Rows carry region names, the top indicators and their quoted sentences (matched words
     in 【】) with dates; the XLSX workbook adds an evidence sheet (one row per quoted
@@ -57,6 +63,9 @@ def export(
     from smoke.service.store import open_existing_store
     from smoke.service.threshold import high_risk
 
+    if lang is not None:  # `smoke export --lang en`: the file and what this command prints
+        cli_text.set_lang(click.get_current_context(), lang)
+    lang = cli_text.current_lang()
     spec = FilterSpec.of("region", "industry", "level", "min_score", "max_score")
     f = strict_filters({"region": region, "industry": industry, "level": level, "min_score": min_score,
                         "max_score": max_score}, spec)
@@ -67,7 +76,7 @@ def export(
     except ExportError as exc:  # a wrong -o suffix or --format is a usage error (exit 2)
         raise click.UsageError(str(exc)) from None
     try:
-        click.echo(f"exporting companies with smoke index >= {min_score:g} ...", err=True)
+        click.echo(t("export.start", min_score=f"{min_score:g}"), err=True)
         settings = get_settings()
         with store_lock(settings, "export", what="smoke export", timeout_s=wait_s), \
                 open_existing_store(settings) as store:  # never an empty store made here
@@ -75,15 +84,17 @@ def export(
                                     crawl=crawl_state(latest_crawl(store)), lang=lang)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(
-        f"wrote {manifest['row_count']} rows to {output} ({fmt}); manifest {manifest_path(output)}"
-        + ("" if manifest["complete"] else f"\nnote: the newest crawl is {manifest['crawl']['status']}: "
-                                           "the data may be incomplete (see the manifest's crawl)")
-        + f"\nsha256 {manifest['sha256']}  model {', '.join(manifest['model_versions']) or '-'}  "
-        f"lexicon {', '.join(manifest['lexicon_versions']) or '-'}  analyser {', '.join(manifest['analyser_versions']) or '-'}  "
-        f"as of {manifest['as_of'] or '-'}"
-        + ("" if manifest["row_count"] else "\nnote: no company matched; check --min-score and the filters")
-    )
+    lines = [t("export.wrote", rows=manifest["row_count"], path=output, fmt=fmt, manifest=manifest_path(output))]
+    if not manifest["complete"]:
+        status = manifest["crawl"]["status"]
+        lines.append(t("export.no_crawl") if status == "unknown"  # no crawl recorded (smoke.runstate.crawl_state)
+                     else t("export.partial", status=cli_text.run_status(status)))
+    lines.append(t("export.versions", sha=manifest["sha256"], model=", ".join(manifest["model_versions"]) or "-",
+                   lexicon=", ".join(manifest["lexicon_versions"]) or "-",
+                   analyser=", ".join(manifest["analyser_versions"]) or "-", as_of=manifest["as_of"] or "-"))
+    if not manifest["row_count"]:
+        lines.append(t("export.empty"))
+    click.echo("\n".join(lines))
 
 
 COMMANDS = [export]

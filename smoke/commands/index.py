@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from config.settings import get_settings
+from smoke.cli_text import t
 
 
 def _progress(msg: str) -> None:
@@ -29,7 +30,9 @@ def _fail(exc: Exception) -> None:
 
 @click.group("index")
 def index_group() -> None:
-    """Elasticsearch indices: rebuild, migrate the embedded store, print mappings.
+    """Elasticsearch 索引：重建、迁移嵌入式存储、打印映射。
+
+    Elasticsearch indices: rebuild, migrate the embedded store, print mappings.
 
     Uses SMOKE_ES_URL, SMOKE_ES_API_KEY or SMOKE_ES_USER / SMOKE_ES_PASSWORD,
     SMOKE_ES_CA_CERTS and SMOKE_ES_PREFIX from the environment.
@@ -41,7 +44,9 @@ def index_group() -> None:
 @click.option("--shards", type=click.IntRange(1, 1024), default=1, show_default=True, help="Primary shards per index.")
 @click.option("--replicas", type=click.IntRange(0, 16), default=1, show_default=True, help="Replicas per shard.")
 def templates(print_: bool, shards: int, replicas: int) -> None:
-    """Print the settings and mappings of every index as JSON (no cluster needed)."""
+    """以 JSON 打印每个索引的设置与映射（无需集群）。
+
+    Print the settings and mappings of every index as JSON (no cluster needed)."""
     from indexing.store.elastic.mappings import all_templates
 
     click.echo(json.dumps(all_templates(shards, replicas), ensure_ascii=False, indent=2))
@@ -88,7 +93,9 @@ def _source_spec(from_sqlite: Path | None, from_spec: str | None):
 @click.option("--replicas", type=click.IntRange(0, 16), default=None,
               help="Replicas per shard of the new indices (default: 1).")
 def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, ...], replicas: int | None) -> None:
-    """Build new versioned indices, load them, and switch every alias in one atomic call.
+    """新建带版本的索引、载入数据，并一次性切换所有别名。
+
+    Build new versioned indices, load them, and switch every alias in one atomic call.
 
     The source is the current indices (default) or another store, read through the
     store interface. The old indices serve searches until the switch; stop writers
@@ -122,11 +129,11 @@ def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, 
                 source.close()
     except StoreError as exc:
         _fail(exc)
-    click.echo(f"rebuilt schema v{detail['schema_version']} in {time.monotonic() - t0:.1f}s")
+    click.echo(t("index.rebuilt", version=detail["schema_version"], secs=f"{time.monotonic() - t0:.1f}"))
     for entity, n in detail["counts"].items():
         click.echo(f"  {entity:<10} {n:>10}  {detail['new'][entity]}")
     if detail.get("deleted"):
-        click.echo(f"deleted old indices: {', '.join(detail['deleted'])}")
+        click.echo(t("index.deleted", names=", ".join(detail["deleted"])))
 
 
 @index_group.command("migrate")
@@ -142,7 +149,9 @@ def rebuild(from_sqlite: Path | None, from_spec: str | None, shards: tuple[str, 
               help="Records per bulk request (and per checkpoint).")
 @click.option("--restart", is_flag=True, help="Ignore checkpoints of an earlier run and copy everything again.")
 def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch: int, restart: bool) -> None:
-    """Copy every record of one store into another, resumably, through the store interface.
+    """把一个存储的全部记录可续传地复制到另一个存储。
+
+    Copy every record of one store into another, resumably, through the store interface.
 
     Usually the embedded store into the cluster (--to elasticsearch), but any backend
     can be the source or the target (--to sqlite:PATH copies the cluster back into a
@@ -177,7 +186,7 @@ def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch:
         try:
             store = _open() if to_configured else tspec.open(settings)
             try:
-                click.echo(f"migrating {spec} -> {target}", err=True)
+                click.echo(t("index.migrating", source=spec, target=target), err=True)
                 if isinstance(store, ElasticStore):
                     report = es_migrate.migrate(source, store, batch=batch, restart=restart, progress=_progress)
                 else:
@@ -188,33 +197,37 @@ def migrate(target: str, from_sqlite: Path | None, from_spec: str | None, batch:
             source.close()
     except StoreError as exc:
         _fail(exc)
-    click.echo(f"migrated in {time.monotonic() - t0:.1f}s")
-    click.echo(f"  {'entity':<10} {'source':>10} {'target':>10} {'copied now':>11}")
+    click.echo(t("index.migrated", secs=f"{time.monotonic() - t0:.1f}"))
+    c = t("index.cols").split("|")
+    click.echo(f"  {c[0]:<10} {c[1]:>10} {c[2]:>10} {c[3]:>11}")
     for entity, n in report.source.items():
-        mark = "" if report.target.get(entity) == n else "  MISMATCH"
+        mark = "" if report.target.get(entity) == n else "  " + t("index.mismatch")
         click.echo(f"  {entity:<10} {n:>10} {report.target.get(entity, 0):>10} {report.copied.get(entity, 0):>11}{mark}")
     if not report.ok:
-        raise click.ClickException("counts differ between the two stores (see above)")
-    click.echo("counts match")
+        raise click.ClickException(t("index.counts_differ"))
+    click.echo(t("index.counts_match"))
 
 
 @index_group.command("status")
 def status() -> None:
-    """Show the aliases, the index each points at, record counts and the last rebuilds."""
+    """查看索引别名、所指索引、记录数及最近的重建。
+
+    Show the aliases, the index each points at, record counts and the last rebuilds."""
     from indexing.store.elastic import admin as es_admin
     from indexing.store.elastic.client import ElasticStoreError
     from indexing.store.elastic.mappings import ENTITIES, SCHEMA_VERSION
+    from smoke.cli_text import when
 
     try:
         store = _open(check_schema=False)
         try:
             v = store.server.version if store.server else "?"
-            click.echo(f"cluster version {v}, prefix {store.prefix}, program schema v{SCHEMA_VERSION}")
+            click.echo(t("index.status", version=v, prefix=store.prefix, schema=SCHEMA_VERSION))
             for entity in ENTITIES:
                 n = store.client.count(index=store.alias(entity))["count"]
                 click.echo(f"  {store.alias(entity):<30} -> {store.indices[entity]:<45} {n:>10}")
             for rec in es_admin.audit_log(store.client, store.prefix, limit=5):
-                click.echo(f"  {rec['created']}  {rec['kind']:<8} {rec['status']:<8} {rec['owner']}")
+                click.echo(f"  {when(rec['created'])}  {rec['kind']:<8} {rec['status']:<8} {rec['owner']}")
         finally:
             store.close()
     except ElasticStoreError as exc:

@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 import yaml
 
+from smoke.cli_text import t
+
 _TOKEN_OK = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]+$")
 
 
@@ -39,7 +41,9 @@ def suggest(token_docs: list[list[str]], seeds: dict[str, str], known: set[str],
 
 @click.group("lexicon")
 def lexicon() -> None:
-    """The feature-word lexicon (config/lexicon.yaml)."""
+    """特征词词库（config/lexicon.yaml）。
+
+    The feature-word lexicon (config/lexicon.yaml)."""
 
 
 @lexicon.command("suggest")
@@ -50,7 +54,9 @@ def lexicon() -> None:
 @click.option("--min-similarity", default=0.5, show_default=True, help="Cosine similarity floor.")
 @click.option("--limit", default=50, show_default=True, help="Rows to print.")
 def suggest_cmd(out: Path, topn: int, min_count: int, min_similarity: float, limit: int) -> None:
-    """Train Word2Vec on stored promotional text and propose terms near the seed terms.
+    """用已存推广文本训练 Word2Vec，推荐与种子词相近的新词。
+
+    Train Word2Vec on stored promotional text and propose terms near the seed terms.
 
     Nothing is applied: review the YAML and copy accepted terms into config/lexicon.yaml.
     """
@@ -76,21 +82,24 @@ def suggest_cmd(out: Path, topn: int, min_count: int, min_similarity: float, lim
             if analyze(d.text, d.title, normalized=True).doc_type in ("promo", "recruit"):
                 docs.append([t for t in jieba.cut(d.text) if t.strip()])
             if n % 500 == 0:
-                click.echo(f"\rread {n} documents, {len(docs)} promotional", nl=False, err=True)
+                click.echo("\r" + t("lexicon.reading", n=n, promo=len(docs)), nl=False, err=True)
     finally:
         store.close()
-    click.echo(f"\rread {len(docs)} promotional documents", err=True)
+    click.echo("\r" + t("lexicon.read", n=len(docs)), err=True)
     if len(docs) < 5:
-        raise click.ClickException("too few promotional documents in the store to train on (need 5+); run a crawl first")
+        raise click.ClickException(t("lexicon.too_few"))
     rows = suggest(docs, seeds, known, topn=topn, min_count=min_count, min_similarity=min_similarity)
-    click.echo(f"{'term':<14}{'near':<14}{'category':<22}similarity")
+    from smoke.commands.core import _pad
+
+    c = t("lexicon.cols").split("|")
+    click.echo(f"{_pad(c[0], 14)}{_pad(c[1], 14)}{_pad(c[2], 22)}{c[3]}")
     for r in rows[:limit]:
-        click.echo(f"{r['term']:<14}{r['near']:<14}{r['category']:<22}{r['similarity']:.3f}")
+        click.echo(f"{_pad(r['term'], 14)}{_pad(r['near'], 14)}{r['category']:<22}{r['similarity']:.3f}")
     out.write_text("# Suggested by `smoke lexicon suggest`; nothing applied. Copy accepted terms into config/lexicon.yaml\n"
                    "# under their category with a weight.\n"
                    + yaml.safe_dump({"lexicon_version": lex.version, "suggestions": rows}, allow_unicode=True, sort_keys=False),
                    encoding="utf-8")
-    click.echo(f"{len(rows)} suggestions written to {out}")
+    click.echo(t("lexicon.written", n=len(rows), out=out))
     sys.stdout.flush()
 
 

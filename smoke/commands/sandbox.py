@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from smoke.cli_text import t
+
 DEFAULT_COMPANIES = 300
 DEFAULT_SEED = 7
 
@@ -38,7 +40,9 @@ def _generate(out: Path, companies: int, seed: int, prevalence: float, difficult
 
 @click.group("sandbox")
 def sandbox_group() -> None:
-    """The sandbox: a synthetic world (companies, planted schemes, look-alikes) served
+    """沙盒：合成的企业世界，以本地 HTTP 模拟各类数据源网站。
+
+    The sandbox: a synthetic world (companies, planted schemes, look-alikes) served
     over local HTTP as registry, court, complaint, AMAC and promotional sites."""
 
 
@@ -54,14 +58,18 @@ def sandbox_group() -> None:
               help="easy: separable by construction; hard: quiet schemes, hidden yields, angry customers of "
                    "legitimate firms, flagged licensed firms, bystanders in the news (sandbox/difficulty.py).")
 def generate_cmd(companies: int, seed: int, out: Path, prevalence: float, difficulty: str) -> None:
-    """Generate a world folder deterministically from a seed (progress on stderr)."""
+    """按随机种子确定性地生成一个沙盒世界。
+
+    Generate a world folder deterministically from a seed (progress on stderr)."""
     meta = _generate(out, companies, seed, prevalence, difficulty)
     c = meta["counts"]
-    click.echo(f"world written to {out} in {meta['_seconds']:.1f}s ({meta['start']} .. {meta['today']})")
-    click.echo(f"  companies {c.get('companies', 0):,}: schemes {c['schemes']:,}, look-alikes {c['lookalikes']:,}")
-    click.echo(f"  sites {c.get('sites', 0):,}, pages {c.get('pages', 0):,}, complaints {c.get('complaints', 0):,}, "
-               f"judgments {c.get('judgments', 0):,}, dishonest {c.get('dishonest', 0):,}, registry entries {c.get('entries', 0):,}")
-    click.echo(f"  documents in truth: {c.get('documents', 0):,}")
+    click.echo(t("sandbox.written", out=out, secs=f"{meta['_seconds']:.1f}", start=meta["start"], today=meta["today"]))
+    click.echo(t("sandbox.companies", n=f"{c.get('companies', 0):,}", schemes=f"{c['schemes']:,}",
+                 lookalikes=f"{c['lookalikes']:,}"))
+    click.echo(t("sandbox.sites", sites=f"{c.get('sites', 0):,}", pages=f"{c.get('pages', 0):,}",
+                 complaints=f"{c.get('complaints', 0):,}", judgments=f"{c.get('judgments', 0):,}",
+                 dishonest=f"{c.get('dishonest', 0):,}", entries=f"{c.get('entries', 0):,}"))
+    click.echo(t("sandbox.documents", n=f"{c.get('documents', 0):,}"))
 
 
 @sandbox_group.command("serve")
@@ -73,7 +81,9 @@ def generate_cmd(companies: int, seed: int, out: Path, prevalence: float, diffic
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0: any free port).")
 def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, port: int) -> None:
-    """Serve a world as one HTTP server playing every site; use it as an HTTP proxy.
+    """以一个 HTTP 服务器（可作代理）提供沙盒世界的各个网站。
+
+    Serve a world as one HTTP server playing every site; use it as an HTTP proxy.
 
     Prints the proxy URL (set SMOKE_SANDBOX_PROXY to it) and runs until Ctrl-C.
     """
@@ -84,7 +94,7 @@ def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, po
 
         world = get_settings().home / "world"
         if not (world / "world.json").is_file():
-            click.echo(f"no world at {world}; generating the demo world", err=True)
+            click.echo(t("sandbox.generating", world=world), err=True)
             _generate(world, DEFAULT_COMPANIES, DEFAULT_SEED, 0.08)
     try:
         server = SandboxServer(world, as_of=as_of, hostile=hostile, host=host, port=port)
@@ -92,14 +102,13 @@ def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, po
         raise click.ClickException(str(exc)) from exc
     server.start()
     click.echo(server.proxy_url)
-    click.echo(f"serving {world} as of {server.as_of} (hostile: {hostile}); "
-               f"e.g. curl -x {server.proxy_url} http://registry.sandbox.test/companies?page=1", err=True)
+    click.echo(t("sandbox.serving", world=world, as_of=server.as_of, hostile=hostile, proxy=server.proxy_url), err=True)
     sys.stdout.flush()
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        click.echo("stopping", err=True)
+        click.echo(t("sandbox.stopping"), err=True)
     finally:
         server.stop()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from smoke.cli_text import t
 from smoke.errors import EXIT_BUSY
 
 RC_SKIPPED = EXIT_BUSY  # --once found the job's lock held (another run is going on)
@@ -38,7 +39,9 @@ def _setup_logging() -> None:
     help="Schedule file instead of config/schedule.yaml.",
 )
 def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> None:
-    """Run the scheduled jobs (daily full cycle, frequent complaint crawl, alert retries).
+    """运行定时任务（每日完整周期、频繁的投诉采集、预警重试）。
+
+    Run the scheduled jobs (daily full cycle, frequent complaint crawl, alert retries).
 
     Jobs and their cron times (Asia/Shanghai) come from config/schedule.yaml. The job
     store is $SMOKE_HOME/scheduler.db (missed runs within the grace time run once after
@@ -60,10 +63,10 @@ def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> Non
                 f"enabled={row['enabled']:<3} next={row['next_run']} last={row['last_run']}  {row['description']}"
             )
             if row["running"]:
-                click.echo(f"{'':<16} lock held by {row['running']}")
+                click.echo(f"{'':<16} " + t("schedule.lock_held", by=row["running"]))
         return
     if once:
-        click.echo(f"running job {once} now …", err=True)
+        click.echo(t("schedule.running", job=once), err=True)
         status = run_once(once, config)
         click.echo(f"job {once}: {status}")
         if status != RAN:
@@ -74,19 +77,19 @@ def schedule(once: str | None, list_jobs: bool, config_file: Path | None) -> Non
     def _stop(signum: int, frame: object) -> None:
         from apscheduler.schedulers import SchedulerNotRunningError
 
-        click.echo("stopping the scheduler (a running job finishes first) …", err=True)
+        click.echo(t("schedule.stopping"), err=True)
         with contextlib.suppress(SchedulerNotRunningError):  # a second SIGTERM while the job finishes
             scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, _stop)
     for row in describe_jobs(config):
         if row["enabled"] == "yes":
-            click.echo(f"scheduled {row['job']} ({row['cron']}, next {row['next_run']})", err=True)
+            click.echo(t("schedule.scheduled", job=row["job"], cron=row["cron"], next=row["next_run"]), err=True)
     try:
         scheduler.start()
     except KeyboardInterrupt:
         _stop(signal.SIGINT, None)
-    click.echo("scheduler stopped", err=True)
+    click.echo(t("schedule.stopped"), err=True)
 
 
 COMMANDS = [schedule]

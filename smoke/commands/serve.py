@@ -15,7 +15,9 @@ import click
     help="Trust X-Forwarded-Proto/For from a reverse proxy (so cookies get Secure behind https).",
 )
 def serve(host: str, port: int, workers: int, proxy_headers: bool) -> None:
-    """Serve the web app (Chinese UI) and the JSON API under /api/v1.
+    """启动网页应用（中文界面）与 /api/v1 JSON API。
+
+    Serve the web app (Chinese UI) and the JSON API under /api/v1.
 
     Users come from `smoke users add`; data from the configured store under
     SMOKE_HOME. Pages: dashboard, search, company, high-risk list, alerts, runs,
@@ -28,7 +30,9 @@ def serve(host: str, port: int, workers: int, proxy_headers: bool) -> None:
     # Fail here, with one line and exit code 3, on a corrupt app.db or store, rather than
     # in uvicorn's worker with a traceback.
     create_app_from_settings().state.web.stores.get()
-    click.echo(f"smokewatch web on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)", err=True)
+    from smoke.cli_text import t
+
+    click.echo(t("serve.listening", host=host, port=port), err=True)
     uvicorn.run(
         "smoke.web.app:create_app_from_settings",
         factory=True,

@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 import getpass
-import json
 from pathlib import Path
 
 import click
+
+from smoke import cli_text as txt
+from smoke.cli_text import json_text, t
 
 
 def _os_user() -> str:
@@ -25,14 +27,14 @@ def _switch(name: str, enabled: bool, reason: str, store_path: Path | None) -> N
     from smoke.sources import UnknownSource, configured_sources, switch_source
 
     if len(reason) > 500:
-        raise click.BadParameter("expected at most 500 characters", param_hint="--reason")
+        raise click.BadParameter(t("sources.reason_long"), param_hint="--reason")
     user = _os_user()
     with open_store(sqlite_path=store_path) as store:
         try:
             switch_source(store, name, enabled, user, reason)
         except UnknownSource:
             known = ", ".join(configured_sources())
-            raise click.ClickException(f"no configured source {name!r}; configured: {known}") from None
+            raise click.ClickException(t("sources.unknown", name=repr(name), known=known)) from None
     # the CLI has no web user: the audit log names the operating-system user
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -42,12 +44,14 @@ def _switch(name: str, enabled: bool, reason: str, store_path: Path | None) -> N
 
 
 _STORE = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                      help="SQLite store path (default: the configured store).")
+                      help="SQLite 存储路径。 SQLite store path (default: the configured store).")
 
 
 @click.group("sources")
 def sources() -> None:
-    """See the crawl sources, switch them off or on, check what a source file extracts.
+    """数据源：查看、停用或启用，检查数据源文件能抽取到什么。
+
+    See the crawl sources, switch them off or on, check what a source file extracts.
 
     `smoke sources check FILE.yaml` fetches a listing and a detail page of a (new) source
     and shows each declared field's value; docs/crawling.md walks through adding a site.
@@ -59,51 +63,63 @@ def sources() -> None:
 
 
 @sources.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout (the same objects as GET /api/v1/sources).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出。 One JSON array on stdout (the same objects as GET /api/v1/sources).")
 @_STORE
 def list_sources(as_json: bool, store_path: Path | None) -> None:
-    """List every configured source: kind, crawled or not, who switched it off and why, last run health."""
+    """列出所有已配置的数据源：类型、是否采集过、谁因何停用、最近运行的健康状况。
+
+    List every configured source: kind, crawled or not, who switched it off and why, last run health."""
     from indexing.store import open_store
     from smoke.sources import source_overview
 
     with open_store(sqlite_path=store_path) as store:
         rows = source_overview(store)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_text(rows, indent=2))
         return
-    click.echo(f"{'source':<14}{'kind':<11}{'state':<14}health")
+    from smoke.commands.core import _pad
+
+    cols = t("sources.cols").split("|")
+    click.echo(f"{_pad(cols[0], 14)}{_pad(cols[1], 12)}{_pad(cols[2], 14)}{cols[3]}")
     for r in rows:
         if r["switched_off"]:
-            state = "switched off"
+            state = t("sources.switched_off")
         elif not r["enabled_in_config"]:
-            state = "off in config"
+            state = t("sources.off_in_config")
         else:
-            state = "on"
+            state = t("sources.on")
         h = r["health"]
-        health = f"{h['state']} (last run {h['last_run']}, {h['pages']} pages)" if h else "never crawled"
-        click.echo(f"{r['name']:<14}{r['kind']:<11}{state:<14}{health}")
+        health = (t("sources.health", state=txt.source_state(h["state"]), last_run=txt.when(h["last_run"]),
+                    pages=h["pages"]) if h else t("sources.never"))
+        click.echo(f"{_pad(r['name'], 14)}{_pad(txt.source_kind(r['kind']), 12)}{_pad(state, 14)}{health}")
         if r["switched_off"]:
             s = r["switched_off"]
-            click.echo(f"{'':<14}by {s['by'] or '?'} at {s['at'] or '?'}: {s['reason'] or 'no reason given'}")
+            click.echo(" " * 14 + t("sources.by", by=s["by"] or "?", at=txt.when(s["at"]) or "?",
+                                    reason=s["reason"] or t("sources.no_reason")))
+
 
 
 @sources.command("disable")
 @click.argument("name")
-@click.option("--reason", default="", help="Why (shown to admins and in run records; at most 500 characters).")
+@click.option("--reason", default="", help="原因。 Why (shown to admins and in run records; at most 500 characters).")
 @_STORE
 def disable(name: str, reason: str, store_path: Path | None) -> None:
-    """Switch source NAME off: crawls skip it until `smoke sources enable NAME`."""
+    """停用数据源 NAME：采集将跳过它。
+
+    Switch source NAME off: crawls skip it until `smoke sources enable NAME`."""
     _switch(name, False, reason, store_path)
-    click.echo(f"{name} switched off" + (f": {reason.strip()}" if reason.strip() else ""))
+    click.echo(t("sources.off", name=name) + (f"{t('colon')}{reason.strip()}" if reason.strip() else ""))
 
 
 @sources.command("enable")
 @click.argument("name")
 @_STORE
 def enable(name: str, store_path: Path | None) -> None:
-    """Switch source NAME on again: the next crawl includes it."""
+    """重新启用数据源 NAME。
+
+    Switch source NAME on again: the next crawl includes it."""
     _switch(name, True, "", store_path)
-    click.echo(f"{name} switched on")
+    click.echo(t("sources.on_done", name=name))
 
 
 @sources.command("check")
@@ -111,7 +127,9 @@ def enable(name: str, store_path: Path | None) -> None:
 @click.option("--url", default=None, help="A detail page to read instead of the first listing entry's.")
 @click.option("--proxy", default=None, help="HTTP proxy for the fetches (default: the source's own `proxy`).")
 def check(file: Path, url: str | None, proxy: str | None) -> None:
-    """Fetch one listing page and one detail page of the source in FILE and print what each
+    """抓取一个列表页和一个详情页，显示数据源文件中各字段抽取到的内容。
+
+    Fetch one listing page and one detail page of the source in FILE and print what each
     declared field extracted, and what is missing. Exits 1 when a crawl would get nothing
     from the site (no entries, a required field missing, a page that does not answer)."""
     from config import ConfigError

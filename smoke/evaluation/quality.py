@@ -11,10 +11,8 @@ from __future__ import annotations
 import statistics
 from datetime import date
 
-from indexing.models import LEVELS, level_for
+from indexing.models import LEVEL_IDS, high_risk, level_for
 from sandbox.risk import risk_at
-
-HIGH = 60.0
 
 
 def _auc(pos: list[float], neg: list[float]) -> float | None:
@@ -63,11 +61,13 @@ def spearman(xs: list[float], ys: list[float]) -> float | None:
     return sxy / (sxx * syy) ** 0.5 if sxx > 0 and syy > 0 else None
 
 
-def spread_metrics(s: dict[str, float], threshold: float = HIGH) -> dict:
+def spread_metrics(s: dict[str, float], threshold: float | None = None) -> dict:
     """How the scores spread: ``band_shares`` (share of companies per colour band) and
     ``top_score_tie_share`` (share of the companies at or above ``threshold`` that sit
-    exactly at the highest score: a saturated index puts most of them there)."""
-    bands = {level: 0 for _, level, _ in reversed(LEVELS)}
+    exactly at the highest score: a saturated index puts most of them there). ``threshold``
+    None: the model's high-risk threshold."""
+    threshold = high_risk() if threshold is None else threshold
+    bands = dict.fromkeys(LEVEL_IDS, 0)
     for v in s.values():
         bands[level_for(v)] += 1
     n = max(len(s), 1)
@@ -80,14 +80,16 @@ def spread_metrics(s: dict[str, float], threshold: float = HIGH) -> dict:
     }
 
 
-def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: float = HIGH,
+def ranking_metrics(scores: dict[str, float], truth: list[dict], threshold: float | None = None,
                     as_of: str | None = None) -> dict:
     """auc, precision_at {"10","50","100"}, recall_at_60, fpr_lookalikes, recall_by_archetype,
     band_shares, top_score_tie_share and, with ``as_of``, spearman_true_risk (the index
     against the generator's true risk on that day, among the planted schemes).
 
     Companies missing from ``scores`` count as 0 (never scored means never flagged).
+    ``threshold`` None: the model's high-risk threshold (the ``_at_60`` keys keep their names).
     """
+    threshold = high_risk() if threshold is None else threshold
     rows = [t for t in truth if t.get("credit_code")]
     s = {t["credit_code"]: float(scores.get(t["credit_code"], 0.0) or 0.0) for t in rows}
     schemes = [t for t in rows if t.get("is_scheme")]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import Settings, get_settings
-from indexing.models import HIGH_RISK
+from indexing.models import high_risk
 from indexing.store import open_store
 from sandbox.truth import iter_companies, iter_documents
 from sandbox.world import read_world_meta
@@ -90,14 +90,14 @@ def backtest_world(
                 server.set_as_of(as_of)
                 run_cycle(settings, proxy=server.proxy_url, as_of=as_of, export=False, alerts=False, progress=False)
                 with open_store(settings) as store:
-                    latest = list(store.iter_latest_scores(min_score=HIGH_RISK))
+                    latest = list(store.iter_latest_scores(min_score=high_risk()))
                 high = [s.credit_code for s in latest]
                 model_version = latest[0].model_version if latest else model_version
                 for code in high:
                     if first_high.get(code) is None:
                         first_high[code] = as_of
                 if progress:
-                    print(f"[backtest] {as_of} ({i + 1}/{steps}): {len(high)} companies at 60 or above",
+                    print(f"[backtest] {as_of} ({i + 1}/{steps}): {len(high)} companies at {high_risk():g} or above",
                           file=sys.stderr, flush=True)
                 day += dt.timedelta(days=step_days)
     schemes = {row["credit_code"] for row in truth if row["is_scheme"]}

@@ -7,8 +7,8 @@ how the analyser's risk separates them.
 
 A corpus is JSON lines (one object per line) or YAML with a ``cases`` list (the format of
 ``tests/scoring/realistic_texts.yaml``). Each case has ``text`` and either ``label``
-(1 / 0, or "scheme" / "legit") or ``band`` (high: at least 60, low: below 30, mid: in
-between) or a range ``min_risk`` / ``max_risk``; ``id`` and ``title`` are optional. High
+(1 / 0, or "scheme" / "legit") or ``band`` (high: at least the model's high-risk
+threshold, 60; low: below 30; mid: in between) or a range ``min_risk`` / ``max_risk``; ``id`` and ``title`` are optional. High
 and scheme count as positives, low and legit as negatives; mid and range cases count only
 for band accuracy (the share of banded or ranged cases whose risk falls where expected).
 """
@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 from config import ConfigError
-from smoke.evaluation.quality import HIGH, _auc
+from indexing.models import high_risk
+from smoke.evaluation.quality import _auc
 
 LOW = 30.0
 MAX_TEXT = 200_000  # the crawler's cap: a corpus file is input like any other
@@ -51,7 +52,8 @@ def _case(raw: object, where: str) -> LabelledText:
     band = raw.get("band", "")
     if band and band not in _BANDS:
         raise ConfigError(f"{where}: band: expected one of high, mid, low, got {band!r}")
-    lo, hi = {"high": (HIGH, 100.1), "mid": (LOW, HIGH), "low": (0.0, LOW)}.get(band, (0.0, 100.1))
+    high = high_risk()
+    lo, hi = {"high": (high, 100.1), "mid": (LOW, high), "low": (0.0, LOW)}.get(band, (0.0, 100.1))
     for key in ("min_risk", "max_risk"):
         if key in raw and (not isinstance(raw[key], int | float) or isinstance(raw[key], bool)):
             raise ConfigError(f"{where}: {key}: expected a number from 0 to 100, got {raw[key]!r}")
@@ -103,22 +105,23 @@ def load_labelled(path: Path) -> list[LabelledText]:
 
 def text_metrics(cases: list[LabelledText], risk_of: Callable[[LabelledText], tuple[float, str]]) -> dict:
     """AUC, precision / recall / false-positive rate at 60, band accuracy and the misses.
-    ``risk_of`` gives (risk, document type) for a case."""
+    ``risk_of`` gives (risk, document type) for a case. "At 60": at the model's high-risk threshold."""
+    high = high_risk()
     pos, neg, misses = [], [], []
     banded = band_hits = 0
     for case in cases:
         risk, doc_type = risk_of(case)
         (pos if case.positive else neg if case.positive is False else []).append(risk)
         expected = case.band or ("high" if case.positive else "low")
-        wrong = not case.lo <= risk < case.hi if case.band else (risk >= HIGH) != case.positive
+        wrong = not case.lo <= risk < case.hi if case.band else (risk >= high) != case.positive
         if case.band:
             banded += 1
             band_hits += not wrong
         if wrong:
             misses.append({"id": case.id, "expected": expected, "risk": round(risk, 1), "doc_type": doc_type,
                            "text": case.text[:80]})
-    flagged_pos = sum(r >= HIGH for r in pos)
-    flagged_neg = sum(r >= HIGH for r in neg)
+    flagged_pos = sum(r >= high for r in pos)
+    flagged_neg = sum(r >= high for r in neg)
     auc = _auc(pos, neg)
     return {
         "n": len(cases),

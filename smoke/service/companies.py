@@ -24,9 +24,15 @@ def fold_key(key: str) -> str:
     return unicodedata.normalize("NFKC", key or "").strip()
 
 
+def fold_code(key: str) -> str:
+    """A credit code as typed or pasted: folded (ＡＢ１２ → AB12), spaces dropped, upper case;
+    not checked (a screening reports a wrong check digit itself)."""
+    return re.sub(r"\s+", "", fold_key(key)).upper()
+
+
 def as_credit_code(key: str) -> str | None:
     """The key as an 18-character credit code (spaces dropped, upper case), or None."""
-    code = re.sub(r"\s+", "", fold_key(key)).upper()
+    code = fold_code(key)
     return code if _CODE.fullmatch(code) else None
 
 

@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from indexing.models import LEVELS, SOURCE_KINDS
+from indexing.models import LEVEL_IDS, SOURCE_KINDS
 from smoke.service.doc_kinds import DOC_KINDS
 from smoke.service.regions import REGION_HELP, region_code
-
-LEVEL_IDS: tuple[str, ...] = tuple(level for _, level, _ in reversed(LEVELS))  # green .. red
-_LEVEL_BY_ZH = {zh: level for _, level, zh in LEVELS} | {f"{zh}色": level for _, level, zh in LEVELS}
 
 # The sorts people ask for, and what each means. "index" is the smoke index (the store's
 # "score"); "date" orders documents (and companies by their newest document, see search).
@@ -179,7 +176,14 @@ def parse_level(value: str) -> str | None:
     v = (value or "").strip()
     if v.lower() in LEVEL_IDS:
         return v.lower()
-    return _LEVEL_BY_ZH.get(v)
+    by_zh = {zh: level for level, zh in _level_names().items()}
+    return by_zh.get(v) or by_zh.get(v.removesuffix("色"))
+
+
+def _level_names() -> Mapping[str, str]:
+    from smoke.labels import level_names  # the band names: config/labels.yaml
+
+    return level_names()
 
 
 def parse_sort(value: str, sorts: tuple[str, ...]) -> str | None:
@@ -219,7 +223,7 @@ def parse_filters(params: Mapping[str, Any], spec: FilterSpec, strict: bool) -> 
         level = parse_level(raw) if raw else ""
         if level is None:
             if strict:
-                raise FilterError("level", f"one of {', '.join(LEVEL_IDS)} (or 绿, 蓝, 黄, 橙, 红)", raw)
+                raise FilterError("level", f"one of {', '.join(LEVEL_IDS)} (or {', '.join(_level_names())})", raw)
             notes.append("level: unknown band ignored")
             level = ""
         f.level = level

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexing.models import DIMENSIONS, LEVELS, SOURCE_KINDS
+from indexing.models import DIMENSIONS, LEVEL_IDS, SOURCE_KINDS
 from smoke.service.doc_kinds import DOC_KINDS
 from smoke.web.openapi_watch import WATCH_PATHS
 
-_LEVELS = [level for _, level, _ in LEVELS]
+_LEVELS = list(LEVEL_IDS)
 # What every answer's times look like: one serialiser makes it so (smoke.web.api_json).
 TIMES = ("Times: every timestamp in an answer (created, acknowledged_at, ts, expires, added, fetched, started, "
          "at, ...) is ISO 8601 in Asia/Shanghai with its offset, e.g. 2026-01-02T00:30:00+08:00, never UTC or Z. "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexing.models import LEVEL_IDS
+
 
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -82,7 +84,7 @@ WATCH_PATHS: dict[str, Any] = {
             "summary": "Alerts grouped per company and data day, filtered, for triage (audited)",
             "parameters": [
                 _q("rule", {"type": "string", "enum": ["", "crossing", "rise", "critical"]}),
-                _q("band", {"type": "string", "enum": ["", "green", "blue", "yellow", "orange", "red"]}),
+                _q("band", {"type": "string", "enum": ["", *LEVEL_IDS]}),
                 _q("region", {"type": "string", "pattern": "^[0-9]{0,6}$", "maxLength": 6}, "Region code prefix"),
                 _q("assignee", {"type": "string", "maxLength": 64}, "'-': nobody assigned"),
                 _q("state", {"type": "string", "enum": ["", "open", "acked", "all"]}, "Default: open"),

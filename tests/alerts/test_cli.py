@@ -36,8 +36,10 @@ def test_evaluate_list_deliver_ack(home: Path, tmp_path: Path, receiver) -> None
     run = CliRunner().invoke
     r = run(cli, ["alerts", "evaluate", "--as-of", "2024-05-04"])
     assert r.exit_code == 0, r.output
-    assert "1 new alert(s) as of 2024-05-04" in r.output
-    assert "0 new alert(s)" in run(cli, ["alerts", "evaluate", "--as-of", "2024-05-04"]).output
+    assert "数据日期 2024-05-04：新增 1 条预警" in r.output and "升至高风险" in r.output  # Chinese by default
+    assert "新增 0 条预警" in run(cli, ["alerts", "evaluate", "--as-of", "2024-05-04"]).output
+    assert "0 new alert(s) as of 2024-05-04" in run(cli, ["--lang", "en", "alerts", "evaluate", "--as-of",
+                                                         "2024-05-04"]).output
 
     r = run(cli, ["alerts", "list", "--json"])
     (item,) = [json.loads(line) for line in r.output.splitlines()]
@@ -52,9 +54,10 @@ def test_evaluate_list_deliver_ack(home: Path, tmp_path: Path, receiver) -> None
 
     r = run(cli, ["alerts", "list"])
     assert "digest=sent" in r.output and "webhook:ops=sent" in r.output and "鑫盛财富" in r.output
+    assert "升至高风险" in r.output and "crossing" not in r.output and "共 1 条预警" in r.output
 
     r = run(cli, ["alerts", "ack", item["id"], "--by", "analyst1"])
-    assert r.exit_code == 0 and "acknowledged 1" in r.output
+    assert r.exit_code == 0 and "已确认 1 条预警" in r.output
     assert run(cli, ["alerts", "list", "--unacked", "--json"]).output.strip() == ""
     r = run(cli, ["alerts", "ack", "no-such-id"])
     assert r.exit_code == 1
@@ -72,7 +75,7 @@ def test_test_channel(home: Path, tmp_path: Path, receiver, smtp_plain) -> None:
     cfg = str(_config(tmp_path, receiver, smtp_plain))
     run = CliRunner().invoke
     r = run(cli, ["alerts", "test-channel", "webhook:ops", "--config", cfg])
-    assert r.exit_code == 0 and "accepted" in r.output
+    assert r.exit_code == 0 and "测试预警已被接收" in r.output
     assert receiver.received[0].json()["alert"]["rule"] == "test"
     r = run(cli, ["alerts", "test-channel", "email", "--config", cfg])
     assert r.exit_code == 0 and len(smtp_plain.mailbox.messages) == 1
@@ -81,10 +84,12 @@ def test_test_channel(home: Path, tmp_path: Path, receiver, smtp_plain) -> None:
     assert r.exit_code == 0 and list((home / "alerts" / "test").glob("digest-*.jsonl"))
     assert not list((home / "alerts").glob("digest-*.jsonl"))  # the real digest is untouched
     r = run(cli, ["alerts", "test-channel", "pager", "--config", cfg])
+    assert r.exit_code == 2 and "应为已启用的通道之一" in r.output
+    r = run(cli, ["--lang", "en", "alerts", "test-channel", "pager", "--config", cfg])
     assert r.exit_code == 2 and "expected one of the enabled channels" in r.output
     receiver.stop()
     r = run(cli, ["alerts", "test-channel", "webhook:ops", "--config", cfg])
-    assert r.exit_code == 1 and "FAILED" in r.output
+    assert r.exit_code == 1 and "webhook:ops：发送失败" in r.output
 
 
 def test_every_command_has_help() -> None:
@@ -107,7 +112,7 @@ def test_given_up_alerts_are_reported_and_retried_on_request(home: Path, tmp_pat
     r = run(cli, ["alerts", "deliver", "--config", str(cfg)])
     assert r.exit_code == 0 and "sent=0" in r.output and receiver.received == []  # given up stays given up
     r = run(cli, ["alerts", "retry", item["id"]])
-    assert r.exit_code == 0 and "queued again on webhook:ops" in r.output, r.output
+    assert r.exit_code == 0 and "已在 webhook:ops 重新排队" in r.output, r.output
     r = run(cli, ["alerts", "deliver", "--config", str(cfg)])
     assert r.exit_code == 0 and "webhook:ops" in r.output and "sent=1" in r.output, r.output
     assert len(receiver.received) == 1

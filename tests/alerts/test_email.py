@@ -23,7 +23,7 @@ def test_plain_smtp_delivers_html_and_text(store, home: Path, smtp_plain) -> Non
     box = smtp_plain.mailbox
     assert sorted(box.ids()) == sorted(a.id for a in alerts)
     msg = box.messages[0]
-    assert msg["Subject"].startswith("【冒烟指数预警】") and "首次达到高风险" in msg["Subject"]
+    assert msg["Subject"].startswith("【冒烟指数预警】") and "升至高风险" in msg["Subject"]
     assert msg["Message-ID"] in {message_id(a.id) for a in alerts}
     assert "冒烟指数" in _body(msg, "plain") and "<table>" in _body(msg, "html")
     assert box.envelopes[0] == ("smokewatch@example.test", ["duty@example.test", "chief@example.test"])

@@ -158,7 +158,7 @@ def test_alert_created_today_uses_the_clock() -> None:
 
 def test_bundled_config_loads() -> None:
     rules, channels = load_alert_config()
-    assert rules.crossing.threshold == 60 and rules.rise.min_rise == 15 and rules.rise.window_days == 7
+    assert rules.crossing.threshold is None and rules.rise.min_rise == 15 and rules.rise.window_days == 7
     assert "compliance.criminal_case" in rules.critical.indicator_patterns
     assert channels.digest.enabled and not channels.email.enabled
 

@@ -198,13 +198,17 @@ def test_cli_groups_assign_note(store, tmp_path, monkeypatch):
     r = run(cli, ["alerts", "groups"])
     assert r.exit_code == 0, r.output
     lines = [x for x in r.output.splitlines() if x.startswith("2026-03-05")]
-    assert len(lines) == 2 and "甲财富管理有限公司" in lines[0] and "新的关键证据" in lines[0] and "首次达到高风险" in lines[0]
+    from smoke.labels import alert_rule_zh, level_zh
+
+    assert len(lines) == 2 and "甲财富管理有限公司" in lines[0]  # rule and band names: the labels module's
+    assert alert_rule_zh("critical") in lines[0] and alert_rule_zh("crossing") in lines[0] and level_zh("red") in lines[0]
+    assert "critical" not in r.output and "crossing" not in r.output and "red" not in r.output
     ids = [a.id for a in store.list_alerts() if a.credit_code == w["c2"]]
     assert run(cli, ["alerts", "assign", *ids, "--to", "zhang"]).exit_code == 0
     assert run(cli, ["alerts", "note", *ids, "--text", "已约谈", "--by", "li"]).exit_code == 0
     r = run(cli, ["alerts", "groups", "--assignee", "zhang"])
     assert "乙投资有限公司" in r.output and "甲财富" not in r.output and "已约谈" in r.output
     r = run(cli, ["alerts", "assign", "nope", "--to", "zhang"])
-    assert r.exit_code != 0 and "no such alert" in r.output
+    assert r.exit_code != 0 and "no such alert" in r.output  # the triage module's error (smoke.alerts.triage)
     r = run(cli, ["alerts", "groups", "--day", "03/05"])
     assert r.exit_code != 0 and "day" in r.output

@@ -79,7 +79,7 @@ def test_watchlist_of_three_gets_a_digest_of_their_changes_next_cycle(store, hom
     body = msg.get_body(("plain",)).get_content()
     assert "甲财富管理有限公司" in body and "甲公司推广：月息8%保本保息" in body and "http://promo.test/new-a" in body
     assert "甲公司旧文章" not in body  # known before wang followed
-    assert "乙资产管理有限公司" in body and "30.0（蓝） → 72.0（橙）" in body and "首次达到高风险" in body
+    assert "乙资产管理有限公司" in body and "30.0（蓝） → 72.0（橙）" in body and "升至高风险" in body
     assert "法定代表人" in body and "赵六" in body and "经营异常列入：通过登记的住所无法联系" in body
     assert "丁投资有限公司" not in body and "丁公司新文章" not in body
     html = msg.get_body(("html",)).get_content()

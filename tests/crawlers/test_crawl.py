@@ -111,7 +111,7 @@ def test_smoke_runs_and_crawl_commands(crawl, site, tmp_path, monkeypatch):
     runner = CliRunner()
     res = runner.invoke(cli, ["crawl", "--source", "amac", "--proxy", site.proxy_url, "--quiet"])
     assert res.exit_code == 0, res.output
-    assert "amac" in res.output and "ok" in res.output
+    assert "amac" in res.output and "完成" in res.output  # Chinese by default (smoke.labels run_statuses)
     res = runner.invoke(cli, ["runs", "--json"])
     assert res.exit_code == 0, res.output
     (run,) = json.loads(res.output)
@@ -119,7 +119,9 @@ def test_smoke_runs_and_crawl_commands(crawl, site, tmp_path, monkeypatch):
     res = runner.invoke(cli, ["crawl", "--source", "nope"])
     assert res.exit_code != 0
     res = runner.invoke(cli, ["runs"])
-    assert "amac" in res.output and "pages" in res.output
+    assert "amac" in res.output and "页数" in res.output
+    res = runner.invoke(cli, ["--lang", "en", "runs"])
+    assert "amac" in res.output and "pages" in res.output and " ok " in res.output
 
 
 def test_progress_lines_on_stderr_during_a_crawl(crawl, site, capfd):

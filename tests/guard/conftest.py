@@ -20,7 +20,9 @@ COMPANIES = 40
 
 def smoke_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMOKE_")}
-    return {**env, "SMOKE_HOME": str(home), "PYTHONPATH": str(ROOT), **extra}
+    # English output: these tests read the English error and status lines (the Chinese default is
+    # tested in tests/test_cli_lang.py)
+    return {**env, "SMOKE_HOME": str(home), "PYTHONPATH": str(ROOT), "SMOKE_LANG": "en", **extra}
 
 
 def smoke(home: Path, *args: str, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:

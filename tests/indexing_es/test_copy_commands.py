@@ -24,7 +24,7 @@ A, B = "91440300MA5F00000X", "91440300MA5F00001Y"
 
 def smoke(home: Path, es_url: str, prefix: str, *args: str) -> str:
     env = {**os.environ, "SMOKE_HOME": str(home), "PYTHONPATH": str(ROOT), "SMOKE_ES_URL": es_url,
-           "SMOKE_ES_PREFIX": prefix}
+           "SMOKE_ES_PREFIX": prefix, "SMOKE_LANG": "en"}  # reads the English summary lines
     done = subprocess.run([sys.executable, "-m", "smoke", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, f"smoke {' '.join(args)}: {done.stdout}\n{done.stderr}"

@@ -121,7 +121,7 @@ def test_migrate_then_rebuild_switches_aliases(tmp_path: Path, cycle, es_url: st
     target = {"SMOKE_STORE": "elasticsearch", "SMOKE_ES_URL": es_url, "SMOKE_ES_PREFIX": f"smoketest-{uuid4().hex[:8]}"}
     try:
         out = smoke(home, target, "index", "migrate", "--to", "elasticsearch").stdout
-        assert "counts match" in out, out
+        assert "记录数一致" in out, out  # Chinese by default
         from indexing.store.sqlite import SQLiteStore
 
         with SQLiteStore(home / "smoke.db") as src:
@@ -136,7 +136,7 @@ def test_migrate_then_rebuild_switches_aliases(tmp_path: Path, cycle, es_url: st
             store.close()
         assert got == want
         out = smoke(home, target, "index", "rebuild").stdout
-        assert "rebuilt schema" in out, out
+        assert "重建为模式" in out, out
         store = _open(target)
         try:
             after = dict(store.indices)

@@ -21,7 +21,7 @@ def test_generate_writes_a_world_and_a_summary(tmp_path):
     result = CliRunner().invoke(cli, ["sandbox", "generate", "--companies", "250", "--seed", "5", "--out",
                                       str(tmp_path / "w"), "--prevalence", "0.1"])
     assert result.exit_code == 0, result.output
-    assert "companies 250" in result.output and "schemes" in result.output
+    assert "企业 250 家" in result.output and "涉嫌集资或传销" in result.output  # Chinese by default
     meta = json.loads((tmp_path / "w" / "world.json").read_text(encoding="utf-8"))
     assert meta["seed"] == 5 and meta["companies"] == 250 and meta["prevalence"] == 0.1
 

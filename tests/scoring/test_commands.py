@@ -56,7 +56,7 @@ def test_calibrate_writes_a_new_version_and_says_what_changed(tmp_path: Path, mo
     current = load_model()
     res = CliRunner().invoke(cli, ["calibrate", "--labels", str(lab), "--out", str(out), "--version", "1.1.0-test"])
     assert res.exit_code == 0, res.output
-    assert "auc" in res.output and "cv after" in res.output and "factor" in res.output
+    assert "auc" in res.output and "cv after" in res.output and "系数" in res.output
     assert "kept: seen in 0 labelled companies" in res.output  # indicators nobody showed keep their curve
     m = load_model(out)
     assert m.version == "1.1.0-test"

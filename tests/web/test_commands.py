@@ -56,7 +56,7 @@ def test_export_command(home):
     manifest = json.loads((home / "out" / "high.csv.manifest.json").read_text(encoding="utf-8"))
     assert manifest["row_count"] == 2 and manifest["filters"] == {"region": "44"}
     assert manifest["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
-    assert "wrote 2 rows" in r.output
+    assert "已写出 2 行" in r.output
     r = CliRunner().invoke(cli, ["export", "-o", str(home / "x.xlsx")])
     assert r.exit_code == 0 and (home / "x.xlsx").exists()
 

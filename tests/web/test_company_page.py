@@ -115,4 +115,4 @@ def test_smoke_company_plain_output(world, monkeypatch):
     assert "【推荐壹人】" in out and "同一句证据，见上文「" in out
     lines = out.splitlines()
     assert sum("【保本保息】" in line for line in lines) == 1  # quoted once
-    assert "0 points not shown" in out
+    assert "个 0 分指标未列出" in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from indexing.models import HIGH_RISK
+from indexing.models import high_risk
 from smoke.web import charts, views
 from tests.web.world import COMPANIES, _day
 
@@ -17,7 +17,7 @@ def _expected_trend() -> list[dict]:
         n = 0
         for _, _, _, _, final, before, _, _ in COMPANIES:
             idx = final if back == 0 else before if back >= 8 else round((before + final) / 2, 1)
-            n += idx >= HIGH_RISK
+            n += idx >= high_risk()
         out.append({"date": _day(back), "count": n})
     return out
 
@@ -51,7 +51,7 @@ def test_province_map_has_every_province_coloured_by_count():
 
 def test_dashboard_regions_and_industries_count_only_high_risk(store_factory):
     d = views.dashboard(store_factory())
-    high = [c for c in COMPANIES if c[4] >= HIGH_RISK]
+    high = [c for c in COMPANIES if c[4] >= high_risk()]
     assert d["high_risk"] == len(high)
     assert sum(r["count"] for r in d["regions"]) == len(high)
     assert {r["label"] for r in d["industries"]} == {c[3] for c in high}

@@ -38,7 +38,7 @@ def test_region_by_name_or_code(home, region):
     r = CliRunner().invoke(cli, ["export", "-o", str(out), "--region", region])
     assert r.exit_code == 0, r.output
     m = json.loads((home / "gd.csv.manifest.json").read_text(encoding="utf-8"))
-    assert m["row_count"] == 2 and m["region_codes"] == ["44"] and "wrote 2 rows" in r.output
+    assert m["row_count"] == 2 and m["region_codes"] == ["44"] and "已写出 2 行" in r.output
     text = out.read_bytes().decode("utf-8-sig")
     assert "广东省深圳市" in text and "440300" in text
 

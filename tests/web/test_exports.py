@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from indexing.models import Company, Score
 from indexing.store.sqlite import SQLiteStore
 from smoke.exports import (
-    BAND_FILLS,
     COLUMNS,
     HEADERS,
     ExportError,
@@ -22,6 +21,7 @@ from smoke.exports import (
     neutralise,
     write_export,
 )
+from smoke.labels import level_fill
 
 
 def test_csv_bom_manifest_and_columns(store_factory, tmp_path):
@@ -92,8 +92,8 @@ def test_xlsx_evidence_sheet_hyperlinks_and_band_fills(store_factory, tmp_path):
     level_col = heads.index("等级") + 1
     for r in range(2, main.max_row + 1):
         level = main.cell(r, level_col).value
-        assert main.cell(r, band_col).fill.fgColor.rgb.endswith(BAND_FILLS[level]), level
-    assert BAND_FILLS["red"] != BAND_FILLS["orange"]
+        assert main.cell(r, band_col).fill.fgColor.rgb.endswith(level_fill(level)), level
+    assert level_fill("red") != level_fill("orange")
     assert [c.value for c in ev[1]] == ["排名", "企业名称", "统一社会信用代码", "指标", "指标分值", "原文摘录", "日期", "来源", "链接"]
     rows = list(ev.iter_rows(min_row=2))
     assert len(rows) == m["evidence_rows"] > 0
@@ -103,7 +103,9 @@ def test_xlsx_evidence_sheet_hyperlinks_and_band_fills(store_factory, tmp_path):
     assert len(codes) == len(set(codes))  # the world cites one sentence per company
     assert "承诺年化收益率" in first[3].value and "拉人头特征词" in first[3].value
     assert first[5].value == "月息8%，保本保息，推荐一人奖励500元" or "【" in first[5].value
-    assert first[6].value and first[7].value == "推广页面"
+    # the source kind's name from config/labels.yaml: the promotional web is 网页文本, never
+    # 推广页面 (a warning found there is no promotion)
+    assert first[6].value and first[7].value == "网页文本"
     assert first[8].hyperlink is not None and first[8].hyperlink.target == first[8].value.lstrip("'")
     assert first[8].value.startswith("https://")
     # a crawled javascript: address is never a hyperlink
@@ -195,4 +197,4 @@ def test_evidence_sheet_neutralises_hostile_quotes_and_links(tmp_path):
     main = load_workbook(tmp_path / "h.xlsx")["高风险企业"]
     heads = [c.value for c in main[1]]
     assert main.cell(2, heads.index("地区") + 1).value == "广东省深圳市南山区"
-    assert main.cell(2, heads.index("色标") + 1).fill.fgColor.rgb.endswith(BAND_FILLS["orange"])
+    assert main.cell(2, heads.index("色标") + 1).fill.fgColor.rgb.endswith(level_fill("orange"))

@@ -3,6 +3,7 @@ are listed, never guessed; 10,000 rows at most; a 1,000-row file well under 30 s
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import time
@@ -18,6 +19,7 @@ from indexing.store.sqlite import SQLiteStore
 from smoke.accounts import Accounts
 from smoke.cli import cli
 from smoke.screening import MAX_ROWS, ScreeningError, read_rows, screen_file
+from smoke.service.companies import lookup_company
 from smoke.web.app import create_app
 from tests.web.world import credit_code
 
@@ -213,3 +215,33 @@ def test_control_characters_and_broken_csv(world):
     rows = _sheet(screen_file(s, "企业名称\n坏\x01名字\x1f公司\n".encode(), "c.csv")[1])
     assert rows[0]["输入名称"] == "坏名字公司" and rows[0]["匹配结果"] == "未找到"
     s.close()
+
+
+def test_screening_answers_as_the_one_company_lookup(world):
+    """Names are matched by smoke.service.companies.lookup_company (the CLI's, pages' and API's
+    lookup): what it calls ambiguous is ambiguous here, with all its candidates and none chosen;
+    what it finds is the match; what it does not find is never a match."""
+    s = SQLiteStore(world / "smoke.db")
+    keys = ["深圳市同名投资有限公司", "　深圳市同名投资有限公司 ", "深圳市第7号财富管理有限公司", "第12号财富管理",
+            "完全不存在的名字", _code(5)]  # the last: a credit code typed in the name column
+    result, _ = screen_file(s, ("企业名称\n" + "\n".join(keys) + "\n").encode("utf-8"), "names.csv")
+    assert len(result.rows) == len(keys)
+    for key, row in zip(keys, result.rows, strict=True):
+        hit = lookup_company(s, key, suggest=5)
+        if hit.status == "ambiguous":
+            assert row.status == "ambiguous" and row.company is None and row.confidence == 0.0, key
+            assert [c.credit_code for c in row.candidates] == [c.credit_code for c in hit.candidates], key
+        elif hit.status == "found":
+            assert row.status == "exact_name" and row.company.credit_code == hit.company.credit_code, key
+        else:
+            assert row.status in ("candidates", "not_found") and row.company is None, key
+    assert [r.status for r in result.rows] == ["ambiguous", "ambiguous", "exact_name", "candidates", "not_found",
+                                               "exact_name"]
+    assert result.rows[5].company.credit_code == _code(5)
+    s.close()
+
+
+def test_screening_does_not_match_names_itself():
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "smoke" / "screening.py").read_text(encoding="utf-8"))
+    calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+    assert not calls & {"companies_by_name", "search_companies", "get_company"}

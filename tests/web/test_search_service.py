@@ -81,7 +81,7 @@ def test_cli_search_lists_documents_and_the_companies_they_concern(home: Path) -
     rc, out, err = smoke(home, "search", "保本")
     assert rc == 0, err
     assert "no company matches" not in err
-    assert "文档 documents" in out and WARNING_TITLE in out
+    assert "文档（" in out and WARNING_TITLE in out
     concerned = out.split("文档涉及的企业")[1]
     assert "深圳前海鑫盛财富管理有限公司" in concerned  # the red company the documents concern
     rc, out, _ = smoke(home, "search", "保本", "--json")
@@ -156,13 +156,13 @@ def test_shared_name_is_ambiguous_everywhere(home: Path, web) -> None:
     assert r.status_code == 409 and {c["credit_code"] for c in r.json()["candidates"]} == set(twins.values())
     rc, out, err = smoke(home, "company", TWIN_NAME)
     assert rc == 1 and out == ""
-    assert "ambiguous: 2 matches" in err and twins["twin_a"] in err and twins["twin_b"] in err
+    assert "有歧义：2 家企业名为" in err and twins["twin_a"] in err and twins["twin_b"] in err
 
 
 def test_cli_company_partial_name_lists_candidates(home: Path) -> None:
     rc, out, err = smoke(home, "company", "有限公司")
     assert rc == 1 and out == ""
-    assert re.search(r"ambiguous: \d+ matches", err)
+    assert re.search(r"有歧义：没有名为 .* 的企业，\d+ 家企业与之部分匹配", err)
     assert world_codes()["red"] in err  # the candidates are listed, none is opened
 
 
@@ -235,7 +235,7 @@ def test_one_filter_parser_strict_and_lenient(home: Path, web) -> None:
     out = home / "gd.csv"
     rc, so, err = smoke(home, "export", "--region", "广东", "-o", str(out))
     assert rc == 0, err
-    assert "wrote 2 rows" in so  # 深圳 86.5 and 广州 72.0
+    assert "已写出 2 行" in so  # 深圳 86.5 and 广州 72.0
     rc, _, err = smoke(home, "export", "-o", str(home / "x.pdf"))
     assert rc == 2 and "--format" in err and not (home / "x.pdf").exists()
 
@@ -262,7 +262,7 @@ def test_threshold_comes_from_the_model(tmp_path: Path, monkeypatch: pytest.Monk
 
     assert high_risk() == 60
     text = (ROOT / "config" / "model.yaml").read_text(encoding="utf-8")
-    (tmp_path / "model.yaml").write_text(text + "\nhigh_risk: 70\n", encoding="utf-8")
+    (tmp_path / "model.yaml").write_text(text.replace("orange: 60,", "orange: 70,", 1), encoding="utf-8")
     monkeypatch.setenv("SMOKE_CONFIG_DIR", str(tmp_path))
     assert high_risk() == 70
 

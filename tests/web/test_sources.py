@@ -158,12 +158,12 @@ def test_cli_roundtrip(tmp_path, monkeypatch):
     assert entry.detail == {"source": "web", "reason": "网站要求停止", "via": "cli"}
 
     r = CliRunner().invoke(cli, ["sources", "list", "--store", str(store_path)])
-    assert r.exit_code == 0 and "switched off" in r.output and "网站要求停止" in r.output
+    assert r.exit_code == 0 and "已停用" in r.output and "网站要求停止" in r.output
     r = CliRunner().invoke(cli, ["sources", "list", "--json", "--store", str(store_path)])
     assert [x["name"] for x in json.loads(r.output) if x["switched_off"]] == ["web"]
 
     r = CliRunner().invoke(cli, ["sources", "disable", "nope", "--store", str(store_path)])
-    assert r.exit_code != 0 and "no configured source" in r.output
+    assert r.exit_code != 0 and "没有名为 'nope' 的数据源" in r.output
 
     r = CliRunner().invoke(cli, ["sources", "enable", "web", "--store", str(store_path)])
     assert r.exit_code == 0 and _switch(store_path, "web") is None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from config.alerts import DigestChannel as DigestConfig
 from smoke.alerts.channels import Channel
-from smoke.alerts.render import RULE_TITLES, AlertView, band_zh, clean_line
+from smoke.alerts.render import AlertView, band_zh, clean_line, rule_title
 from smoke.service.timefmt import shanghai_display
 
 
@@ -48,7 +48,7 @@ def render_digest_html(day: str, records: list[dict]) -> str:
             "<tr>"
             f"<td>{name}</td>"
             f"<td>{e(str(r.get('credit_code', '')))}</td>"
-            f"<td>{e(RULE_TITLES.get(str(r.get('rule')), str(r.get('rule'))))}</td>"
+            f"<td>{e(rule_title(str(r.get('rule'))))}</td>"
             f"<td>{float(r.get('score') or 0):.1f}（{e(band_zh(float(r.get('score') or 0)))}）</td>"
             f"<td>{'—' if prev is None else f'{float(prev):.1f}'}</td>"
             f"<td>{e(clean_line(str(r.get('message', '')), 2000))}</td>"

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from indexing.models import DIMENSIONS, level_for
+from indexing.models import DIMENSIONS, high_levels, level_for
 from indexing.store.base import CompanyQuery
 from smoke.evidence import by_dimension, cite, registry_facts
 from smoke.regions import region_name as full_region_name
@@ -165,7 +165,7 @@ def high_risk(request: Request) -> Response:
     threshold = high_risk_threshold()
     min_score = max(threshold, f["min_score"] or threshold)
     q = CompanyQuery(
-        text=f["q"], region=f["region"], industry=f["industry"], level=f["level"] if f["level"] in ("orange", "red") else "",
+        text=f["q"], region=f["region"], industry=f["industry"], level=f["level"] if f["level"] in high_levels() else "",
         min_score=min_score, max_score=f["max_score"], sort=sort, limit=50, offset=offset,
     )  # fmt: skip
     page = store(request).search_companies(q)

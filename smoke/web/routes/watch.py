@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from indexing.models import LEVELS
 from smoke.alerts.triage import (
     STATES,
     TriageError,
@@ -22,13 +21,14 @@ from smoke.alerts.triage import (
     assign,
     list_groups,
 )
+from smoke.labels import level_names
 from smoke.screening import MAX_BYTES, MAX_ROWS, STATUS_ZH, ScreeningError, screen_file
 from smoke.watchlist import WatchError, Watchlists
 from smoke.web import views
 from smoke.web.context import audit, cfg, check_csrf, render, require, store
 
 MAX_IDS = 2000  # alerts one bulk action may touch
-LEVEL_ZH = {level: zh for _, level, zh in LEVELS}
+LEVEL_ZH = level_names()  # one place: smoke.labels
 
 
 def watchlists(request: Request) -> Watchlists:

@@ -67,7 +67,7 @@
     }
     [20, 40, 60, 80, 100].forEach(function (ring) {
       var pts = data.map(function (_, i) { return pt(i, ring).join(","); }).join(" ");
-      el("polygon", { points: pts, class: "grid", stroke: ring === 60 ? "#f0b48a" : "#e3e8ee" }, s);
+      el("polygon", { points: pts, class: "grid", stroke: ring === HIGH_LINE ? "#f0b48a" : "#e3e8ee" }, s);
     });
     data.forEach(function (d, i) {
       var p = pt(i, 100), q = pt(i, 118);
