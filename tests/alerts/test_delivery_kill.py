@@ -46,11 +46,12 @@ def test_kill_9_during_a_send_never_posts_twice_to_a_robot(fmt: str, store, home
 
     # No marker for a deduping channel: wait until the receiver has the first POST (a fixed
     # sleep lost the race on a loaded machine, where the sender takes seconds to start).
-    out = (lambda: receiver.arrived > 0) if fmt == "json" else in_flight
-    deadline = time.monotonic() + 30
+    # For a robot, also wait for the marker: the kill must come after it and after the POST.
+    out = (lambda: receiver.arrived > 0) if fmt == "json" else (lambda: in_flight() and receiver.arrived > 0)
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not out():
         time.sleep(0.05)
-    time.sleep(0.5)  # the POST is out
+    assert out(), "the sender never got its POST out"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(receiver.delay_s + 0.5)  # the robot posts it anyway
