@@ -57,8 +57,16 @@ def _brief(c: dict) -> str:
             f"alerts {len(c['alerts'])}, export rows {len(c['export_rows'])}")
 
 
+def _cmdline(pid: int) -> bytes:
+    """A process's command line, or b"" once it has exited (it may, between listing and reading)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _crawlers(pid: int) -> list[int]:
-    return [c for c in children_of(pid) if b"crawlers.crawl" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in children_of(pid) if b"crawlers.crawl" in _cmdline(c)]
 
 
 def test_a_killed_parent_leaves_no_crawler_and_its_runs_read_interrupted(small_world, clean_counts,
@@ -122,7 +130,7 @@ def test_a_partial_cycle_says_so_in_exit_code_export_manifest_alerts_and_runs(sm
     web: list[int] = []
 
     def web_crawling() -> bool:
-        web[:] = [c for c in _crawlers(proc.pid) if b"--source\0web" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        web[:] = [c for c in _crawlers(proc.pid) if b"--source\0web" in _cmdline(c)]
         return bool(web)
 
     wait_for(web_crawling, 180, "the web crawler")
