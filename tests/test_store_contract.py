@@ -1102,3 +1102,76 @@ def test_company_search_finds_pinyin_of_names(store: Store) -> None:
     assert got("huitong OR xinli") == {a.credit_code, b.credit_code}
     assert got("youxiangongsi -xinli") == {b.credit_code}
     assert got("xlhx") == set()
+
+
+# --- company search at scale: capped totals, relevance over a broad text, the index walk -------
+# The caps are lowered so that a handful of companies stands for the million where they matter;
+# the SQLite plans they switch between (join and sort, or the sort index walked with an FTS check)
+# must give the same pages.
+
+
+def _broad_world(store: Store) -> list[Company]:
+    cos = [company(i, f"广域{i:03d}号投资有限公司", business_scope="投资管理" if i % 2 else "软件开发",
+                   industry="金融业" if i % 3 else "制造业") for i in range(1, 31)]
+    store.upsert_companies(cos)
+    # equal scores (the tie-break works), a rise for some, and two never scored
+    store.save_scores([score(c.credit_code, "2024-01-01", float(i % 4) * 20) for i, c in enumerate(cos[:-2])])
+    store.save_scores([score(c.credit_code, "2024-02-01", float(i % 7) * 10) for i, c in enumerate(cos[:10])])
+    return cos
+
+
+def _all_pages(store: Store, **kw) -> tuple[list[str], list[str]]:
+    """Every hit of a query, by offset pages and by cursor pages."""
+    by_offset: list[str] = []
+    for off in range(0, 40, 7):
+        by_offset += codes(store.search_companies(CompanyQuery(limit=7, offset=off, **kw)).hits)
+    page = store.search_companies(CompanyQuery(limit=7, **kw))
+    by_cursor = codes(page.hits)
+    while page.next_cursor is not None:
+        page = store.search_companies(CompanyQuery(limit=7, search_after=page.next_cursor, **kw))
+        by_cursor += codes(page.hits)
+    return by_offset, by_cursor
+
+
+@pytest.mark.parametrize("sort", ["score", "name", "rise"])
+def test_search_companies_capped_total_same_pages(store: Store, monkeypatch: pytest.MonkeyPatch, sort: str) -> None:
+    _broad_world(store)
+    queries = [dict(text="投资"), dict(text="广域"), dict(text="投资", industry="金融业"), dict(industry="金融业"),
+               dict(min_score=20, max_score=60), dict()]
+    full = {i: _all_pages(store, sort=sort, **q) for i, q in enumerate(queries)}
+    totals = {i: store.search_companies(CompanyQuery(sort=sort, **q)).total for i, q in enumerate(queries)}
+    assert totals[1] == 30 and totals[0] == 30 and totals[3] == 20  # every name holds 投资 and 广域
+    for by_offset, by_cursor in full.values():
+        assert by_offset == by_cursor
+    from indexing.store import core
+
+    monkeypatch.setattr(core, "COUNT_CAP", 5)
+    for i, q in enumerate(queries):
+        page = store.search_companies(CompanyQuery(sort=sort, **q))
+        assert page.total == min(5, totals[i]) and page.total_is_lower_bound == (totals[i] > 5), q
+        assert page.sort == sort
+        exact = store.search_companies(CompanyQuery(sort=sort, exact_total=True, **q))
+        assert (exact.total, exact.total_is_lower_bound) == (totals[i], False), q
+        assert _all_pages(store, sort=sort, **q) == full[i], q  # the same hits in the same order
+
+
+def test_search_companies_relevance_over_rank_cap_orders_by_score(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    cos = _broad_world(store)
+    from indexing.store import core
+
+    page = store.search_companies(CompanyQuery(text="投资", sort="relevance", limit=50))
+    assert page.sort == "relevance" and len(page.hits) == 30
+    monkeypatch.setattr(core, "RANK_CAP", 10)
+    page = store.search_companies(CompanyQuery(text="投资", sort="relevance", limit=50))
+    assert page.sort == "score"
+    assert codes(page.hits) == codes(store.search_companies(CompanyQuery(text="投资", sort="score", limit=50)).hits)
+    scores = [h.smoke_index if h.smoke_index is not None else -1 for h in page.hits]
+    assert scores == sorted(scores, reverse=True)
+    # few matches: still ranked by relevance (the name outranks the scope)
+    few = store.search_companies(CompanyQuery(text="投资管理", sort="relevance", limit=50))
+    assert few.total == 15 and few.sort == "score"
+    one = store.search_companies(CompanyQuery(text="广域007号", sort="relevance"))
+    assert one.sort == "relevance" and codes(one.hits)[:1] == [cos[6].credit_code]
+    # a credit code still finds its company first
+    code = cos[20].credit_code
+    assert codes(store.search_companies(CompanyQuery(text=code, sort="relevance")).hits) == [code]
