@@ -1175,3 +1175,21 @@ def test_search_companies_relevance_over_rank_cap_orders_by_score(store: Store, 
     # a credit code still finds its company first
     code = cos[20].credit_code
     assert codes(store.search_companies(CompanyQuery(text=code, sort="relevance")).hits) == [code]
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_sqlite_company_search_plans_give_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         walk: bool) -> None:
+    """SQLite either walks the sort index checking each row or gathers the matches and sorts
+    them (by how many match): forced each way, every page is the one the other gives."""
+    from indexing.store import sqlite
+
+    with sqlite.SQLiteStore(tmp_path / "plans.db") as st:
+        _broad_world(st)
+        queries = [dict(text="投资"), dict(text="投资管理", industry="金融业"), dict(industry="金融业", region="44"),
+                   dict(min_score=20, max_score=60), dict(level="yellow"), dict()]
+        want = {(s, i): _all_pages(st, sort=s, **q) for s in ("score", "name", "rise") for i, q in enumerate(queries)}
+        monkeypatch.setattr(sqlite, "_walks", lambda *_: walk)
+        for (s, i), pages in want.items():
+            assert _all_pages(st, sort=s, **queries[i]) == pages, (s, queries[i])
+        assert want[("score", 1)][0] and want[("score", 4)][0]  # not vacuous

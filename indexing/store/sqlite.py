@@ -87,7 +87,7 @@ CREATE INDEX IF NOT EXISTS companies_name ON companies(name, credit_code);
 -- and the filters of the company page's similar companies (industry, province, index range),
 -- so that search stops after a page and its capped count reads an index, not the rows.
 CREATE INDEX IF NOT EXISTS companies_rise ON companies(COALESCE(rise, -1e+18) DESC, credit_code);
-CREATE INDEX IF NOT EXISTS companies_industry_region ON companies(industry, region_code, smoke_index);
+CREATE INDEX IF NOT EXISTS companies_industry_region_score ON companies(industry, region_code, smoke_index, credit_code);
 
 CREATE TABLE IF NOT EXISTS company_names (
     norm TEXT NOT NULL,
@@ -303,6 +303,14 @@ def _fts_expr(node: Node, token_cols: str) -> str:
         return must
     # FTS5's NOT is binary ("a NOT b"): the tree never has an exclusion without a must.
     return f"({must}) NOT ({' OR '.join(f'({_fts_expr(n, token_cols)})' for n in node.must_not)})"
+
+
+def _walks(matches: int, wanted: int, companies: int) -> bool:
+    """Whether a company search walks its sort index, checking each row, rather than gathering
+    its ``matches`` and sorting them: walking reads about ``wanted`` x ``companies`` / ``matches``
+    rows (the matches are spread evenly along the index, as far as we know), gathering reads
+    every match. Both give the same page (tests/test_store_contract.py runs both)."""
+    return matches * matches > wanted * companies
 
 
 # A company query text's FTS5 matches (one parameter: the expression), and with their bm25.
@@ -551,6 +559,12 @@ class SQLiteStore(Store):
         found = self._existing("companies", "credit_code", uniq, "data")
         return [Company.from_dict(json.loads(found[c][0])) for c in uniq if c in found]
 
+    def get_companies(self, credit_codes: Iterable[str]) -> dict[str, Company]:
+        """The stored companies among ``credit_codes``, a few hundred per query."""
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        found = self._existing("companies", "credit_code", codes, "data")
+        return {c: Company.from_dict(json.loads(found[c][0])) for c in codes if c in found}
+
     def companies_by_name(self, name: str) -> list[Company]:
         norm = normalize_name(name)
         if not norm:
@@ -718,27 +732,35 @@ class SQLiteStore(Store):
         return _CompanyText(fts, code_sql, code_params, parsed.words, nothing=fts is None and not code)
 
     @staticmethod
-    def _company_where(q: CompanyQuery) -> tuple[list[str], list[Any]]:
-        """WHERE parts and params of a company query's filters (everything but the text)."""
+    def _company_where(q: CompanyQuery, walk: bool = False) -> tuple[list[str], list[Any]]:
+        """WHERE parts and params of a company query's filters (everything but the text). With
+        ``walk`` the columns are written ``+c.col``, which keeps SQLite from answering them
+        from their own indexes: the search walks its sort index and checks each row."""
+        c = "+c." if walk else "c."
         where: list[str] = []
         params: list[Any] = []
         if q.region:
-            where.append("c.region_code >= ? AND c.region_code < ?")
+            where.append(f"{c}region_code >= ? AND {c}region_code < ?")
             params.extend(_prefix_bounds(q.region))
         if q.industry:
-            where.append("c.industry = ?")
+            where.append(f"{c}industry = ?")
             params.append(q.industry)
         if q.level:
-            where.append("c.level = ?")
+            where.append(f"{c}level = ?")
             params.append(q.level)
-        # Each bound also on the score index's own expression (the same rows: a bounded index is
-        # never NULL), so a score-sorted search seeks to the range instead of walking down to it.
-        if q.min_score is not None:
-            where.append(f"c.smoke_index >= ? AND COALESCE(c.smoke_index, {core.MISSING_SCORE!r}) >= ?")
-            params.extend([float(q.min_score)] * 2)
-        if q.max_score is not None:
-            where.append(f"c.smoke_index <= ? AND COALESCE(c.smoke_index, {core.MISSING_SCORE!r}) <= ?")
-            params.extend([float(q.max_score)] * 2)
+        # The bounds are written on the score index's own expression, so that a score-sorted
+        # search and a count seek to the range in that index. A lower bound above the stand-in
+        # for "no score" needs nothing else (the same rows); other bounds keep the column's own
+        # test, which leaves out companies without a score.
+        idx = f"COALESCE(c.smoke_index, {core.MISSING_SCORE!r})"
+        for bound, op in ((q.min_score, ">="), (q.max_score, "<=")):
+            if bound is None:
+                continue
+            where.append(f"{idx} {op} ?")
+            params.append(float(bound))
+            if op == "<=" or float(bound) <= core.MISSING_SCORE:
+                where.append(f"{c}smoke_index {op} ?")
+                params.append(float(bound))
         return where, params
 
     def _company_filters(self, q: CompanyQuery, parsed: ParsedQuery | None = None
@@ -842,6 +864,12 @@ class SQLiteStore(Store):
             "relevance": ("COALESCE(m.rank, -1e9)", False),
             "rise": (f"COALESCE(c.rise, {core.MISSING_RISE!r})", True),
         }[sort]
+        # Walk the sort index (checking each row) or gather the matches and sort them: walking
+        # reads about (offset + limit) x companies / matches rows, gathering reads every match.
+        wanted = (0 if query.search_after else max(0, int(query.offset))) + max(0, int(query.limit)) + 1
+        walk = sort != "relevance" and _walks(counted, wanted, self._companies_upper_bound())
+        if walk:
+            where, params = self._company_where(query, walk=True)
         join, join_params, member, member_params = "", [], [], []
         if t.code_sql:  # a credit-code prefix: the few FTS matches OR'd with a range of the code index
             member = [f"({t.code_sql} OR c.rid IN ({_COMPANY_MATCH}))" if t.fts else t.code_sql]
@@ -851,10 +879,10 @@ class SQLiteStore(Store):
         elif t.fts is not None:
             if sort == "relevance":
                 join, join_params = f"JOIN ({_COMPANY_RANK}) m ON m.rid = c.rid", [t.fts]
-            elif counted <= core.COUNT_CAP:
-                join, join_params = f"JOIN ({_COMPANY_MATCH}) m ON m.rid = c.rid", [t.fts]
-            else:
+            elif walk:
                 member, member_params = [f"EXISTS ({_COMPANY_MATCH} AND rowid = c.rid)"], [t.fts]
+            else:
+                join, join_params = f"JOIN ({_COMPANY_MATCH}) m ON m.rid = c.rid", [t.fts]
         rows, _, more = self._paged("companies c", "c.credit_code", "c.rid", key, desc, join, join_params,
                                     member + where, member_params + params, query, count=False)
         found = self._company_rows([r[2] for r in rows])
@@ -882,6 +910,10 @@ class SQLiteStore(Store):
             args = (t.code_params + ([t.fts] if t.fts else []) if t.code_sql else []) + params + [limit]
             sql = f"SELECT 1 FROM companies c WHERE {' AND '.join(conds) or '1'} LIMIT ?"
         return int(self._query(f"SELECT COUNT(*) FROM ({sql})", args)[0][0])
+
+    def _companies_upper_bound(self) -> int:
+        """At least the number of companies, read in one index seek (the largest row id)."""
+        return int(self._query("SELECT COALESCE(MAX(rid), 0) FROM companies")[0][0])
 
     def _company_rows(self, rids: list[int]) -> dict[int, tuple[str, float | None, str | None]]:
         """(data, smoke_index, level) of the companies ``rids`` (one page: well under _ID_CHUNK)."""
@@ -1003,6 +1035,19 @@ class SQLiteStore(Store):
             (credit_code,),
         )
         return Score.from_dict(json.loads(rows[0][0])) if rows else None
+
+    def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
+        """``latest_score`` of each code, a few hundred codes per query (the company page's graph)."""
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        out: dict[str, Score] = {}
+        for i in range(0, len(codes), _ID_CHUNK):
+            chunk = codes[i : i + _ID_CHUNK]
+            rows = self._query(
+                "SELECT credit_code, data FROM (SELECT credit_code, data, ROW_NUMBER() OVER (PARTITION BY credit_code "
+                "ORDER BY as_of DESC, rid DESC) AS n FROM scores WHERE credit_code IN "
+                f"({','.join('?' * len(chunk))})) WHERE n = 1", chunk)
+            out.update((code, Score.from_dict(json.loads(data))) for code, data in rows)
+        return out
 
     def score_history(self, credit_code: str) -> list[tuple[str, float, str]]:
         rows = self._query(
