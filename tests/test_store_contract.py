@@ -1193,3 +1193,57 @@ def test_sqlite_company_search_plans_give_the_same_pages(tmp_path: Path, monkeyp
         for (s, i), pages in want.items():
             assert _all_pages(st, sort=s, **queries[i]) == pages, (s, queries[i])
         assert want[("score", 1)][0] and want[("score", 4)][0]  # not vacuous
+
+
+def _doc_world(store: Store) -> list[Document]:
+    docs = [doc(f"wide-{i:02d}", "保本保息" + "，稳赚不赔" * (i % 3) + f"，第{i}期", kind="promo" if i % 2 else "news",
+                published=f"2024-{1 + i % 12:02d}-{1 + i % 5:02d}") for i in range(1, 21)]
+    store.upsert_documents(docs)
+    return docs
+
+
+def test_search_documents_capped_total_and_broad_relevance(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _doc_world(store)
+    from indexing.store import core
+
+    def ids(page) -> list[str]:
+        return [h.document.id for h in page.hits]
+
+    full = store.search_documents(DocumentQuery(text="保本", limit=50))
+    assert (full.total, full.total_is_lower_bound, full.sort) == (20, False, "relevance")
+    by_date = store.search_documents(DocumentQuery(text="保本", sort="date", limit=50))
+    assert by_date.sort == "date" and len(by_date.hits) == 20
+    monkeypatch.setattr(core, "COUNT_CAP", 5)
+    page = store.search_documents(DocumentQuery(text="保本", sort="date", limit=50))
+    assert (page.total, page.total_is_lower_bound) == (5, True) and ids(page) == ids(by_date)
+    kind = store.search_documents(DocumentQuery(text="保本", source_kind="news", limit=50))
+    assert (kind.total, kind.total_is_lower_bound) == (5, True) and len(kind.hits) == 10
+    monkeypatch.setattr(core, "RANK_CAP", 10)
+    broad = store.search_documents(DocumentQuery(text="保本", limit=50))
+    assert broad.sort == "date" and ids(broad) == ids(by_date)
+    narrow = store.search_documents(DocumentQuery(text="第7期", limit=50))
+    assert narrow.sort == "relevance" and ids(narrow)[:1] == ["wide-07"]
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_sqlite_document_search_plans_give_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          walk: bool) -> None:
+    from indexing.store import sqlite
+
+    with sqlite.SQLiteStore(tmp_path / "plans.db") as st:
+        _doc_world(st)
+
+        def pages(**kw) -> list[tuple[str, float]]:
+            out: list[tuple[str, float]] = []
+            page = st.search_documents(DocumentQuery(limit=6, **kw))
+            out += [(h.document.id, round(h.relevance, 9)) for h in page.hits]
+            while page.next_cursor is not None:
+                page = st.search_documents(DocumentQuery(limit=6, search_after=page.next_cursor, **kw))
+                out += [(h.document.id, round(h.relevance, 9)) for h in page.hits]
+            return out
+
+        queries = [dict(text="保本", sort="date"), dict(text="稳赚", sort="date", source_kind="promo"), dict()]
+        want = [pages(**q) for q in queries]
+        assert len(want[0]) == 20 and all(r > 0 for _, r in want[0])  # date-sorted hits keep their relevance
+        monkeypatch.setattr(sqlite, "_walks", lambda *_: walk)
+        assert [pages(**q) for q in queries] == want

@@ -318,6 +318,10 @@ _COMPANY_MATCH = "SELECT rowid AS rid FROM companies_fts WHERE companies_fts MAT
 _COMPANY_RANK = ("SELECT rowid AS rid, bm25(companies_fts, 10.0, 5.0, 1.0, 0.5) AS rank "
                  "FROM companies_fts WHERE companies_fts MATCH ?")
 
+_DOCUMENT_MATCH = "SELECT rowid AS rid FROM documents_fts WHERE documents_fts MATCH ?"
+_DOCUMENT_RANK = ("SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
+                  "FROM documents_fts WHERE documents_fts MATCH ?")
+
 
 @dataclasses.dataclass(slots=True)
 class _CompanyText:
@@ -853,7 +857,8 @@ class SQLiteStore(Store):
         if t.nothing:
             return Page(hits=[], total=0, notice=parsed.notice, sort=core.company_sort(query.sort, False))
         cap = None if query.exact_total else core.COUNT_CAP
-        counted = self._count_companies(t, where, params, cap)
+        # Counted far enough to know both the total and whether relevance ranks (RANK_CAP).
+        counted = self._count_companies(t, where, params, None if cap is None else max(cap, core.RANK_CAP))
         total, lower_bound = core.capped_total(counted, cap)
         sort = core.company_sort_for(query.sort, t.fts is not None, counted > core.RANK_CAP)
         # (sort key expression, direction); ties always broken by credit_code ascending.
@@ -924,19 +929,21 @@ class SQLiteStore(Store):
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def search_documents(self, query: DocumentQuery) -> Page:
+        """Like search_companies: the matches counted up to core.COUNT_CAP, bm25 ranking up to
+        core.RANK_CAP matches (a broader text is ordered newest first, and ``Page.sort`` says
+        so), a broad text's matches checked while walking the date index, and only the page's
+        rows decoded (with their bm25, which depends on the whole index, not on the page)."""
         core.check_cursor(query.search_after)
         where: list[str] = []
         params: list[Any] = []
-        join, join_params = "", []
+        fts: str | None = None
         words: list[str] = []
         parsed = core.parse_text(query.text or "")
         if (query.text or "").strip():
             if parsed.root is None:
-                return Page(hits=[], total=0, notice=parsed.notice)
+                return Page(hits=[], total=0, notice=parsed.notice, sort=core.document_sort(query.sort, False))
             words = parsed.words
-            join = ("JOIN (SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
-                    "FROM documents_fts WHERE documents_fts MATCH ?) m ON m.rid = d.rid")
-            join_params = [_fts_expr(parsed.root, "{title_tok text_tok}")]
+            fts = _fts_expr(parsed.root, "{title_tok text_tok}")
         if query.source_kind:
             where.append("d.source_kind = ?")
             params.append(query.source_kind)
@@ -949,14 +956,48 @@ class SQLiteStore(Store):
         if query.date_to:
             where.append("d.day <= ?")
             params.append(query.date_to[:10])
-        sort = core.document_sort(query.sort, bool(join))
+        cap = core.COUNT_CAP
+        limit = max(cap, core.RANK_CAP) + 1  # enough to know both the total and whether relevance ranks
+        if fts is not None and not where:
+            counted_sql, args = f"{_DOCUMENT_MATCH} LIMIT ?", [fts, limit]
+        else:
+            join = f"JOIN ({_DOCUMENT_MATCH}) m ON m.rid = d.rid" if fts is not None else ""
+            counted_sql = f"SELECT 1 FROM documents d {join} WHERE {' AND '.join(where) or '1'} LIMIT ?"
+            args = ([fts] if fts is not None else []) + params + [limit]
+        counted = int(self._query(f"SELECT COUNT(*) FROM ({counted_sql})", args)[0][0])
+        total, lower_bound = core.capped_total(counted, cap)
+        sort = core.document_sort(query.sort, fts is not None)
+        if sort == "relevance" and counted > core.RANK_CAP:
+            sort = "date"
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
-        rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
-                                        key, desc, join, join_params, where, params, query)
+        join, join_params, member, member_params = "", [], [], []
+        if fts is not None:
+            wanted = (0 if query.search_after else max(0, int(query.offset))) + max(0, int(query.limit)) + 1
+            if sort == "relevance":
+                join, join_params = f"JOIN ({_DOCUMENT_RANK}) m ON m.rid = d.rid", [fts]
+            elif _walks(counted, wanted, int(self._query("SELECT COALESCE(MAX(rid), 0) FROM documents")[0][0])):
+                member, member_params = [f"EXISTS ({_DOCUMENT_MATCH} AND rowid = d.rid)"], [fts]
+            else:
+                join, join_params = f"JOIN ({_DOCUMENT_MATCH}) m ON m.rid = d.rid", [fts]
+        rows, _, more = self._paged("documents d", "d.id", "d.rid", key, desc, join, join_params,
+                                    member + where, member_params + params, query, count=False)
+        rids = [r[2] for r in rows]
+        found: dict[int, tuple] = {}
+        ranks: dict[int, float] = {}
+        for i in range(0, len(rids), _ID_CHUNK):
+            chunk = rids[i : i + _ID_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update((r[0], r[1:]) for r in self._query(
+                f"SELECT d.rid, {self._DOC_COLS} FROM documents d WHERE d.rid IN ({marks})", chunk))
+            if fts is not None:
+                ranks.update(self._query(f"SELECT rid, rank FROM ({_DOCUMENT_RANK}) WHERE rid IN ({marks})",
+                                         [fts, *chunk]))
         # bm25 is lower-is-better; relevance is reported higher-is-better.
-        hits = [core.document_hit(self._doc(row[2:5]), -float(row[5]), words) for row in rows]
+        hits = [core.document_hit(self._doc(found[rid]), -float(ranks.get(rid, 0.0)), words)
+                for _k, _id, rid in rows if rid in found]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice,
+                    total_is_lower_bound=lower_bound, sort=sort)
 
     _AGG = {
         "level": "c.level",

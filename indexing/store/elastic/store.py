@@ -704,12 +704,21 @@ class ElasticStore(Store):
         parsed = core.parse_text(query.text or "")
         q, words = es_query.document_query(query, parsed)
         if q is None:
-            return Page(hits=[], total=0, notice=parsed.notice)
-        sort = es_query.document_sort(query.sort, bool(words))
-        hits, total, _, nxt = self._page("documents", q, sort, query.limit, query.offset, after, cap=None)
+            return Page(hits=[], total=0, notice=parsed.notice, sort=core.document_sort(query.sort, False))
+        sort_name = core.document_sort(query.sort, bool(words))
+        if sort_name == "relevance":
+            # Relevance over more than core.RANK_CAP matches is ordered newest first, as on SQLite.
+            resp = self.client.search(index=self.alias("documents"), query=q, size=0,
+                                      track_total_hits=core.RANK_CAP + 1)
+            if self._total(resp)[0] > core.RANK_CAP:
+                sort_name = "date"
+        sort = es_query.document_sort(sort_name, bool(words))
+        hits, total, lower_bound, nxt = self._page("documents", q, sort, query.limit, query.offset, after,
+                                                   core.COUNT_CAP)
         out = [core.document_hit(document_from(h["_source"]), float(h.get("_score") or 0.0) if words else 0.0, words)
                for h in hits]
-        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice,
+                    total_is_lower_bound=lower_bound, sort=sort_name)
 
     @_translated("aggregating companies")
     def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:
