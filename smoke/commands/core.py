@@ -155,14 +155,18 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     out: dict = {}
     with open_existing_store() as store:
         if what in ("all", "companies"):
-            hits, total = search_companies(store, f)
+            hits, total, capped = search_companies(store, f)
             out["companies"] = [company_row(h.company, h.smoke_index, h.level) for h in hits]
             out["companies_total"] = total
+            if capped:  # more match than the store counts (core.COUNT_CAP): total is a lower bound
+                out["companies_total_capped"] = True
         if what in ("all", "documents"):
             docs = search_documents(store, f)
             out["documents"] = [document_row(h.document, docs.kinds.get(h.document.id, ""), h.highlight)
                                 for h in docs.hits]
             out["documents_total"] = docs.total
+            if docs.capped:
+                out["documents_total_capped"] = True
         if what == "all":
             concerned, n = concerned_companies(store, f, limit=f.limit)
             out["concerned"] = [{**company_row(c.company, c.smoke_index, c.level), "documents": c.documents}
@@ -181,12 +185,12 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     shown = 0
     if "companies" in out:
         none = "" if out["companies"] else "：名称、曾用名、信用代码无匹配 (no name or code matches)"
-        click.echo(f"企业 companies ({out['companies_total']}){none}")
+        click.echo(f"企业 companies ({out['companies_total']}{'+' if out.get('companies_total_capped') else ''}){none}")
         for r in out["companies"]:
             click.echo(_company_line(r))
         shown += len(out["companies"])
     if "documents" in out:
-        click.echo(f"文档 documents ({out['documents_total']})")
+        click.echo(f"文档 documents ({out['documents_total']}{'+' if out.get('documents_total_capped') else ''})")
         for d in out["documents"]:
             date = d["published"] or d["fetched"][:10]
             click.echo(f"  {date:<10}  {_pad(labels.get(d['kind'], d['kind']), 8)}  {_clean(d['title'] or d['url'])[:60]}")
