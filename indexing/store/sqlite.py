@@ -84,10 +84,12 @@ CREATE INDEX IF NOT EXISTS companies_level ON companies(level);
 CREATE INDEX IF NOT EXISTS companies_score ON companies(COALESCE(smoke_index, -1.0) DESC, credit_code);
 CREATE INDEX IF NOT EXISTS companies_name ON companies(name, credit_code);
 -- The rise sort's own index (its expression as search_companies writes it: core.MISSING_RISE),
--- and the filters of the company page's similar companies (industry, province, index range),
--- so that search stops after a page and its capped count reads an index, not the rows.
+-- and one industry's companies in score order (the company page's similar companies: one
+-- industry, one province, an index range), so that search reads a page of index entries and
+-- its capped count an index range, not the rows.
 CREATE INDEX IF NOT EXISTS companies_rise ON companies(COALESCE(rise, -1e+18) DESC, credit_code);
-CREATE INDEX IF NOT EXISTS companies_industry_region_score ON companies(industry, region_code, smoke_index, credit_code);
+CREATE INDEX IF NOT EXISTS companies_industry_score
+    ON companies(industry, COALESCE(smoke_index, -1.0) DESC, credit_code, region_code, smoke_index);
 
 CREATE TABLE IF NOT EXISTS company_names (
     norm TEXT NOT NULL,
@@ -746,8 +748,8 @@ class SQLiteStore(Store):
         if q.region:
             where.append(f"{c}region_code >= ? AND {c}region_code < ?")
             params.extend(_prefix_bounds(q.region))
-        if q.industry:
-            where.append(f"{c}industry = ?")
+        if q.industry:  # never hinted: companies_industry_score is in the score sort's order
+            where.append("c.industry = ?")
             params.append(q.industry)
         if q.level:
             where.append(f"{c}level = ?")
