@@ -23,6 +23,8 @@ scripts/es-node (and stopped after; ``--es-heap 2g`` sets its heap).
 Last line: ``store_ratio=<Elasticsearch load rate ÷ SQLite load rate>``.
 
 Usage: ``./scripts/bench store [--companies 10000] [--docs-per-company 5] [--queries 200]``.
+``--backend sqlite`` measures SQLite alone (no node); ``--db FILE`` keeps the SQLite store in
+FILE, and a FILE already holding ``--companies`` companies is measured without loading.
 """
 
 from __future__ import annotations
@@ -296,6 +298,28 @@ def open_es(url: str, prefix: str, refresh: str) -> Store:
     return ElasticStore(client, prefix, refresh=True if refresh == "true" else refresh, replicas=0, server=info)
 
 
+def sqlite_only(args: argparse.Namespace) -> int:
+    """SQLite alone: load into ``--db`` (or a temporary file) unless it already holds the
+    companies, then the queries. Last line: the figures as key=value."""
+    from indexing.store.sqlite import SQLiteStore
+
+    with tempfile.TemporaryDirectory(prefix="smoke-bench-") as tmp:
+        path = Path(args.db) if args.db else Path(tmp) / "bench.db"
+        with SQLiteStore(path) as sq:
+            have = sq.count_companies()
+            if have >= args.companies:
+                say(f"[bench store] sqlite {path}: {have:,} companies, {sq.count_documents():,} documents already "
+                    "loaded; queries only")
+                from indexing.tokenize import analyze
+
+                analyze("预热分词词典")  # jieba's dictionary loads once (seconds), not in the first query
+                out = queries({"sqlite": sq}, args.queries, args.companies)["sqlite"]
+            else:
+                out = measure({"sqlite": sq}, args)["sqlite"]
+    say(" ".join(f"{k}={v:.1f}" for k, v in out.items()))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--companies", type=int, default=10_000)
@@ -310,8 +334,13 @@ def main() -> int:
     ap.add_argument("--checkpoint-queries", type=int, default=40,
                     help="queries after the companies and after each document slice but the last (0: none)")
     ap.add_argument("--progress-every", type=float, default=60.0, help="seconds between progress lines")
+    ap.add_argument("--backend", default="both", choices=["both", "sqlite"], help="sqlite: SQLite alone, no node")
+    ap.add_argument("--db", default="", help="the SQLite file (kept); one already holding the companies is only queried")
     args = ap.parse_args()
     from indexing.store.sqlite import SQLiteStore
+
+    if args.backend == "sqlite":
+        return sqlite_only(args)
 
     n_docs = args.companies * args.docs_per_company
     say(f"[bench store] {args.companies:,} companies, {n_docs:,} documents, {args.companies:,} scores in "

@@ -1102,3 +1102,148 @@ def test_company_search_finds_pinyin_of_names(store: Store) -> None:
     assert got("huitong OR xinli") == {a.credit_code, b.credit_code}
     assert got("youxiangongsi -xinli") == {b.credit_code}
     assert got("xlhx") == set()
+
+
+# --- company search at scale: capped totals, relevance over a broad text, the index walk -------
+# The caps are lowered so that a handful of companies stands for the million where they matter;
+# the SQLite plans they switch between (join and sort, or the sort index walked with an FTS check)
+# must give the same pages.
+
+
+def _broad_world(store: Store) -> list[Company]:
+    cos = [company(i, f"广域{i:03d}号投资有限公司", business_scope="投资管理" if i % 2 else "软件开发",
+                   industry="金融业" if i % 3 else "制造业") for i in range(1, 31)]
+    store.upsert_companies(cos)
+    # equal scores (the tie-break works), a rise for some, and two never scored
+    store.save_scores([score(c.credit_code, "2024-01-01", float(i % 4) * 20) for i, c in enumerate(cos[:-2])])
+    store.save_scores([score(c.credit_code, "2024-02-01", float(i % 7) * 10) for i, c in enumerate(cos[:10])])
+    return cos
+
+
+def _all_pages(store: Store, **kw) -> tuple[list[str], list[str]]:
+    """Every hit of a query, by offset pages and by cursor pages."""
+    by_offset: list[str] = []
+    for off in range(0, 40, 7):
+        by_offset += codes(store.search_companies(CompanyQuery(limit=7, offset=off, **kw)).hits)
+    page = store.search_companies(CompanyQuery(limit=7, **kw))
+    by_cursor = codes(page.hits)
+    while page.next_cursor is not None:
+        page = store.search_companies(CompanyQuery(limit=7, search_after=page.next_cursor, **kw))
+        by_cursor += codes(page.hits)
+    return by_offset, by_cursor
+
+
+@pytest.mark.parametrize("sort", ["score", "name", "rise"])
+def test_search_companies_capped_total_same_pages(store: Store, monkeypatch: pytest.MonkeyPatch, sort: str) -> None:
+    _broad_world(store)
+    queries = [dict(text="投资"), dict(text="广域"), dict(text="投资", industry="金融业"), dict(industry="金融业"),
+               dict(min_score=20, max_score=60), dict()]
+    full = {i: _all_pages(store, sort=sort, **q) for i, q in enumerate(queries)}
+    totals = {i: store.search_companies(CompanyQuery(sort=sort, **q)).total for i, q in enumerate(queries)}
+    assert totals[1] == 30 and totals[0] == 30 and totals[3] == 20  # every name holds 投资 and 广域
+    for by_offset, by_cursor in full.values():
+        assert by_offset == by_cursor
+    from indexing.store import core
+
+    monkeypatch.setattr(core, "COUNT_CAP", 5)
+    for i, q in enumerate(queries):
+        page = store.search_companies(CompanyQuery(sort=sort, **q))
+        assert page.total == min(5, totals[i]) and page.total_is_lower_bound == (totals[i] > 5), q
+        assert page.sort == sort
+        exact = store.search_companies(CompanyQuery(sort=sort, exact_total=True, **q))
+        assert (exact.total, exact.total_is_lower_bound) == (totals[i], False), q
+        assert _all_pages(store, sort=sort, **q) == full[i], q  # the same hits in the same order
+
+
+def test_search_companies_relevance_over_rank_cap_orders_by_score(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    cos = _broad_world(store)
+    from indexing.store import core
+
+    page = store.search_companies(CompanyQuery(text="投资", sort="relevance", limit=50))
+    assert page.sort == "relevance" and len(page.hits) == 30
+    monkeypatch.setattr(core, "RANK_CAP", 10)
+    page = store.search_companies(CompanyQuery(text="投资", sort="relevance", limit=50))
+    assert page.sort == "score"
+    assert codes(page.hits) == codes(store.search_companies(CompanyQuery(text="投资", sort="score", limit=50)).hits)
+    scores = [h.smoke_index if h.smoke_index is not None else -1 for h in page.hits]
+    assert scores == sorted(scores, reverse=True)
+    # few matches: still ranked by relevance (the name outranks the scope)
+    few = store.search_companies(CompanyQuery(text="投资管理", sort="relevance", limit=50))
+    assert few.total == 15 and few.sort == "score"
+    one = store.search_companies(CompanyQuery(text="广域007号", sort="relevance"))
+    assert one.sort == "relevance" and codes(one.hits)[:1] == [cos[6].credit_code]
+    # a credit code still finds its company first
+    code = cos[20].credit_code
+    assert codes(store.search_companies(CompanyQuery(text=code, sort="relevance")).hits) == [code]
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_sqlite_company_search_plans_give_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         walk: bool) -> None:
+    """SQLite either walks the sort index checking each row or gathers the matches and sorts
+    them (by how many match): forced each way, every page is the one the other gives."""
+    from indexing.store import sqlite
+
+    with sqlite.SQLiteStore(tmp_path / "plans.db") as st:
+        _broad_world(st)
+        queries = [dict(text="投资"), dict(text="投资管理", industry="金融业"), dict(industry="金融业", region="44"),
+                   dict(min_score=20, max_score=60), dict(level="yellow"), dict()]
+        want = {(s, i): _all_pages(st, sort=s, **q) for s in ("score", "name", "rise") for i, q in enumerate(queries)}
+        monkeypatch.setattr(sqlite, "_walks", lambda *_: walk)
+        for (s, i), pages in want.items():
+            assert _all_pages(st, sort=s, **queries[i]) == pages, (s, queries[i])
+        assert want[("score", 1)][0] and want[("score", 4)][0]  # not vacuous
+
+
+def _doc_world(store: Store) -> list[Document]:
+    docs = [doc(f"wide-{i:02d}", "保本保息" + "，稳赚不赔" * (i % 3) + f"，第{i}期", kind="promo" if i % 2 else "news",
+                published=f"2024-{1 + i % 12:02d}-{1 + i % 5:02d}") for i in range(1, 21)]
+    store.upsert_documents(docs)
+    return docs
+
+
+def test_search_documents_capped_total_and_broad_relevance(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _doc_world(store)
+    from indexing.store import core
+
+    def ids(page) -> list[str]:
+        return [h.document.id for h in page.hits]
+
+    full = store.search_documents(DocumentQuery(text="保本", limit=50))
+    assert (full.total, full.total_is_lower_bound, full.sort) == (20, False, "relevance")
+    by_date = store.search_documents(DocumentQuery(text="保本", sort="date", limit=50))
+    assert by_date.sort == "date" and len(by_date.hits) == 20
+    monkeypatch.setattr(core, "COUNT_CAP", 5)
+    page = store.search_documents(DocumentQuery(text="保本", sort="date", limit=50))
+    assert (page.total, page.total_is_lower_bound) == (5, True) and ids(page) == ids(by_date)
+    kind = store.search_documents(DocumentQuery(text="保本", source_kind="news", limit=50))
+    assert (kind.total, kind.total_is_lower_bound) == (5, True) and len(kind.hits) == 10
+    monkeypatch.setattr(core, "RANK_CAP", 10)
+    broad = store.search_documents(DocumentQuery(text="保本", limit=50))
+    assert broad.sort == "date" and ids(broad) == ids(by_date)
+    narrow = store.search_documents(DocumentQuery(text="第7期", limit=50))
+    assert narrow.sort == "relevance" and ids(narrow)[:1] == ["wide-07"]
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_sqlite_document_search_plans_give_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          walk: bool) -> None:
+    from indexing.store import sqlite
+
+    with sqlite.SQLiteStore(tmp_path / "plans.db") as st:
+        _doc_world(st)
+
+        def pages(**kw) -> list[tuple[str, float]]:
+            out: list[tuple[str, float]] = []
+            page = st.search_documents(DocumentQuery(limit=6, **kw))
+            out += [(h.document.id, round(h.relevance, 9)) for h in page.hits]
+            while page.next_cursor is not None:
+                page = st.search_documents(DocumentQuery(limit=6, search_after=page.next_cursor, **kw))
+                out += [(h.document.id, round(h.relevance, 9)) for h in page.hits]
+            return out
+
+        queries = [dict(text="保本", sort="date"), dict(text="稳赚", sort="date", source_kind="promo"), dict()]
+        want = [pages(**q) for q in queries]
+        assert len(want[0]) == 20 and all(r > 0 for _, r in want[0])  # date-sorted hits keep their relevance
+        monkeypatch.setattr(sqlite, "_walks", lambda *_: walk)
+        assert [pages(**q) for q in queries] == want

@@ -123,6 +123,9 @@ class CompanyQuery:
     limit: int = 20
     offset: int = 0
     search_after: list[Any] | None = None  # cursor from Page.next_cursor (deep pagination)
+    # Count every match (slower at scale) instead of stopping at core.COUNT_CAP: for figures
+    # such as the dashboard's count of high-risk companies.
+    exact_total: bool = False
 
 
 @dataclass(slots=True)
@@ -158,6 +161,11 @@ class Page:
     hits: list[Any]
     total: int
     next_cursor: list[Any] | None = None
+    # total is a lower bound: the search stopped counting at core.COUNT_CAP matches (show "10000+").
+    total_is_lower_bound: bool = False
+    # The sort the search ran (core.COMPANY_SORTS / DOCUMENT_SORTS); a company search asked for
+    # relevance reports "score" when its text matched more than core.RANK_CAP companies.
+    sort: str = ""
     # How a malformed query text was read (indexing.query_syntax), in Chinese; "" when it was
     # well formed. Worth showing next to the hits: "引号未闭合，已在末尾补上".
     notice: str = ""

@@ -32,6 +32,17 @@ MISSING_RISE = -1.0e18
 
 MAX_CURSOR_STR = 1000  # a cursor's strings are ids and sort keys, never longer
 
+# A search counts its matches exactly up to COUNT_CAP; beyond, ``Page.total`` is COUNT_CAP and
+# ``Page.total_is_lower_bound`` is set (shown as "10000+"). Counting every company whose business
+# scope holds a common word costs seconds at a million companies on SQLite, and a person reads
+# "more than 10,000" the same way. ``CompanyQuery.exact_total`` asks for the full count.
+COUNT_CAP = 10_000
+# Relevance ranks the matches of a company query text when there are at most RANK_CAP of them.
+# A broader text (a word of most names or business scopes) is ordered by smoke index instead,
+# risk first, and ``Page.sort`` says so: bm25 over hundreds of thousands of matches is what
+# made SQLite's company search slow, and among that many matches risk is the useful order.
+RANK_CAP = 2_000
+
 
 class BadCursor(ValueError):
     """A ``search_after`` cursor that is not what ``Page.next_cursor`` gave. Both backends
@@ -44,6 +55,21 @@ def company_sort(sort: str, has_text: bool) -> str:
     if sort not in COMPANY_SORTS or (sort == "relevance" and not has_text):
         return "score"
     return sort
+
+
+def capped_total(counted: int, cap: int | None) -> tuple[int, bool]:
+    """(total, total_is_lower_bound) of a search that counted ``counted`` matches, stopping
+    after ``cap + 1`` (None: no cap)."""
+    if cap is not None and counted > cap:
+        return cap, True
+    return counted, False
+
+
+def company_sort_for(sort: str, has_text: bool, matches_over_rank_cap: bool) -> str:
+    """The company sort a search runs and reports in ``Page.sort``: ``company_sort``, except
+    that relevance over more than RANK_CAP matches becomes score (see RANK_CAP)."""
+    sort = company_sort(sort, has_text)
+    return "score" if sort == "relevance" and matches_over_rank_cap else sort
 
 
 def document_sort(sort: str, has_text: bool) -> str:

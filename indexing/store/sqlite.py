@@ -83,6 +83,13 @@ CREATE INDEX IF NOT EXISTS companies_industry ON companies(industry);
 CREATE INDEX IF NOT EXISTS companies_level ON companies(level);
 CREATE INDEX IF NOT EXISTS companies_score ON companies(COALESCE(smoke_index, -1.0) DESC, credit_code);
 CREATE INDEX IF NOT EXISTS companies_name ON companies(name, credit_code);
+-- The rise sort's own index (its expression as search_companies writes it: core.MISSING_RISE),
+-- and one industry's companies in score order (the company page's similar companies: one
+-- industry, one province, an index range), so that search reads a page of index entries and
+-- its capped count an index range, not the rows.
+CREATE INDEX IF NOT EXISTS companies_rise ON companies(COALESCE(rise, -1e+18) DESC, credit_code);
+CREATE INDEX IF NOT EXISTS companies_industry_score
+    ON companies(industry, COALESCE(smoke_index, -1.0) DESC, credit_code, region_code, smoke_index);
 
 CREATE TABLE IF NOT EXISTS company_names (
     norm TEXT NOT NULL,
@@ -298,6 +305,37 @@ def _fts_expr(node: Node, token_cols: str) -> str:
         return must
     # FTS5's NOT is binary ("a NOT b"): the tree never has an exclusion without a must.
     return f"({must}) NOT ({' OR '.join(f'({_fts_expr(n, token_cols)})' for n in node.must_not)})"
+
+
+def _walks(matches: int, wanted: int, companies: int) -> bool:
+    """Whether a company search walks its sort index, checking each row, rather than gathering
+    its ``matches`` and sorting them: walking reads about ``wanted`` x ``companies`` / ``matches``
+    rows (the matches are spread evenly along the index, as far as we know), gathering reads
+    every match. Both give the same page (tests/test_store_contract.py runs both)."""
+    return matches * matches > wanted * companies
+
+
+# A company query text's FTS5 matches (one parameter: the expression), and with their bm25.
+_COMPANY_MATCH = "SELECT rowid AS rid FROM companies_fts WHERE companies_fts MATCH ?"
+_COMPANY_RANK = ("SELECT rowid AS rid, bm25(companies_fts, 10.0, 5.0, 1.0, 0.5) AS rank "
+                 "FROM companies_fts WHERE companies_fts MATCH ?")
+
+_DOCUMENT_MATCH = "SELECT rowid AS rid FROM documents_fts WHERE documents_fts MATCH ?"
+_DOCUMENT_RANK = ("SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
+                  "FROM documents_fts WHERE documents_fts MATCH ?")
+
+
+@dataclasses.dataclass(slots=True)
+class _CompanyText:
+    """A company query's text as SQL: FTS5 expression (None: no words to match), credit-code
+    prefix condition ('' when the text is not one), the words to highlight, and ``nothing``
+    when the text can match no company."""
+
+    fts: str | None = None
+    code_sql: str = ""
+    code_params: list[Any] = dataclasses.field(default_factory=list)
+    words: list[str] = dataclasses.field(default_factory=list)
+    nothing: bool = False
 
 
 def _day(d: Document) -> str:
@@ -527,6 +565,12 @@ class SQLiteStore(Store):
         found = self._existing("companies", "credit_code", uniq, "data")
         return [Company.from_dict(json.loads(found[c][0])) for c in uniq if c in found]
 
+    def get_companies(self, credit_codes: Iterable[str]) -> dict[str, Company]:
+        """The stored companies among ``credit_codes``, a few hundred per query."""
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        found = self._existing("companies", "credit_code", codes, "data")
+        return {c: Company.from_dict(json.loads(found[c][0])) for c in codes if c in found}
+
     def companies_by_name(self, name: str) -> list[Company]:
         norm = normalize_name(name)
         if not norm:
@@ -681,56 +725,75 @@ class SQLiteStore(Store):
         return nearest(((d, int(h, 16)) for d, h in rows), simhash, max_bits, exclude, limit)
 
     # --- search --------------------------------------------------------------
-    def _company_filters(self, q: CompanyQuery, parsed: ParsedQuery | None = None
-                         ) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
-        """WHERE parts and params, the FTS join (or ''), its params, and the query words."""
+    def _company_text(self, q: CompanyQuery, parsed: ParsedQuery | None = None) -> _CompanyText:
+        """What a company query's text asks for: an FTS5 expression and / or a credit-code prefix."""
+        text = (q.text or "").strip()
+        if not text:
+            return _CompanyText()
+        parsed = parsed or core.parse_text(text)
+        fts = _fts_expr(parsed.root, "{name_tok alias_tok scope_tok}") if parsed.root is not None else None
+        code = core.code_prefix(text)
+        code_sql, code_params = ("(c.credit_code >= ? AND c.credit_code < ?)", list(_prefix_bounds(code))) \
+            if code else ("", [])
+        return _CompanyText(fts, code_sql, code_params, parsed.words, nothing=fts is None and not code)
+
+    @staticmethod
+    def _company_where(q: CompanyQuery, walk: bool = False) -> tuple[list[str], list[Any]]:
+        """WHERE parts and params of a company query's filters (everything but the text). With
+        ``walk`` the columns are written ``+c.col``, which keeps SQLite from answering them
+        from their own indexes: the search walks its sort index and checks each row."""
+        c = "+c." if walk else "c."
         where: list[str] = []
         params: list[Any] = []
-        join, join_params = "", []
-        words: list[str] = []
-        text = (q.text or "").strip()
-        if text:
-            parsed = parsed or core.parse_text(text)
-            words = parsed.words
-            code = core.code_prefix(text)
-            code_sql, code_params = "0", []
-            if code:
-                code_sql, code_params = "(c.credit_code >= ? AND c.credit_code < ?)", list(_prefix_bounds(code))
-            if parsed.root is not None:
-                # An inner join when the text cannot be a credit code lets SQLite start from
-                # the few FTS matches instead of visiting every company.
-                join = (("LEFT JOIN" if code_params else "JOIN") +
-                        " (SELECT rowid AS rid, bm25(companies_fts, 10.0, 5.0, 1.0, 0.5) AS rank "
-                        "FROM companies_fts WHERE companies_fts MATCH ?) m ON m.rid = c.rid")
-                join_params = [_fts_expr(parsed.root, "{name_tok alias_tok scope_tok}")]
-                if code_params:
-                    where.append(f"(m.rid IS NOT NULL OR {code_sql})")
-            else:
-                where.append(code_sql)
-            params.extend(code_params)
         if q.region:
-            where.append("c.region_code >= ? AND c.region_code < ?")
+            where.append(f"{c}region_code >= ? AND {c}region_code < ?")
             params.extend(_prefix_bounds(q.region))
-        if q.industry:
+        if q.industry:  # never hinted: companies_industry_score is in the score sort's order
             where.append("c.industry = ?")
             params.append(q.industry)
         if q.level:
-            where.append("c.level = ?")
+            where.append(f"{c}level = ?")
             params.append(q.level)
-        if q.min_score is not None:
-            where.append("c.smoke_index >= ?")
-            params.append(float(q.min_score))
-        if q.max_score is not None:
-            where.append("c.smoke_index <= ?")
-            params.append(float(q.max_score))
-        return where, params, join, join_params, words
+        # The bounds are written on the score index's own expression, so that a score-sorted
+        # search and a count seek to the range in that index. A lower bound above the stand-in
+        # for "no score" needs nothing else (the same rows); other bounds keep the column's own
+        # test, which leaves out companies without a score.
+        idx = f"COALESCE(c.smoke_index, {core.MISSING_SCORE!r})"
+        for bound, op in ((q.min_score, ">="), (q.max_score, "<=")):
+            if bound is None:
+                continue
+            where.append(f"{idx} {op} ?")
+            params.append(float(bound))
+            if op == "<=" or float(bound) <= core.MISSING_SCORE:
+                where.append(f"{c}smoke_index {op} ?")
+                params.append(float(bound))
+        return where, params
+
+    def _company_filters(self, q: CompanyQuery, parsed: ParsedQuery | None = None
+                         ) -> tuple[list[str], list[Any], str, list[Any], list[str]]:
+        """WHERE parts and params, the FTS join (or ''), its params, and the query words
+        (aggregate_companies: every match is read anyway)."""
+        t = self._company_text(q, parsed)
+        where, params = self._company_where(q)
+        join, join_params = "", []
+        if t.nothing:
+            where.insert(0, "0")
+        elif t.code_sql:
+            where.insert(0, f"({t.code_sql} OR c.rid IN ({_COMPANY_MATCH}))" if t.fts else t.code_sql)
+            params[:0] = t.code_params + ([t.fts] if t.fts else [])
+        elif t.fts is not None:
+            join, join_params = f"JOIN ({_COMPANY_MATCH}) m ON m.rid = c.rid", [t.fts]
+        return where, params, join, join_params, t.words
 
     def _paged(self, table: str, id_col: str, cols: str, key: str, desc: bool, join: str, join_params: list[Any],
-               where: list[str], params: list[Any], query: CompanyQuery | DocumentQuery) -> tuple[list, int, bool]:
+               where: list[str], params: list[Any], query: CompanyQuery | DocumentQuery,
+               count: bool = True) -> tuple[list, int, bool]:
         """One page of ``table`` ordered by ``key`` then ``id_col``, by offset or by the
-        ``search_after`` cursor; rows are (key, id, *cols). Returns (rows, total, more)."""
+        ``search_after`` cursor; rows are (key, id, *cols). Returns (rows, total, more);
+        total is 0 when not ``count``ed."""
         base_where = " AND ".join(where) or "1"
-        total = self._query(f"SELECT COUNT(*) FROM {table} {join} WHERE {base_where}", join_params + params)[0][0]
+        total = self._query(f"SELECT COUNT(*) FROM {table} {join} WHERE {base_where}",
+                            join_params + params)[0][0] if count else 0
         cur_sql, cur_params = _cursor_sql(key, desc, id_col, query.search_after)
         sql = (f"SELECT {key} AS k, {id_col}, {cols} FROM {table} {join} WHERE {base_where}{cur_sql} "
                f"ORDER BY k {'DESC' if desc else 'ASC'}, {id_col} LIMIT ? OFFSET ?")
@@ -783,10 +846,23 @@ class SQLiteStore(Store):
         return int(self._query(f"SELECT COUNT(*) FROM {self._RECORDS[kind][1]}")[0][0])
 
     def search_companies(self, query: CompanyQuery) -> Page:
+        """Counts the matches up to core.COUNT_CAP (``exact_total``: all), then fetches one page.
+        A text's matches are read from FTS5 in one of two ways, chosen by that count: at most
+        COUNT_CAP matches are joined and sorted (bm25 computed for relevance, which runs only up
+        to core.RANK_CAP matches); more are filtered one by one while walking the sort's index
+        (``EXISTS`` against FTS5, a doclist seek each), so a word found in every business scope
+        costs a page's worth of rows, not a million. Only the page's rows are decoded."""
         core.check_cursor(query.search_after)
         parsed = core.parse_text(query.text or "")
-        where, params, join, join_params, words = self._company_filters(query, parsed)
-        sort = core.company_sort(query.sort, bool(join))
+        t = self._company_text(query, parsed)
+        where, params = self._company_where(query)
+        if t.nothing:
+            return Page(hits=[], total=0, notice=parsed.notice, sort=core.company_sort(query.sort, False))
+        cap = None if query.exact_total else core.COUNT_CAP
+        # Counted far enough to know both the total and whether relevance ranks (RANK_CAP).
+        counted = self._count_companies(t, where, params, None if cap is None else max(cap, core.RANK_CAP))
+        total, lower_bound = core.capped_total(counted, cap)
+        sort = core.company_sort_for(query.sort, t.fts is not None, counted > core.RANK_CAP)
         # (sort key expression, direction); ties always broken by credit_code ascending.
         key, desc = {
             "score": (f"COALESCE(c.smoke_index, {core.MISSING_SCORE!r})", True),
@@ -795,27 +871,81 @@ class SQLiteStore(Store):
             "relevance": ("COALESCE(m.rank, -1e9)", False),
             "rise": (f"COALESCE(c.rise, {core.MISSING_RISE!r})", True),
         }[sort]
-        rows, total, more = self._paged("companies c", "c.credit_code", "c.data, c.smoke_index, c.level", key, desc,
-                                        join, join_params, where, params, query)
-        hits = [core.company_hit(Company.from_dict(json.loads(data)), idx, level, words)
-                for _k, _code, data, idx, level in rows]
+        # Walk the sort index (checking each row) or gather the matches and sort them: walking
+        # reads about (offset + limit) x companies / matches rows, gathering reads every match.
+        wanted = (0 if query.search_after else max(0, int(query.offset))) + max(0, int(query.limit)) + 1
+        walk = sort != "relevance" and _walks(counted, wanted, self._companies_upper_bound())
+        if walk:
+            where, params = self._company_where(query, walk=True)
+        join, join_params, member, member_params = "", [], [], []
+        if t.code_sql:  # a credit-code prefix: the few FTS matches OR'd with a range of the code index
+            member = [f"({t.code_sql} OR c.rid IN ({_COMPANY_MATCH}))" if t.fts else t.code_sql]
+            member_params = t.code_params + ([t.fts] if t.fts else [])
+            if sort == "relevance":
+                join, join_params = f"LEFT JOIN ({_COMPANY_RANK}) m ON m.rid = c.rid", [t.fts]
+        elif t.fts is not None:
+            if sort == "relevance":
+                join, join_params = f"JOIN ({_COMPANY_RANK}) m ON m.rid = c.rid", [t.fts]
+            elif walk:
+                member, member_params = [f"EXISTS ({_COMPANY_MATCH} AND rowid = c.rid)"], [t.fts]
+            else:
+                join, join_params = f"JOIN ({_COMPANY_MATCH}) m ON m.rid = c.rid", [t.fts]
+        rows, _, more = self._paged("companies c", "c.credit_code", "c.rid", key, desc, join, join_params,
+                                    member + where, member_params + params, query, count=False)
+        found = self._company_rows([r[2] for r in rows])
+        hits = [core.company_hit(Company.from_dict(json.loads(found[rid][0])), found[rid][1], found[rid][2], t.words)
+                for _k, _code, rid in rows if rid in found]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice,
+                    total_is_lower_bound=lower_bound, sort=sort)
+
+    def _count_companies(self, t: _CompanyText, where: list[str], params: list[Any], cap: int | None) -> int:
+        """Companies matching, counting stops after ``cap + 1`` (None: all). Only what the
+        conditions need is read: FTS5 alone for a bare text, an index for the filters."""
+        limit = -1 if cap is None else cap + 1
+        if t.fts is not None and not t.code_sql:
+            if not where:
+                sql = f"{_COMPANY_MATCH} LIMIT ?"
+                args: list[Any] = [t.fts, limit]
+            else:
+                sql = (f"SELECT 1 FROM companies c JOIN ({_COMPANY_MATCH}) m ON m.rid = c.rid "
+                       f"WHERE {' AND '.join(where)} LIMIT ?")
+                args = [t.fts, *params, limit]
+        else:
+            conds = ([f"({t.code_sql} OR c.rid IN ({_COMPANY_MATCH}))" if t.fts else t.code_sql]
+                     if t.code_sql else []) + where
+            args = (t.code_params + ([t.fts] if t.fts else []) if t.code_sql else []) + params + [limit]
+            sql = f"SELECT 1 FROM companies c WHERE {' AND '.join(conds) or '1'} LIMIT ?"
+        return int(self._query(f"SELECT COUNT(*) FROM ({sql})", args)[0][0])
+
+    def _companies_upper_bound(self) -> int:
+        """At least the number of companies, read in one index seek (the largest row id)."""
+        return int(self._query("SELECT COALESCE(MAX(rid), 0) FROM companies")[0][0])
+
+    def _company_rows(self, rids: list[int]) -> dict[int, tuple[str, float | None, str | None]]:
+        """(data, smoke_index, level) of the companies ``rids`` (one page: well under _ID_CHUNK)."""
+        if not rids:
+            return {}
+        marks = ",".join("?" * len(rids))
+        rows = self._query(f"SELECT rid, data, smoke_index, level FROM companies WHERE rid IN ({marks})", rids)
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def search_documents(self, query: DocumentQuery) -> Page:
+        """Like search_companies: the matches counted up to core.COUNT_CAP, bm25 ranking up to
+        core.RANK_CAP matches (a broader text is ordered newest first, and ``Page.sort`` says
+        so), a broad text's matches checked while walking the date index, and only the page's
+        rows decoded (with their bm25, which depends on the whole index, not on the page)."""
         core.check_cursor(query.search_after)
         where: list[str] = []
         params: list[Any] = []
-        join, join_params = "", []
+        fts: str | None = None
         words: list[str] = []
         parsed = core.parse_text(query.text or "")
         if (query.text or "").strip():
             if parsed.root is None:
-                return Page(hits=[], total=0, notice=parsed.notice)
+                return Page(hits=[], total=0, notice=parsed.notice, sort=core.document_sort(query.sort, False))
             words = parsed.words
-            join = ("JOIN (SELECT rowid AS rid, bm25(documents_fts, 3.0, 1.0, 0.5) AS rank "
-                    "FROM documents_fts WHERE documents_fts MATCH ?) m ON m.rid = d.rid")
-            join_params = [_fts_expr(parsed.root, "{title_tok text_tok}")]
+            fts = _fts_expr(parsed.root, "{title_tok text_tok}")
         if query.source_kind:
             where.append("d.source_kind = ?")
             params.append(query.source_kind)
@@ -828,14 +958,48 @@ class SQLiteStore(Store):
         if query.date_to:
             where.append("d.day <= ?")
             params.append(query.date_to[:10])
-        sort = core.document_sort(query.sort, bool(join))
+        cap = core.COUNT_CAP
+        limit = max(cap, core.RANK_CAP) + 1  # enough to know both the total and whether relevance ranks
+        if fts is not None and not where:
+            counted_sql, args = f"{_DOCUMENT_MATCH} LIMIT ?", [fts, limit]
+        else:
+            join = f"JOIN ({_DOCUMENT_MATCH}) m ON m.rid = d.rid" if fts is not None else ""
+            counted_sql = f"SELECT 1 FROM documents d {join} WHERE {' AND '.join(where) or '1'} LIMIT ?"
+            args = ([fts] if fts is not None else []) + params + [limit]
+        counted = int(self._query(f"SELECT COUNT(*) FROM ({counted_sql})", args)[0][0])
+        total, lower_bound = core.capped_total(counted, cap)
+        sort = core.document_sort(query.sort, fts is not None)
+        if sort == "relevance" and counted > core.RANK_CAP:
+            sort = "date"
         key, desc = ("m.rank", False) if sort == "relevance" else ("d.day", True)
-        rows, total, more = self._paged("documents d", "d.id", f"{self._DOC_COLS}, {'m.rank' if join else '0.0'}",
-                                        key, desc, join, join_params, where, params, query)
+        join, join_params, member, member_params = "", [], [], []
+        if fts is not None:
+            wanted = (0 if query.search_after else max(0, int(query.offset))) + max(0, int(query.limit)) + 1
+            if sort == "relevance":
+                join, join_params = f"JOIN ({_DOCUMENT_RANK}) m ON m.rid = d.rid", [fts]
+            elif _walks(counted, wanted, int(self._query("SELECT COALESCE(MAX(rid), 0) FROM documents")[0][0])):
+                member, member_params = [f"EXISTS ({_DOCUMENT_MATCH} AND rowid = d.rid)"], [fts]
+            else:
+                join, join_params = f"JOIN ({_DOCUMENT_MATCH}) m ON m.rid = d.rid", [fts]
+        rows, _, more = self._paged("documents d", "d.id", "d.rid", key, desc, join, join_params,
+                                    member + where, member_params + params, query, count=False)
+        rids = [r[2] for r in rows]
+        found: dict[int, tuple] = {}
+        ranks: dict[int, float] = {}
+        for i in range(0, len(rids), _ID_CHUNK):
+            chunk = rids[i : i + _ID_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update((r[0], r[1:]) for r in self._query(
+                f"SELECT d.rid, {self._DOC_COLS} FROM documents d WHERE d.rid IN ({marks})", chunk))
+            if fts is not None:
+                ranks.update(self._query(f"SELECT rid, rank FROM ({_DOCUMENT_RANK}) WHERE rid IN ({marks})",
+                                         [fts, *chunk]))
         # bm25 is lower-is-better; relevance is reported higher-is-better.
-        hits = [core.document_hit(self._doc(row[2:5]), -float(row[5]), words) for row in rows]
+        hits = [core.document_hit(self._doc(found[rid]), -float(ranks.get(rid, 0.0)), words)
+                for _k, _id, rid in rows if rid in found]
         nxt = [rows[-1][0], rows[-1][1]] if more and rows else None
-        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice)
+        return Page(hits=hits, total=total, next_cursor=nxt, notice=parsed.notice,
+                    total_is_lower_bound=lower_bound, sort=sort)
 
     _AGG = {
         "level": "c.level",
@@ -914,6 +1078,19 @@ class SQLiteStore(Store):
             (credit_code,),
         )
         return Score.from_dict(json.loads(rows[0][0])) if rows else None
+
+    def latest_scores(self, credit_codes: Iterable[str]) -> dict[str, Score]:
+        """``latest_score`` of each code, a few hundred codes per query (the company page's graph)."""
+        codes = [c for c in dict.fromkeys(credit_codes) if c]
+        out: dict[str, Score] = {}
+        for i in range(0, len(codes), _ID_CHUNK):
+            chunk = codes[i : i + _ID_CHUNK]
+            rows = self._query(
+                "SELECT credit_code, data FROM (SELECT credit_code, data, ROW_NUMBER() OVER (PARTITION BY credit_code "
+                "ORDER BY as_of DESC, rid DESC) AS n FROM scores WHERE credit_code IN "
+                f"({','.join('?' * len(chunk))})) WHERE n = 1", chunk)
+            out.update((code, Score.from_dict(json.loads(data))) for code, data in rows)
+        return out
 
     def score_history(self, credit_code: str) -> list[tuple[str, float, str]]:
         rows = self._query(

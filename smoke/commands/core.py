@@ -160,14 +160,18 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     out: dict = {}
     with open_existing_store() as store:
         if what in ("all", "companies"):
-            hits, total = search_companies(store, f)
+            hits, total, capped = search_companies(store, f)
             out["companies"] = [company_row(h.company, h.smoke_index, h.level) for h in hits]
             out["companies_total"] = total
+            if capped:  # more match than the store counts (core.COUNT_CAP): total is a lower bound
+                out["companies_total_capped"] = True
         if what in ("all", "documents"):
             docs = search_documents(store, f)
             out["documents"] = [document_row(h.document, docs.kinds.get(h.document.id, ""), h.highlight)
                                 for h in docs.hits]
             out["documents_total"] = docs.total
+            if docs.capped:
+                out["documents_total_capped"] = True
         if what == "all":
             concerned, n = concerned_companies(store, f, limit=f.limit)
             out["concerned"] = [{**company_row(c.company, c.smoke_index, c.level), "documents": c.documents}
@@ -185,14 +189,14 @@ def search_command(query: str, what: str | None, sort: str | None, min_score: fl
     shown = 0
     if "companies" in out:
         none = "" if out["companies"] else t("search.no_company")
-        click.echo(t("search.companies", n=out["companies_total"]) + none)
+        click.echo(t("search.companies", n=f"{out['companies_total']}{'+' if out.get('companies_total_capped') else ''}") + none)
         if out["companies"]:
             click.echo(_company_header())
         for r in out["companies"]:
             click.echo(_company_line(r))
         shown += len(out["companies"])
     if "documents" in out:
-        click.echo(t("search.documents", n=out["documents_total"]))
+        click.echo(t("search.documents", n=f"{out['documents_total']}{'+' if out.get('documents_total_capped') else ''}"))
         if out["documents"]:
             click.echo(f"  {_pad(t('col.date'), 10)}  {_pad(t('col.kind'), 10)}  {t('col.title')}")
         for d in out["documents"]:

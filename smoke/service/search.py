@@ -49,9 +49,10 @@ def company_query(f: Filters, sort: str = "") -> CompanyQuery:
                         offset=f.offset)
 
 
-def search_companies(store: Store, f: Filters) -> tuple[list[CompanyHit], int]:
+def search_companies(store: Store, f: Filters) -> tuple[list[CompanyHit], int, bool]:
+    """(hits, total, whether total is a lower bound: the store stops counting at core.COUNT_CAP)."""
     page = store.search_companies(company_query(f))
-    return page.hits, page.total
+    return page.hits, page.total, page.total_is_lower_bound
 
 
 def _doc_query(f: Filters, source_kind: str, limit: int, offset: int) -> DocumentQuery:
@@ -64,16 +65,18 @@ def search_documents(store: Store, f: Filters) -> DocumentResult:
     """Documents matching ``f`` (text, source kind, document kind, dates), one page."""
     if not f.kind:
         page = store.search_documents(_doc_query(f, f.source_kind, f.limit, f.offset))
-        return DocumentResult(page.hits, page.total, {h.document.id: document_kind(h.document) for h in page.hits})
+        return DocumentResult(page.hits, page.total, {h.document.id: document_kind(h.document) for h in page.hits},
+                              page.total_is_lower_bound)
     source_kinds = [sk for sk in source_kinds_for(f.kind) if not f.source_kind or sk == f.source_kind]
     if len(source_kinds) == 1 and f.kind not in ("promotion", "warning", "news"):
         page = store.search_documents(_doc_query(f, source_kinds[0], f.limit, f.offset))  # the store filters exactly
-        return DocumentResult(page.hits, page.total, {h.document.id: f.kind for h in page.hits})
+        return DocumentResult(page.hits, page.total, {h.document.id: f.kind for h in page.hits},
+                              page.total_is_lower_bound)
     hits: list[DocumentHit] = []
     capped = False
     for sk in source_kinds:
         page = store.search_documents(_doc_query(f, sk, KIND_WINDOW, 0))
-        capped = capped or page.total > KIND_WINDOW
+        capped = capped or page.total > KIND_WINDOW or page.total_is_lower_bound
         hits.extend(h for h in page.hits if document_kind(h.document) == f.kind)
     if len(source_kinds) > 1:
         by_date = (f.sort == "date") or not f.q

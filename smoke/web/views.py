@@ -72,7 +72,7 @@ def dashboard(store: Store, today: date | None = None) -> dict[str, Any]:
     return {
         "total": store.count_companies(),
         "documents": store.count_documents(),
-        "high_risk": store.search_companies(CompanyQuery(min_score=high_risk(), limit=1)).total,
+        "high_risk": store.search_companies(CompanyQuery(min_score=high_risk(), limit=1, exact_total=True)).total,
         "region_counts": dict(regions),
         "trend": charts.high_risk_trend(store),
         "levels": [{"key": lv, "label": LEVEL_ZH[lv], "count": levels.get(lv, 0)} for lv in LEVEL_ORDER],

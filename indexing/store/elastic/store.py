@@ -652,7 +652,10 @@ class ElasticStore(Store):
 
     # --- search ----------------------------------------------------------------
     def _page(self, entity: str, query: dict[str, Any], sort: list[Any], limit: int, offset: int,
-              after: list[Any] | None) -> tuple[list[dict[str, Any]], int, list[Any] | None]:
+              after: list[Any] | None, cap: int | None = core.COUNT_CAP
+              ) -> tuple[list[dict[str, Any]], int, bool, list[Any] | None]:
+        """(hits, total, total_is_lower_bound, next cursor): the total counted up to ``cap``
+        matches (None: all), as SQLite counts them (core.COUNT_CAP)."""
         limit = max(0, int(limit))
         kwargs: dict[str, Any] = {}
         if after:
@@ -661,25 +664,39 @@ class ElasticStore(Store):
             kwargs["from_"] = max(0, int(offset))
         resp = self.client.search(
             index=self.alias(entity), query=query, sort=sort, size=limit + 1,
-            track_total_hits=True, track_scores=True, source_excludes=_NO_TOKENS, **kwargs,
+            track_total_hits=True if cap is None else cap, track_scores=True, source_excludes=_NO_TOKENS, **kwargs,
         )
         hits = resp["hits"]["hits"]
         more = len(hits) > limit
         hits = hits[:limit]
-        total = int(resp["hits"]["total"]["value"])
+        total, lower_bound = self._total(resp)
         nxt = list(hits[-1]["sort"]) if more and hits else None
-        return hits, total, nxt
+        return hits, total, lower_bound, nxt
+
+    @staticmethod
+    def _total(resp: Any) -> tuple[int, bool]:
+        t = resp["hits"]["total"]
+        return int(t["value"]), t.get("relation") == "gte"
 
     @_translated("searching companies")
     def search_companies(self, query: CompanyQuery) -> Page:
         after = core.check_cursor(query.search_after)
         parsed = core.parse_text(query.text or "")
         q, words, has_text = es_query.company_query(query, parsed)
-        sort = es_query.company_sort(query.sort, has_text)
-        hits, total, nxt = self._page("companies", q, sort, query.limit, query.offset, after)
+        cap = None if query.exact_total else core.COUNT_CAP
+        sort = core.company_sort(query.sort, has_text)
+        if sort == "relevance":
+            # Relevance over more than core.RANK_CAP matches is ordered by score, as on SQLite:
+            # a count first (its own round trip) says which.
+            resp = self.client.search(index=self.alias("companies"), query=q, size=0,
+                                      track_total_hits=core.RANK_CAP + 1)
+            sort = core.company_sort_for(sort, has_text, self._total(resp)[0] > core.RANK_CAP)
+        hits, total, lower_bound, nxt = self._page("companies", q, es_query.company_sort(sort, has_text),
+                                                   query.limit, query.offset, after, cap)
         out = [core.company_hit(company_from(h["_source"]), h["_source"].get("smoke_index"),
                                h["_source"].get("level"), words) for h in hits]
-        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice,
+                    total_is_lower_bound=lower_bound, sort=sort)
 
     @_translated("searching documents")
     def search_documents(self, query: DocumentQuery) -> Page:
@@ -687,12 +704,21 @@ class ElasticStore(Store):
         parsed = core.parse_text(query.text or "")
         q, words = es_query.document_query(query, parsed)
         if q is None:
-            return Page(hits=[], total=0, notice=parsed.notice)
-        sort = es_query.document_sort(query.sort, bool(words))
-        hits, total, nxt = self._page("documents", q, sort, query.limit, query.offset, after)
+            return Page(hits=[], total=0, notice=parsed.notice, sort=core.document_sort(query.sort, False))
+        sort_name = core.document_sort(query.sort, bool(words))
+        if sort_name == "relevance":
+            # Relevance over more than core.RANK_CAP matches is ordered newest first, as on SQLite.
+            resp = self.client.search(index=self.alias("documents"), query=q, size=0,
+                                      track_total_hits=core.RANK_CAP + 1)
+            if self._total(resp)[0] > core.RANK_CAP:
+                sort_name = "date"
+        sort = es_query.document_sort(sort_name, bool(words))
+        hits, total, lower_bound, nxt = self._page("documents", q, sort, query.limit, query.offset, after,
+                                                   core.COUNT_CAP)
         out = [core.document_hit(document_from(h["_source"]), float(h.get("_score") or 0.0) if words else 0.0, words)
                for h in hits]
-        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice)
+        return Page(hits=out, total=total, next_cursor=nxt, notice=parsed.notice,
+                    total_is_lower_bound=lower_bound, sort=sort_name)
 
     @_translated("aggregating companies")
     def aggregate_companies(self, field_name: str, query: CompanyQuery | None = None) -> dict[str, int]:

@@ -133,10 +133,13 @@ def companies(request: Request) -> Response:
     session = _bearer(request)
     p = request.query_params
     f = _filters(p, COMPANY_SPEC)
-    hits, total = search_companies(store(request), f)
+    hits, total, capped = search_companies(store(request), f)
     items = [company_row(h.company, h.smoke_index, h.level) for h in hits]
     _audit(request, session, "search", {k: v for k, v in p.items()}, total)
-    return JSONResponse(items, headers={"X-Total-Count": str(total)})
+    headers = {"X-Total-Count": str(total)}
+    if capped:  # more than core.COUNT_CAP companies match: the store stopped counting
+        headers["X-Total-Capped"] = "true"
+    return JSONResponse(items, headers=headers)
 
 
 def company(request: Request) -> Response:

@@ -61,10 +61,10 @@ def search(request: Request) -> Response:
     searched = bool(f.q or f.active())
     kinds: dict[str, str] = {}
     if kind == "companies":
-        hits, total = search_companies(s, f)
+        hits, total, capped = search_companies(s, f)
     else:
         docs = search_documents(s, f)
-        hits, total, kinds = docs.hits, docs.total, docs.kinds
+        hits, total, kinds, capped = docs.hits, docs.total, docs.kinds, docs.capped
     detail = {**f.active(), "kind": kind, "offset": f.offset}
     if f.sort:
         detail["sort"] = f.sort
@@ -83,6 +83,7 @@ def search(request: Request) -> Response:
         date_to=f.date_to,
         hits=hits,
         total=total,
+        total_capped=capped,
         offset=f.offset,
         searched=searched,
         prev_url=prev_url,
@@ -177,6 +178,7 @@ def high_risk(request: Request) -> Response:
         "high_risk.html",
         hits=page.hits,
         total=page.total,
+        total_capped=page.total_is_lower_bound,
         f=f,
         sort=sort,
         SORTS=SORTS,
