@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 
 from config.doc_kinds import DocKind, DocKindsConfig, doc_kinds
+from indexing.models import Document
 
 DOC_KINDS: tuple[str, ...] = DocKind.__args__  # type: ignore[attr-defined]
 
@@ -46,3 +47,17 @@ def classify(source_kind: str, title: str, text: str = "", config: DocKindsConfi
     if base != "promotion":
         return base
     return cued_kind(title, text, cfg) or base
+
+
+def document_kind(doc: Document) -> str:
+    """The kind the store gave ``doc``; a document not read from a store is classified by
+    the same rule."""
+    return doc.doc_kind or classify(doc.source_kind, doc.title, doc.text)
+
+
+def read_as(kind: str) -> str:
+    """The analyser's document type a kind imposes (scoring.text): a warning is read as a
+    warning and news as news, whatever phrases they quote; "" for the other kinds, whose
+    texts the analyser reads for itself (a forum post on the promotional web may be a victim's
+    complaint, a court's page a judgment or a dishonesty list)."""
+    return kind if kind in ("warning", "news") else ""

@@ -4,7 +4,7 @@ and the kind of a document (indexing.doc_kind: computed once, when the store ind
 from __future__ import annotations
 
 from config.doc_kinds import doc_kinds
-from indexing.doc_kind import DOC_KINDS, classify
+from indexing.doc_kind import DOC_KINDS, document_kind
 from indexing.models import Document
 
 __all__ = ["DOC_KINDS", "doc_kind_labels", "document_kind", "document_kind_label"]
@@ -12,12 +12,6 @@ __all__ = ["DOC_KINDS", "doc_kind_labels", "document_kind", "document_kind_label
 
 def doc_kind_labels() -> dict[str, str]:
     return dict(doc_kinds().labels)
-
-
-def document_kind(doc: Document) -> str:
-    """The kind the store gave the document; a document not read from a store is classified
-    by the same rule."""
-    return doc.doc_kind or classify(doc.source_kind, doc.title, doc.text)
 
 
 def document_kind_label(doc: Document) -> str:
