@@ -55,9 +55,14 @@ def document_kind(doc: Document) -> str:
     return doc.doc_kind or classify(doc.source_kind, doc.title, doc.text)
 
 
+# The analyser's document type (scoring.text) of each kind the rule decides: by the source
+# (a court's judgment, a complaint platform's complaint) or by the cues (a warning, news).
+_TYPE_OF_KIND = {"warning": "warning", "news": "news", "judgment": "judgment", "complaint": "complaint"}
+
+
 def read_as(kind: str) -> str:
-    """The analyser's document type a kind imposes (scoring.text): a warning is read as a
-    warning and news as news, whatever phrases they quote; "" for the other kinds, whose
-    texts the analyser reads for itself (a forum post on the promotional web may be a victim's
-    complaint, a court's page a judgment or a dishonesty list)."""
-    return kind if kind in ("warning", "news") else ""
+    """The analyser's document type a kind imposes: a warning is read as a warning whatever
+    promises it quotes, a court's page as a judgment whatever its title. "" for a promotion
+    (an uncued page of the promotional web: the analyser reads the text for itself, and may
+    find a victim's account or an untitled report there) and for registry entries."""
+    return _TYPE_OF_KIND.get(kind, "")

@@ -110,8 +110,8 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     force the type instead of classifying (a page on a company's own site speaks for the
     company whatever genre it imitates). ``doc_kind``: the document's stored kind
     (indexing.doc_kind); a bare text is classified by the same rule as a page of the open web.
-    A warning or news kind is the type (``indexing.doc_kind.read_as``): the kind shown and the
-    type scored are one rule and cannot disagree. ``text_model``: the statistical half to
+    A kind the rule decides (warning, news, judgment, complaint) is the type
+    (``indexing.doc_kind.read_as``): the kind shown and the type scored cannot disagree. ``text_model``: the statistical half to
     combine with the rules (default config/text_model.json); False for the rules alone."""
     lex = lexicon or load_lexicon()
     rules = rules or load_rules()
