@@ -162,6 +162,9 @@ class Document:
     domain: str = ""
     mentions: list[Mention] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)  # kind-specific, see below
+    # promotion | complaint | judgment | registry | warning | news (indexing.doc_kind): set by
+    # the store when the document is indexed, whatever a writer put here; "" before that.
+    doc_kind: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from indexing.doc_kind import document_kind
 from indexing.models import Company, Document, Evidence
 from indexing.normalize import normalize_domain
 from scoring.context import ScoringContext
@@ -66,18 +67,19 @@ class CompanyFacts:
 
 def analysis_key(doc: Document, lpr: float, doc_type: str | None = None) -> str:
     """What an analysis depends on besides the analyser's and lexicon's versions: the text,
-    title and URL read, the benchmark rate and the genre imposed, if any. The same text under
-    two ids is analysed once."""
+    title and URL read, the benchmark rate, the genre imposed, if any, and the document's kind.
+    The same text under two ids is analysed once."""
     h = hashlib.sha1(doc.text.encode("utf-8"))
     h.update(b"\0" + doc.title.encode("utf-8") + b"\0" + doc.url.encode("utf-8"))
-    return f"{h.hexdigest()}:{lpr}:{doc_type or ''}"
+    return f"{h.hexdigest()}:{lpr}:{doc_type or ''}:{document_kind(doc)}"
 
 
 def _analysis(doc: Document, context: ScoringContext, lpr: float, doc_type: str | None = None) -> TextAnalysis:
     key = analysis_key(doc, lpr, doc_type)
     cached = context.analysis_cache.get(key)
     if cached is None:
-        cached = analyze(doc.text, doc.title, doc.url, lpr=lpr, normalized=True, doc_type=doc_type)
+        cached = analyze(doc.text, doc.title, doc.url, lpr=lpr, normalized=True, doc_type=doc_type,
+                         doc_kind=document_kind(doc))
         context.analysis_cache[key] = cached
     return cached  # type: ignore[return-value]
 

@@ -10,6 +10,8 @@ not by sharing code.
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -324,7 +326,7 @@ def test_document_roundtrip_keeps_every_field(store: Store) -> None:
                 "parties": [{"name": "某公司", "role": "defendant"}], "amount": 1200000.5},
     )
     store.upsert_documents([d])
-    assert store.get_document("court-1") == d
+    assert store.get_document("court-1") == dataclasses.replace(d, doc_kind="judgment")  # the store sets the kind
     assert store.get_document("missing") is None
 
 
@@ -715,6 +717,136 @@ def test_search_documents_pagination(store: Store) -> None:
             cursor = page.next_cursor
         assert len(got) == 35 and set(got) == everyone, sort
         assert got == by_offset, sort
+
+
+# --- document kinds (indexing.doc_kind): computed when indexed, filtered by the store -------
+
+# Kinds by how the one rule reads a document: (source kind, title, text start).
+_KIND_SAMPLES: dict[str, list[tuple[str, str, str]]] = {
+    "promotion": [("promo", "新人注册送888元红包，年化15%", "推荐好友返利，保本保息")],
+    "warning": [("promo", "风险提示：警惕“高额返利”理财", "月息8% 保本保息 推荐一人奖励500元 都是诱饵"),
+                ("promo", "关于防范非法集资的公告", "不要轻信保本保息")],
+    "news": [("promo", "警方通报：某公司涉嫌集资诈骗", "返利"), ("promo", "社会资讯", "本报讯 记者从市公安局获悉，返利")],
+    "judgment": [("court", "风险提示", "被告人以返利为诱饵")],  # a court's document is a judgment whatever its title
+    "complaint": [("complaint", "无法提现", "平台承诺返利")],
+    "registry": [("registry", "某公司", "经营范围"), ("amac", "私募基金管理人", "备案")],
+}
+# How many documents of each kind the kind world holds: promotions outnumber the old
+# in-memory window (the first 1,000 hits), and every warning and news report is older than them.
+_KIND_COUNTS = {"promotion": 1010, "warning": 23, "news": 11, "judgment": 9, "complaint": 7, "registry": 5}
+
+
+def _kind_world(store: Store) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """(ids by kind, title and text by id) of the kind world, once written."""
+    want: dict[str, set[str]] = {}
+    docs = []
+    for kind, n in _KIND_COUNTS.items():
+        samples = _KIND_SAMPLES[kind]
+        for i in range(n):
+            sk, title, text = samples[i % len(samples)]
+            # promotions are the newest (2024), everything else older (2023)
+            day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" if kind == "promotion" else f"2023-{1 + i % 12:02d}-01"
+            d = doc(f"{kind}-{i:04d}", f"{text} 第{i}号", kind=sk, title=f"{title}{i}", published=day)
+            d.doc_kind = "promotion"  # what a writer says is ignored: the store computes the kind
+            docs.append(d)
+            want.setdefault(kind, set()).add(d.id)
+    r = store.upsert_documents(docs)
+    assert r.new == len(docs) and not r.failed
+    return want, {d.id: f"{d.title} {d.text}" for d in docs}
+
+
+def _all_pages(store: Store, q: DocumentQuery) -> tuple[int, list[str], list[str]]:
+    """(total, ids by offset, ids by cursor) of every page of ``q``."""
+    first = store.search_documents(q)
+    by_offset: list[str] = []
+    off = 0
+    while True:
+        page = store.search_documents(dataclasses.replace(q, offset=off))
+        by_offset += ids(page.hits)
+        assert page.total == first.total
+        if len(page.hits) < q.limit:
+            break
+        off += q.limit
+    by_cursor, cursor = ids(first.hits), first.next_cursor
+    while cursor is not None:
+        page = store.search_documents(dataclasses.replace(q, search_after=cursor))
+        assert page.total == first.total
+        by_cursor += ids(page.hits)
+        cursor = page.next_cursor
+    return first.total, by_offset, by_cursor
+
+
+def test_filter_by_each_document_kind_gives_exact_totals_and_pages(store: Store) -> None:
+    want, texts = _kind_world(store)
+    for kind, of_kind in want.items():
+        for q in (DocumentQuery(doc_kind=kind, sort="date", limit=7),
+                  DocumentQuery(text="返利", doc_kind=kind, sort="relevance", limit=7)):
+            expected = {i for i in of_kind if q.text in texts[i]}
+            total, by_offset, by_cursor = _all_pages(store, q) if kind != "promotion" else (
+                store.search_documents(q).total, [], [])
+            assert total == len(expected), (kind, q.text)
+            if kind != "promotion":  # 1,010 promotions: their pages are read once below
+                assert set(by_offset) == expected and len(by_offset) == len(expected), (kind, q.text)
+                assert by_cursor == by_offset, (kind, q.text)
+        assert all(h.document.doc_kind == kind
+                   for h in store.search_documents(DocumentQuery(doc_kind=kind, limit=50)).hits)
+    # the promotions' last page by cursor: exact even past the first 1,000
+    total, by_offset, by_cursor = _all_pages(store, DocumentQuery(doc_kind="promotion", sort="date", limit=250))
+    assert total == 1010 and set(by_cursor) == want["promotion"] and by_offset == by_cursor
+    # with other filters: the source kind and dates narrow the kind, never widen it
+    assert store.search_documents(DocumentQuery(doc_kind="warning", source_kind="court")).total == 0
+    assert store.search_documents(DocumentQuery(doc_kind="registry", source_kind="amac", limit=50)).total == 2
+    assert store.search_documents(DocumentQuery(doc_kind="news", date_from="2024-01-01")).total == 0
+    with pytest.raises(ValueError, match="doc_kind must be one of"):
+        store.search_documents(DocumentQuery(doc_kind="promo"))
+
+
+def test_a_police_warning_titled_risk_notice_is_stored_as_warning(store: Store) -> None:
+    warning = doc("police-1", "月息8% 保本保息 推荐一人奖励500元，这些都是非法集资的诱饵，请勿参与。", kind="promo",
+                  title="风险提示：警惕以“养老项目”为名的非法集资", doc_kind="promotion")
+    promo = doc("promo-1", "月息8% 保本保息 推荐一人奖励500元", kind="promo", title="养老项目 新人福利")
+    store.upsert_documents([warning, promo])
+    assert store.get_document("police-1").doc_kind == "warning"  # type: ignore[union-attr]
+    assert store.get_document("promo-1").doc_kind == "promotion"  # type: ignore[union-attr]
+    assert ids(store.search_documents(DocumentQuery(text="保本保息", doc_kind="promotion")).hits) == ["promo-1"]
+    assert ids(store.search_documents(DocumentQuery(text="保本保息", doc_kind="warning")).hits) == ["police-1"]
+    hit = store.search_documents(DocumentQuery(text="风险提示")).hits[0]
+    assert hit.document.doc_kind == "warning"
+    # a re-crawl that retitles the page re-classifies it
+    promo.title = "风险提示：养老项目"
+    promo.content_hash = "h-retitled"
+    store.upsert_documents([promo])
+    assert store.get_document("promo-1").doc_kind == "warning"  # type: ignore[union-attr]
+    assert store.search_documents(DocumentQuery(doc_kind="promotion")).total == 0
+
+
+def test_an_old_schema_sqlite_file_gets_its_document_kinds_on_open(tmp_path: Path) -> None:
+    """A file written before document kinds were stored (schema version 4: no doc_kind
+    column) is migrated on open: the column is added and every document classified."""
+    from indexing.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+    path = tmp_path / "old.db"
+    with SQLiteStore(path) as s:
+        s.upsert_documents([doc("w", "请勿参与", title="风险提示：警惕高息理财"), doc("p", "保本保息", title="新人福利"),
+                            doc("n", "本报讯 记者从市公安局获悉"), doc("c", "判决", kind="court", title="风险提示")])
+    con = sqlite3.connect(path)  # the file as version 4 left it
+    con.execute("DROP INDEX documents_doc_kind")
+    con.execute("ALTER TABLE documents DROP COLUMN doc_kind")
+    con.execute("UPDATE schema_version SET version = 4")
+    con.commit()
+    assert "doc_kind" not in {r[1] for r in con.execute("PRAGMA table_info(documents)")}
+    con.close()
+
+    with SQLiteStore(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION == 5
+        assert {d.id: d.doc_kind for d in s.iter_documents()} == {"w": "warning", "p": "promotion", "n": "news",
+                                                                 "c": "judgment"}
+        assert ids(s.search_documents(DocumentQuery(doc_kind="warning")).hits) == ["w"]
+        plan = " ".join(str(r) for r in s._conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE doc_kind = ? ORDER BY day DESC, id", ("news",)))
+        assert "documents_doc_kind" in plan  # the migration made the index too
+    with SQLiteStore(path) as s:  # migrated once: reopening changes nothing
+        assert s.search_documents(DocumentQuery(doc_kind="promotion")).total == 1
 
 
 # --- aggregations -----------------------------------------------------------------

@@ -7,8 +7,6 @@ from scrapy.crawler import Crawler
 
 from crawlers.items import DocumentItem
 from crawlers.processing import extract
-from crawlers.processing.doc_kind import FIELD as DOC_KIND
-from crawlers.processing.doc_kind import classify
 from crawlers.processing.html import MAX_TEXT, clean_html
 from indexing.normalize import normalize_text
 
@@ -43,7 +41,6 @@ class CleanPipeline:
             "credit_codes": extract.credit_codes_in(norm),
             "company_names": extract.company_names_in(norm, 30),
         }
-        item.fields[DOC_KIND] = classify(item.source_kind, item.title, norm)  # a warning is never a promotion
         if not item.published:
             dates = item.fields["extracted"]["dates"]
             item.published = dates[0] if dates and item.source_kind != "promo" else item.published

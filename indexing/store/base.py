@@ -132,6 +132,7 @@ class CompanyQuery:
 class DocumentQuery:
     text: str = ""
     source_kind: str = ""
+    doc_kind: str = ""  # promotion | complaint | judgment | registry | warning | news (indexing.doc_kind)
     credit_code: str = ""  # only documents mentioning this company
     date_from: str = ""  # on published (falls back to fetched) date, ISO
     date_to: str = ""

@@ -162,8 +162,8 @@ def company_fingerprint(d: dict[str, Any]) -> str:
 
 def document_fingerprint(d: dict[str, Any]) -> str:
     """A document's content (``Document.to_dict()``) as a hash; ``fetched`` changes on
-    every crawl, the content does not."""
-    return sha1(canonical_json({k: v for k, v in d.items() if k != "fetched"}))
+    every crawl, the content does not; ``doc_kind`` is derived from it (the store sets it)."""
+    return sha1(canonical_json({k: v for k, v in d.items() if k not in ("fetched", "doc_kind")}))
 
 
 def require_company(co: Company) -> None:

@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from indexing.doc_kind import check_doc_kind
+from indexing.doc_kind import classify as classify_doc_kind
 from indexing.models import Alert, Company, Document, Run, Score
 from indexing.normalize import normalize_domain, normalize_name
 from indexing.query_syntax import Node, Or, ParsedQuery, Term
@@ -53,7 +55,7 @@ from indexing.store.base import (
 )
 from indexing.tokenize import analyze, query_bigrams
 
-SCHEMA_VERSION = 4  # 2: company_links; 3: simhash_bands; 4: pinyin of names in name_tok
+SCHEMA_VERSION = 5  # 2: company_links; 3: simhash_bands; 4: pinyin of names in name_tok; 5: documents.doc_kind
 BATCH = 1000  # documents / companies per write transaction
 _ID_CHUNK = 500  # ids per "IN (...)" lookup (well under SQLite's variable limit)
 _PAGE = 1000  # rows per page of the iterators
@@ -148,11 +150,14 @@ CREATE TABLE IF NOT EXISTS documents (
     data TEXT NOT NULL,  -- every other field, JSON
     title_tok TEXT NOT NULL DEFAULT '',
     text_tok TEXT NOT NULL DEFAULT '',
-    grams TEXT NOT NULL DEFAULT ''
+    grams TEXT NOT NULL DEFAULT '',
+    doc_kind TEXT NOT NULL DEFAULT ''  -- indexing.doc_kind, computed when the document is written
 );
 CREATE INDEX IF NOT EXISTS documents_kind_day ON documents(source_kind, day);
 CREATE INDEX IF NOT EXISTS documents_day ON documents(day, id);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+-- search_documents by kind, newest first (the date order pages by (day, id)).
+CREATE INDEX IF NOT EXISTS documents_doc_kind ON documents(doc_kind, day, id);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
     title_tok, text_tok, grams, content='documents', content_rowid='rid');
@@ -393,6 +398,7 @@ class SQLiteStore(Store):
 
     def _migrate(self) -> None:
         with self._write() as c:
+            self._add_columns(c)
             for stmt in _statements(SCHEMA):
                 c.execute(stmt)
             row = c.execute("SELECT version FROM schema_version").fetchone()
@@ -412,7 +418,20 @@ class SQLiteStore(Store):
                     self._backfill_simhash(c)
                 if row[0] < 4:
                     self._backfill_name_tokens(c)
+                if row[0] < 5:
+                    self._backfill_doc_kinds(c)
                 c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    # Columns added to existing tables since version 1: CREATE TABLE IF NOT EXISTS leaves an
+    # old table as it was, and SCHEMA's indexes on a new column would fail without it.
+    _ADDED_COLUMNS = (("documents", "doc_kind", "TEXT NOT NULL DEFAULT ''"),)
+
+    @classmethod
+    def _add_columns(cls, c: sqlite3.Connection) -> None:
+        for table, column, decl in cls._ADDED_COLUMNS:
+            have = {r[1] for r in c.execute(f"PRAGMA table_info({table})")}  # empty for a new file
+            if have and column not in have:
+                c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     @staticmethod
     def _backfill_links(c: sqlite3.Connection) -> None:
@@ -437,6 +456,16 @@ class SQLiteStore(Store):
                                 (last, _PAGE)).fetchall():
             c.executemany("UPDATE companies SET name_tok = ? WHERE rid = ?",
                           [(core.name_tokens(name, analyze(name)[0]), rid) for rid, name in rows])
+            last = rows[-1][0]
+
+    @staticmethod
+    def _backfill_doc_kinds(c: sqlite3.Connection) -> None:
+        """doc_kind of every stored document (databases before version 5), by the one rule."""
+        last = 0
+        while rows := c.execute("SELECT rid, source_kind, title, text FROM documents WHERE rid > ? ORDER BY rid LIMIT ?",
+                                (last, _PAGE)).fetchall():
+            c.executemany("UPDATE documents SET doc_kind = ? WHERE rid = ?",
+                          [(classify_doc_kind(sk, title, text), rid) for rid, sk, title, text in rows])
             last = rows[-1][0]
 
     def close(self) -> None:
@@ -618,7 +647,7 @@ class SQLiteStore(Store):
             try:
                 core.require_document(doc)
                 d = _plain(doc)
-                rest = {k: v for k, v in d.items() if k not in ("title", "text")}
+                rest = {k: v for k, v in d.items() if k not in ("title", "text", "doc_kind")}
                 # ``fetched`` changes on every crawl; the content does not.
                 fp = core.document_fingerprint(d)
                 kind, write = core.document_change(existing.get(doc.id), doc.content_hash, fp)
@@ -630,7 +659,8 @@ class SQLiteStore(Store):
                 text_tok, text_grams = analyze(doc.text)
                 rows.append((doc.id, doc.url, doc.source_kind, doc.site, doc.domain, _day(doc),
                              doc.content_hash, fp, doc.title, doc.text, _json(rest),
-                             title_tok, text_tok, f"{title_grams} {text_grams}".strip()))
+                             title_tok, text_tok, f"{title_grams} {text_grams}".strip(),
+                             classify_doc_kind(doc.source_kind, doc.title, doc.text)))
                 mentions.extend((m.credit_code, doc.id, m.role, m.method, m.confidence)
                                 for m in doc.mentions if m.credit_code)
                 written.append((doc.id,))
@@ -642,14 +672,14 @@ class SQLiteStore(Store):
         with self._write() as c:
             c.executemany(
                 """INSERT INTO documents(id, url, source_kind, site, domain, day, content_hash,
-                                         fingerprint, title, text, data, title_tok, text_tok, grams)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                         fingerprint, title, text, data, title_tok, text_tok, grams, doc_kind)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(id) DO UPDATE SET
                      url=excluded.url, source_kind=excluded.source_kind, site=excluded.site,
                      domain=excluded.domain, day=excluded.day, content_hash=excluded.content_hash,
                      fingerprint=excluded.fingerprint, title=excluded.title, text=excluded.text,
                      data=excluded.data, title_tok=excluded.title_tok, text_tok=excluded.text_tok,
-                     grams=excluded.grams""",
+                     grams=excluded.grams, doc_kind=excluded.doc_kind""",
                 rows,
             )
             c.executemany("DELETE FROM mentions WHERE doc_id = ?", written)
@@ -664,14 +694,15 @@ class SQLiteStore(Store):
                 mentions,
             )
 
-    _DOC_COLS = "d.title, d.text, d.data"
+    _DOC_COLS = "d.title, d.text, d.data, d.doc_kind"
 
     @staticmethod
     def _doc(row: Sequence[Any]) -> Document:
-        title, text, data = row[0], row[1], row[2]
+        title, text, data, doc_kind = row[0], row[1], row[2], row[3]
         d = json.loads(data)
         d["title"] = title
         d["text"] = text
+        d["doc_kind"] = doc_kind
         return Document.from_dict(d)
 
     def get_document(self, doc_id: str) -> Document | None:
@@ -805,7 +836,7 @@ class SQLiteStore(Store):
     # (columns, table) per record kind; rowid is the save order.
     _RECORDS = {
         "companies": ("data", "companies"),
-        "documents": ("title, text, data", "documents"),
+        "documents": ("title, text, data, doc_kind", "documents"),
         "scores": ("data", "scores"),
         "alerts": ("data", "alerts"),
         "runs": ("data", "runs"),
@@ -949,6 +980,10 @@ class SQLiteStore(Store):
         if query.source_kind:
             where.append("d.source_kind = ?")
             params.append(query.source_kind)
+        if query.doc_kind:
+            check_doc_kind(query.doc_kind)
+            where.append("d.doc_kind = ?")
+            params.append(query.doc_kind)
         if query.credit_code:
             where.append("d.id IN (SELECT doc_id FROM mentions WHERE credit_code = ?)")
             params.append(query.credit_code)

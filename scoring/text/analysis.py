@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from indexing.doc_kind import classify as classify_kind
+from indexing.doc_kind import read_as
 from scoring.lexicon import Lexicon, Occurrence, load_lexicon
 from scoring.matchtext import make_match_text
 from scoring.text.context import sentence, status, warns
@@ -102,12 +104,15 @@ def _read_yields(folded: str, occurrences: list[Occurrence], raw: str, base: str
 
 
 def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, lexicon: Lexicon | None = None,
-            normalized: bool = False, doc_type: str | None = None, rules: Rules | None = None,
+            normalized: bool = False, doc_type: str | None = None, doc_kind: str = "", rules: Rules | None = None,
             text_model: TextModel | None | bool = None) -> TextAnalysis:
     """Analyse one text. ``normalized``: ``text`` is already normalize_text output. ``doc_type``:
     force the type instead of classifying (a page on a company's own site speaks for the
-    company whatever genre it imitates). ``text_model``: the statistical half to combine with
-    the rules (default config/text_model.json); False for the rules alone."""
+    company whatever genre it imitates). ``doc_kind``: the document's stored kind
+    (indexing.doc_kind); a bare text is classified by the same rule as a page of the open web.
+    A kind the rule decides (warning, news, judgment, complaint) is the type
+    (``indexing.doc_kind.read_as``): the kind shown and the type scored cannot disagree. ``text_model``: the statistical half to
+    combine with the rules (default config/text_model.json); False for the rules alone."""
     lex = lexicon or load_lexicon()
     rules = rules or load_rules()
     mt = make_match_text(text or "", lex.table, already_normalized=normalized)
@@ -118,8 +123,11 @@ def analyze(text: str, title: str = "", url: str = "", *, lpr: float = LPR_1Y, l
     claims, rewards = _read_yields(folded, occurrences, text or "", mt.base, normalized)
     reporter = len(rules.stance["reporter"].findall(folded))
     genre, votes = classify(rules, folded, folded_title)
+    imposed = read_as(doc_kind or classify_kind("promo", title, mt.base))
     if doc_type:
         genre = doc_type
+    elif imposed:
+        genre = imposed
     else:
         genre = settle(genre, votes, Stance(
             promoter=len(rules.stance["promoter"].findall(folded)),

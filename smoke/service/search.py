@@ -11,7 +11,7 @@ from typing import Any
 
 from indexing.models import Company, Document
 from indexing.store.base import CompanyHit, CompanyQuery, DocumentHit, DocumentQuery, Store
-from smoke.service.doc_kinds import document_kind, source_kinds_for
+from smoke.service.doc_kinds import document_kind
 from smoke.service.filters import Filters
 
 # Company orders (our names -> the store's); a company has no date of its own, so "date"
@@ -19,9 +19,6 @@ from smoke.service.filters import Filters
 COMPANY_SORTS = {"relevance": "relevance", "index": "score", "rise": "rise", "name": "name", "date": "score"}
 DOCUMENT_SORTS = {"relevance": "relevance", "date": "date", "index": "relevance", "rise": "relevance",
                   "name": "relevance"}
-# How many documents a kind filter that the store cannot apply (warning / news / promotion
-# share the source kind promo) reads before filtering; the total then counts these only.
-KIND_WINDOW = 1000
 # How many matching documents are read to find the companies they concern.
 CONCERN_WINDOW = 200
 
@@ -31,7 +28,7 @@ class DocumentResult:
     hits: list[DocumentHit]
     total: int
     kinds: dict[str, str] = field(default_factory=dict)  # document id -> kind
-    capped: bool = False  # total counts only the first KIND_WINDOW documents
+    capped: bool = False  # the store stopped counting at core.COUNT_CAP: total is a lower bound
 
 
 @dataclass(slots=True)
@@ -55,35 +52,20 @@ def search_companies(store: Store, f: Filters) -> tuple[list[CompanyHit], int, b
     return page.hits, page.total, page.total_is_lower_bound
 
 
-def _doc_query(f: Filters, source_kind: str, limit: int, offset: int) -> DocumentQuery:
+def document_query(f: Filters) -> DocumentQuery:
+    """The store query for ``f``: the store filters by document kind itself (indexing.doc_kind,
+    stored when each document was indexed), so totals are exact and every page reachable."""
     sort = f.sort or ("relevance" if f.q else "date")
-    return DocumentQuery(text=f.q, source_kind=source_kind, date_from=f.date_from, date_to=f.date_to,
-                         sort=DOCUMENT_SORTS.get(sort, "relevance") if f.q else "date", limit=limit, offset=offset)
+    return DocumentQuery(text=f.q, source_kind=f.source_kind, doc_kind=f.kind, date_from=f.date_from,
+                         date_to=f.date_to, sort=DOCUMENT_SORTS.get(sort, "relevance") if f.q else "date",
+                         limit=f.limit, offset=f.offset)
 
 
 def search_documents(store: Store, f: Filters) -> DocumentResult:
     """Documents matching ``f`` (text, source kind, document kind, dates), one page."""
-    if not f.kind:
-        page = store.search_documents(_doc_query(f, f.source_kind, f.limit, f.offset))
-        return DocumentResult(page.hits, page.total, {h.document.id: document_kind(h.document) for h in page.hits},
-                              page.total_is_lower_bound)
-    source_kinds = [sk for sk in source_kinds_for(f.kind) if not f.source_kind or sk == f.source_kind]
-    if len(source_kinds) == 1 and f.kind not in ("promotion", "warning", "news"):
-        page = store.search_documents(_doc_query(f, source_kinds[0], f.limit, f.offset))  # the store filters exactly
-        return DocumentResult(page.hits, page.total, {h.document.id: f.kind for h in page.hits},
-                              page.total_is_lower_bound)
-    hits: list[DocumentHit] = []
-    capped = False
-    for sk in source_kinds:
-        page = store.search_documents(_doc_query(f, sk, KIND_WINDOW, 0))
-        capped = capped or page.total > KIND_WINDOW or page.total_is_lower_bound
-        hits.extend(h for h in page.hits if document_kind(h.document) == f.kind)
-    if len(source_kinds) > 1:
-        by_date = (f.sort == "date") or not f.q
-        hits.sort(key=(lambda h: (h.document.published or h.document.fetched)) if by_date else (lambda h: h.relevance),
-                  reverse=True)
-    return DocumentResult(hits[f.offset: f.offset + f.limit], len(hits), {h.document.id: f.kind for h in hits},
-                          capped)
+    page = store.search_documents(document_query(f))
+    return DocumentResult(page.hits, page.total, {h.document.id: document_kind(h.document) for h in page.hits},
+                          page.total_is_lower_bound)
 
 
 def concerned_companies(store: Store, f: Filters, limit: int = 20) -> tuple[list[ConcernedCompany], int]:

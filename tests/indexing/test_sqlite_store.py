@@ -97,7 +97,7 @@ def test_a_version_2_database_gets_its_simhash_bands_on_open(tmp_path: Path) -> 
     _as_left_by_version(tmp_path / "s.db", 2, drop=["simhash_bands"])
 
     with SQLiteStore(tmp_path / "s.db") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert s.schema_version() == SCHEMA_VERSION
         assert s.near_duplicates(top, 3, limit=10) == [("d0", 0), ("d1", 2)]
         assert s.near_duplicates(0x0123456789ABCDEF, 3, exclude="d0", limit=10) == [("d2", 0)]
         rows = s._conn.execute("SELECT COUNT(*) FROM simhash_bands").fetchone()[0]
@@ -114,7 +114,7 @@ def test_a_version_3_database_gets_pinyin_names_on_open(tmp_path: Path) -> None:
         assert s.search_companies(CompanyQuery(text="xinli")).total == 0
     _as_left_by_version(tmp_path / "s.db", 3, drop=[])
     with SQLiteStore(tmp_path / "s.db") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert s.schema_version() == SCHEMA_VERSION
         assert [h.company.name for h in s.search_companies(CompanyQuery(text="xinli")).hits] == ["深圳鑫利财富投资有限公司"]
         assert s.search_companies(CompanyQuery(text="xlcf")).total == 1
 

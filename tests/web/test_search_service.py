@@ -218,6 +218,33 @@ def test_warning_and_news_are_not_promotions(home: Path, web) -> None:
     assert [d["id"] for d in json.loads(out)] == ["warn1"]
 
 
+def test_a_kind_filter_counts_every_match_not_the_first_thousand(tmp_path: Path, home: Path, web) -> None:
+    """The service filtered warning / news / promotion itself over the first 1,000 hits: 30
+    warnings older than 1,050 promotions were not found at all. The store filters now."""
+    from smoke.service.filters import Filters
+    from smoke.service.search import search_documents
+
+    docs = [Document(id=f"p{i:04d}", url=f"https://promo.example/{i}", source_kind="promo", site="web",
+                     title=f"新人福利{i}", text="保本保息，推荐好友返利", fetched="2026-11-20T01:00:00+00:00",
+                     published="2026-11-20", content_hash=f"p{i}") for i in range(1050)]
+    docs += [Document(id=f"w{i:02d}", url=f"https://police.example/{i}", source_kind="promo", site="web",
+                      title=f"风险提示：警惕保本保息理财{i}", text="切勿轻信保本保息", fetched="2026-01-01T01:00:00+00:00",
+                      published="2026-01-01", content_hash=f"w{i}") for i in range(30)]
+    with SQLiteStore(tmp_path / "kinds.db") as store:
+        store.upsert_documents(docs)
+        for q in ("", "保本"):
+            seen: list[str] = []
+            for offset in range(0, 30, 8):
+                r = search_documents(store, Filters(q=q, kind="warning", limit=8, offset=offset))
+                assert r.total == 30 and set(r.kinds.values()) == {"warning"}
+                seen += [h.document.id for h in r.hits]
+            assert sorted(seen) == [f"w{i:02d}" for i in range(30)], q
+        assert search_documents(store, Filters(q="保本", kind="promotion", limit=1)).total == 1050
+    page, auth = web
+    r = page.get("/api/v1/documents", params={"kind": "warning"}, headers=auth)
+    assert r.headers["X-Total-Count"] == "1" and "X-Total-Capped" not in r.headers
+
+
 # --- "The web parses filters three ways"; exports' "--region 广东 silently writes 0 rows"
 
 

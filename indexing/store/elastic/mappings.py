@@ -32,7 +32,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-SCHEMA_VERSION = 5  # 2: companies.links; 3: documents.simhash_bands; 4: bigrams made in Python; 5: scores.versions
+SCHEMA_VERSION = 6  # 2: companies.links; 3: documents.simhash_bands; 4: bigrams made in Python; 5: scores.versions;
+# 6: documents.doc_kind
 
 # Entities, in the order a rebuild or migration copies them.
 ENTITIES: tuple[str, ...] = ("companies", "documents", "scores", "alerts", "runs", "state")
@@ -158,6 +159,7 @@ def _documents() -> dict[str, Any]:
         "id": _KEYWORD,
         "url": {"type": "keyword", "ignore_above": 2048},
         "source_kind": _KEYWORD,
+        "doc_kind": _KEYWORD,  # indexing.doc_kind, computed when the document is indexed
         "site": _KEYWORD,
         **_chinese("title"),
         **_chinese("text"),

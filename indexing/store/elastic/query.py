@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexing.doc_kind import check_doc_kind
 from indexing.query_syntax import Node, Or, ParsedQuery, Term
 from indexing.store import core
 from indexing.store.base import CompanyQuery, DocumentQuery, check_link_kind, simhash_bands
@@ -143,6 +144,9 @@ def document_query(q: DocumentQuery, parsed: ParsedQuery | None = None) -> tuple
         must.append(tree_clause(parsed.root, DOCUMENT_TOKEN_FIELDS))
     if q.source_kind:
         filters.append({"term": {"source_kind": q.source_kind}})
+    if q.doc_kind:
+        check_doc_kind(q.doc_kind)
+        filters.append({"term": {"doc_kind": q.doc_kind}})
     if q.credit_code:
         filters.append({"term": {"mentions.credit_code": q.credit_code}})
     day: dict[str, str] = {}

@@ -40,6 +40,7 @@ import elastic_transport
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
+from indexing.doc_kind import classify as classify_doc_kind
 from indexing.models import Alert, Company, Document, Run, Score, stable_id
 from indexing.normalize import normalize_name
 from indexing.store import core
@@ -171,6 +172,7 @@ def document_body(doc: Document) -> dict[str, Any]:
     sh = fields_simhash(doc.fields)
     body["simhash_bands"] = es_query.simhash_band_terms(sh) if sh is not None else []
     body["fingerprint"] = document_fingerprint(d)
+    body["doc_kind"] = classify_doc_kind(doc.source_kind, doc.title, doc.text)  # the one rule, whatever the writer said
     return body
 
 

@@ -169,7 +169,7 @@ def documents(request: Request) -> Response:
     items = [document_row(h.document, result.kinds.get(h.document.id, ""), h.highlight) for h in result.hits]
     _audit(request, session, "search_documents", {k: v for k, v in p.items()}, result.total)
     headers = {"X-Total-Count": str(result.total)}
-    if result.capped:  # a kind the store cannot filter: counted among the first KIND_WINDOW matches only
+    if result.capped:  # more than core.COUNT_CAP documents match: the store stopped counting
         headers["X-Total-Capped"] = "true"
     return JSONResponse(items, headers=headers)
 

@@ -9,7 +9,7 @@ import pytest
 
 from config import ConfigError
 from config.doc_kinds import load_doc_kinds
-from crawlers.processing.doc_kind import classify, kind_of
+from indexing.doc_kind import DOC_KINDS, check_doc_kind, classify, cued_kind
 
 
 @pytest.mark.parametrize("title,text,kind", [
@@ -33,9 +33,17 @@ def test_source_kind_decides_for_other_sources() -> None:
     assert classify("registry", "") == classify("amac", "") == "registry"
 
 
-def test_stored_kind_wins_and_old_documents_are_classified() -> None:
-    assert kind_of("promo", "风险提示", "", {"doc_kind": "news"}) == "news"
-    assert kind_of("promo", "关于防范非法集资的风险提示", "", {}) == "warning"
+def test_cued_kind_is_the_promo_web_rule_alone() -> None:
+    assert cued_kind("关于防范非法集资的风险提示") == "warning"
+    assert cued_kind("某平台", "本报讯 记者从市公安局获悉") == "news"
+    assert cued_kind("月息8% 保本保息") == ""
+
+
+def test_an_unknown_kind_filter_is_an_error() -> None:
+    check_doc_kind("warning")
+    with pytest.raises(ValueError, match="doc_kind must be one of"):
+        check_doc_kind("promo")  # a source kind, not a document kind
+    assert set(DOC_KINDS) == {"promotion", "complaint", "judgment", "registry", "warning", "news"}
 
 
 def test_bad_config_names_the_field(tmp_path: Path) -> None:
