@@ -1252,7 +1252,7 @@ def _broad_world(store: Store) -> list[Company]:
     return cos
 
 
-def _all_pages(store: Store, **kw) -> tuple[list[str], list[str]]:
+def _all_company_pages(store: Store, **kw) -> tuple[list[str], list[str]]:
     """Every hit of a query, by offset pages and by cursor pages."""
     by_offset: list[str] = []
     for off in range(0, 40, 7):
@@ -1270,7 +1270,7 @@ def test_search_companies_capped_total_same_pages(store: Store, monkeypatch: pyt
     _broad_world(store)
     queries = [dict(text="投资"), dict(text="广域"), dict(text="投资", industry="金融业"), dict(industry="金融业"),
                dict(min_score=20, max_score=60), dict()]
-    full = {i: _all_pages(store, sort=sort, **q) for i, q in enumerate(queries)}
+    full = {i: _all_company_pages(store, sort=sort, **q) for i, q in enumerate(queries)}
     totals = {i: store.search_companies(CompanyQuery(sort=sort, **q)).total for i, q in enumerate(queries)}
     assert totals[1] == 30 and totals[0] == 30 and totals[3] == 20  # every name holds 投资 and 广域
     for by_offset, by_cursor in full.values():
@@ -1284,7 +1284,7 @@ def test_search_companies_capped_total_same_pages(store: Store, monkeypatch: pyt
         assert page.sort == sort
         exact = store.search_companies(CompanyQuery(sort=sort, exact_total=True, **q))
         assert (exact.total, exact.total_is_lower_bound) == (totals[i], False), q
-        assert _all_pages(store, sort=sort, **q) == full[i], q  # the same hits in the same order
+        assert _all_company_pages(store, sort=sort, **q) == full[i], q  # the same hits in the same order
 
 
 def test_search_companies_relevance_over_rank_cap_orders_by_score(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1320,10 +1320,10 @@ def test_sqlite_company_search_plans_give_the_same_pages(tmp_path: Path, monkeyp
         _broad_world(st)
         queries = [dict(text="投资"), dict(text="投资管理", industry="金融业"), dict(industry="金融业", region="44"),
                    dict(min_score=20, max_score=60), dict(level="yellow"), dict()]
-        want = {(s, i): _all_pages(st, sort=s, **q) for s in ("score", "name", "rise") for i, q in enumerate(queries)}
+        want = {(s, i): _all_company_pages(st, sort=s, **q) for s in ("score", "name", "rise") for i, q in enumerate(queries)}
         monkeypatch.setattr(sqlite, "_walks", lambda *_: walk)
         for (s, i), pages in want.items():
-            assert _all_pages(st, sort=s, **queries[i]) == pages, (s, queries[i])
+            assert _all_company_pages(st, sort=s, **queries[i]) == pages, (s, queries[i])
         assert want[("score", 1)][0] and want[("score", 4)][0]  # not vacuous
 
 
