@@ -256,17 +256,13 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         context.ties, context.cluster_sizes, context.near_copies = build_network(t, store, model, as_of, dictionary)
         del dictionary
 
-        i = 0
-        for batch in company_batches(store):
-            for c in batch:
-                row = t.one("SELECT m FROM co WHERE code = ?", (c.credit_code,))
-                if row is None:  # a company stored while this run was going: the next run scores it
-                    continue
-                m = unpack_measurements(row[0])
-                m.update(network.measure(CompanyFacts(c, as_of, model, context)))
-                i += 1
-                tick("scoring (pass 2)", i)
-                yield combine(m, model, c.credit_code, as_of)
+        # pass 2 reads pass 1's table in pass 1's order (the store's), not the store: the network
+        # indicators read nothing of a company but its credit code
+        for i, (code, name, blob) in enumerate(t.rows("SELECT code, name, m FROM co ORDER BY rowid"), 1):
+            m = unpack_measurements(blob)
+            m.update(network.measure(CompanyFacts(Company(code, name), as_of, model, context)))
+            tick("scoring (pass 2)", i)
+            yield combine(m, model, code, as_of)
         if memo is not None:
             memo.finish(marker)
     finally:
