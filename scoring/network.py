@@ -136,6 +136,12 @@ def build_network(t: WorkTables, store, model: Model, as_of: str, dictionary) ->
     t.commit()
     _near_copies(t, store, model, as_of, dictionary)
     t.commit()
+    return network_lookups(t)
+
+
+def network_lookups(t: WorkTables) -> tuple[Lookup, Lookup, Lookup]:
+    """(ties, cluster sizes, near-copies) read from a run's tables once ``build_network`` has
+    built them (by the run itself, or by pass-2 worker processes on their own connection)."""
 
     def ties(code: str) -> list[Tie] | None:
         rows = t.db.execute(

@@ -120,3 +120,48 @@ def measure_in_workers(batches: Iterator[list[Company]], workers: int, spec: str
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
+
+
+# --- pass 2 in worker processes: network indicators and the final combination -----------------
+
+def _init2(tables: str, model: Model, as_of: str) -> None:
+    from scoring.network import network_lookups
+
+    t = WorkTables.reader(tables)
+    ties, clusters, near = network_lookups(t)
+    _W.update(tables2=t, model2=model, as_of2=as_of,
+              context2=ScoringContext(as_of=as_of, ties=ties, cluster_sizes=clusters, near_copies=near))
+
+
+def finish_companies(rows: list[tuple[str, str, bytes]], context: ScoringContext, model: Model, as_of: str) -> list:
+    """Pass 2 of (code, name, packed pass-1 measurements) rows: their Scores."""
+    from indexing.models import Company
+    from scoring.facts import CompanyFacts
+    from scoring.indicators import network
+    from scoring.scorer import combine
+    from scoring.tables import unpack_measurements
+
+    out = []
+    for code, name, blob in rows:
+        m = unpack_measurements(blob)
+        m.update(network.measure(CompanyFacts(Company(code, name), as_of, model, context)))
+        out.append(combine(m, model, code, as_of))
+    return out
+
+
+def _work2(rows: list[tuple[str, str, bytes]]) -> list:
+    return finish_companies(rows, _W["context2"], _W["model2"], _W["as_of2"])
+
+
+def finish_in_workers(batches: Iterator[list[tuple[str, str, bytes]]], workers: int, tables: str, model: Model,
+                      as_of: str) -> Iterator[list]:
+    """``finish_companies`` of each batch, in order, by ``workers`` processes."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init2, initargs=(tables, model, as_of)) as pool:
+        pending: list[Future] = []
+        for batch in batches:
+            pending.append(pool.submit(_work2, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()

@@ -190,8 +190,14 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         dishonest_people,
         index_keys,
     )
-    from scoring.pass1 import analysis_cache, measure_companies, measure_in_workers
-    from scoring.tables import BoundedCache, WorkTables, unpack_measurements
+    from scoring.pass1 import (
+        analysis_cache,
+        finish_companies,
+        finish_in_workers,
+        measure_companies,
+        measure_in_workers,
+    )
+    from scoring.tables import BoundedCache, WorkTables
 
     model = model or load_model()
     stats = stats if stats is not None else RunStats()
@@ -258,11 +264,19 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
 
         # pass 2 reads pass 1's table in pass 1's order (the store's), not the store: the network
         # indicators read nothing of a company but its credit code
-        for i, (code, name, blob) in enumerate(t.rows("SELECT code, name, m FROM co ORDER BY rowid"), 1):
-            m = unpack_measurements(blob)
-            m.update(network.measure(CompanyFacts(Company(code, name), as_of, model, context)))
-            tick("scoring (pass 2)", i)
-            yield combine(m, model, code, as_of)
+        rows = t.rows("SELECT code, name, m FROM co ORDER BY rowid")
+        batches = iter(lambda: list(islice(rows, BATCH)), [])
+        if workers > 1:
+            t.commit()  # the workers read the network's tables
+            done = finish_in_workers(batches, workers, t.path, model, as_of)
+        else:
+            done = (finish_companies(b, context, model, as_of) for b in batches)
+        i = 0
+        for scores in done:
+            for s in scores:
+                i += 1
+                tick("scoring (pass 2)", i)
+                yield s
         if memo is not None:
             memo.finish(marker)
     finally:
