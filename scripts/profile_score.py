@@ -74,7 +74,7 @@ def main() -> int:
     ap.add_argument("--companies", type=int, default=20_000)
     ap.add_argument("--docs-per-company", type=int, default=5)
     ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="scoring runs (0: build the store only)")
     ap.add_argument("--as-of", default="2024-12-31")
     ap.add_argument("--dir", default="/tmp/smoke-profile-score", help="where the synthetic stores are kept")
     ap.add_argument("--profile", action="store_true", help="cProfile one run (cumulative, top 40)")
@@ -107,6 +107,8 @@ def main() -> int:
             cpu_rates.append(cpu_rate)
             print(f"[profile score] run {i + 1}: {rate:,.1f} companies/s, {cpu_rate:,.1f} companies per CPU second "
                   f"({args.workers} worker(s); load average {os.getloadavg()[0]:.1f})", flush=True)
+    if not rates:  # --runs 0: the store only
+        return 0
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     med, cpu_med = statistics.median(rates), statistics.median(cpu_rates)
