@@ -59,6 +59,7 @@ class AnalysisCache:
             db.execute("BEGIN IMMEDIATE")
             if row is None or row[0] != self.version:
                 db.execute("DELETE FROM analyses")
+                db.execute("DELETE FROM meta")  # the index step's markers too: everything is analysed anew
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
             db.execute("COMMIT")
         return db
@@ -75,6 +76,21 @@ class AnalysisCache:
         v = pickle.loads(zlib.decompress(row[0]))
         self.memory[key] = v
         return v
+
+    def has(self, key: str) -> bool:
+        """Whether ``key``'s analysis is kept (without reading it)."""
+        if key in self.memory or any(k == f"{self.version}|{key}" for k, _ in self.pending):
+            return True
+        return self.db is not None and self.db.execute(
+            "SELECT 1 FROM analyses WHERE k = ?", (f"{self.version}|{key}",)).fetchone() is not None
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT v FROM meta WHERE k = ?", (f"x:{key}",)).fetchone() if self.db else None
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        if self.db is not None:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"x:{key}", value))
 
     def __setitem__(self, key: str, value: object) -> None:
         self.memory[key] = value

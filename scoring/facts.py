@@ -74,14 +74,20 @@ def analysis_key(doc: Document, lpr: float, doc_type: str | None = None) -> str:
     return f"{h.hexdigest()}:{lpr}:{doc_type or ''}:{document_kind(doc)}"
 
 
-def _analysis(doc: Document, context: ScoringContext, lpr: float, doc_type: str | None = None) -> TextAnalysis:
+def analysis_of(doc: Document, cache, lpr: float, doc_type: str | None = None) -> TextAnalysis:
+    """The document's analysis from ``cache`` (a mapping over ``analysis_key``), analysed and
+    kept there when missing: the one place scoring and the cycle's index step analyse a text."""
     key = analysis_key(doc, lpr, doc_type)
-    cached = context.analysis_cache.get(key)
+    cached = cache.get(key)
     if cached is None:
         cached = analyze(doc.text, doc.title, doc.url, lpr=lpr, normalized=True, doc_type=doc_type,
                          doc_kind=document_kind(doc))
-        context.analysis_cache[key] = cached
+        cache[key] = cached
     return cached  # type: ignore[return-value]
+
+
+def _analysis(doc: Document, context: ScoringContext, lpr: float, doc_type: str | None = None) -> TextAnalysis:
+    return analysis_of(doc, context.analysis_cache, lpr, doc_type)
 
 
 def _role(doc: Document, code: str) -> str:

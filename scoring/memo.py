@@ -5,9 +5,14 @@ A company's pass-1 measurements (every indicator but the network's) are a functi
 its registry record, its documents, two facts about the others (how many companies share
 its address, whether its legal representative is a dishonest person), the model, lexicon
 and analyser versions, and the as-of date. The memo keeps, per company, a fingerprint of
-the first three and the measurements; a run reuses the measurements when the fingerprints
-agree and the date cannot matter (``date_sensitive``). Any other version of the model,
-lexicon or analyser empties the memo: the next run is a full rescore.
+the record and of the two facts, the date from which the date cannot matter any more
+(``settled_date``), the measurements and the company's comparable promotional pages (for
+the near-copy search). Its documents are never read to decide: the store says which
+companies' records or documents were written since the memo's last run
+(``Store.changed_since`` of the marker kept with the memo), and only those, and those whose
+record, facts or date say so, are measured again. Any other version of the model, lexicon
+or analyser empties the memo: the next run is a full rescore; so does a marker the store
+does not recognise (another store, or a store file made anew).
 
 The network (ties to seeds, clusters, near-copies) is rebuilt by every run from the
 reused and fresh pass-1 results: it costs no text analysis, and so a neighbour of a changed
@@ -17,10 +22,13 @@ The result equals a full rescore, company by company (tests/test_incremental_cyc
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
+import pickle
 import sqlite3
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,28 +41,21 @@ from scoring.model import Model
 from scoring.provenance import versions
 from scoring.tables import unpack_measurements
 
-SCHEMA = 1
+SCHEMA = 2
 _SKIPPED_KINDS = ("registry", "amac")  # never read by gather
+NEVER = ""  # settled_date: measurements that hold on their own as-of date only
 
 
 def _canon(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
 
 
-def input_fingerprint(company: Company, documents: list[Document]) -> str:
-    """The company's record and documents as the scorer reads them: the text hashed as it is
-    (no JSON round of the bulk), the small fields as canonical JSON; the fetch time counts only
-    where it stands for the missing published date (``doc_date``); ``raw_text``, the
-    detected encoding and the company's ``updated`` are never read by scoring."""
+def record_fingerprint(company: Company) -> str:
+    """The company's registry record as the scorer reads it (its ``updated``, when the crawler
+    saw a change, is never read by scoring)."""
     record = company.to_dict()
-    record.pop("updated", None)  # when the crawler saw a change; scoring never reads it
-    h = hashlib.sha1(_canon(record).encode("utf-8"))
-    for d in documents:
-        meta = [d.id, d.url, d.source_kind, d.site, d.title, d.published, doc_date(d), d.content_hash, d.domain,
-                [dataclasses.astuple(m) for m in d.mentions], d.fields]
-        h.update(b"\0" + _canon(meta).encode("utf-8") + b"\0")
-        h.update(d.text.encode("utf-8"))
-    return h.hexdigest()
+    record.pop("updated", None)
+    return hashlib.sha1(_canon(record).encode("utf-8")).hexdigest()
 
 
 def context_fingerprint(company: Company, context: ScoringContext) -> str:
@@ -69,45 +70,57 @@ def model_key(model: Model) -> str:
     return _canon([versions(model), hashlib.sha1(repr(model.config).encode("utf-8")).hexdigest(), SCHEMA])
 
 
-def date_sensitive(company: Company, documents: list[Document], m: dict[str, Measurement], then: str,
-                   now: str, model: Model) -> bool:
-    """Whether measurements taken as of ``then`` may differ as of ``now`` with the same inputs:
-    complaints decay every day; every other use of the date compares it with dates of the
-    company's inputs within a window (penalties, changes, capital and age anomalies, recent
-    pages, documents published after ``then``), so inputs all older than the widest window
-    cannot move."""
-    if now == then:
-        return False
-    if now < then:
-        return True
+def settled_date(company: Company, documents: list[Document], m: dict[str, Measurement], model: Model) -> str:
+    """The first as-of date from which measurements with the same inputs no longer depend on
+    the date (``NEVER``: they do every day). Complaints decay every day; every other use of
+    the date compares it with dates of the company's inputs within a window (penalties,
+    changes, capital and age anomalies, recent pages, documents published later), so once
+    the widest window has passed the newest input date nothing can move."""
     volume = m.get("complaints.volume")  # > 0 (with evidence) as soon as there is a complaint
     if volume is None or volume.value or volume.evidence:
-        return True
+        return NEVER
     cfg = model.config
     horizon = max(3 * 365, 730, cfg.penalty_window_days, 2 * cfg.recent_days) + 1
-    cutoff = (date.fromisoformat(now) - timedelta(days=horizon)).isoformat()
     dates = [doc_date(d) for d in documents if d.source_kind not in _SKIPPED_KINDS]
     dates += [x for e in company.entries for x in (e.date, e.removed_date)]
     dates.append(company.founded or "")
-    return any(x and x[:10] > cutoff for x in dates)
+    latest = max((x[:10] for x in dates if x), default="")
+    if not latest:
+        return "0000-00-00"
+    try:
+        return (date.fromisoformat(latest) + timedelta(days=horizon)).isoformat()
+    except (ValueError, OverflowError):  # a date the scorer cannot place: measure every day
+        return NEVER
 
 
-def check(db: sqlite3.Connection, model: Model, company: Company, documents: list[Document],
-          context: ScoringContext, as_of: str) -> tuple[dict[str, Measurement] | None, str, str]:
-    """See ``ScoreMemo.check``."""
-    fp, ctx = input_fingerprint(company, documents), context_fingerprint(company, context)
-    row = db.execute("SELECT fp, ctx, as_of, m FROM memo WHERE code=?", (company.credit_code,)).fetchone()
-    if row is None or row[0] != fp or row[1] != ctx:
+@dataclass(slots=True)
+class Kept:
+    """What the memo keeps of a company's last measurement."""
+
+    m: dict[str, Measurement]
+    promo: list  # scoring.pass1.Measured.promo
+
+
+def check(db: sqlite3.Connection, company: Company, context: ScoringContext, as_of: str,
+          changed: Callable[[str], bool]) -> tuple[Kept | None, str, str]:
+    """(what the memo keeps when it still holds, else None; the record and context
+    fingerprints to record). Reads no document: ``changed(code)`` says whether the store
+    wrote the company's record or documents since the memo's last run."""
+    fp, ctx = record_fingerprint(company), context_fingerprint(company, context)
+    code = company.credit_code
+    row = db.execute("SELECT fp, ctx, as_of, settled, m, promo FROM memo WHERE code=?", (code,)).fetchone()
+    if row is None or row[0] != fp or row[1] != ctx or changed(code):
         return None, fp, ctx
-    m = unpack_measurements(row[3])
-    if date_sensitive(company, documents, m, row[2], as_of, model):
+    then, settled = row[2], row[3]
+    if as_of != then and not (as_of > then and settled != NEVER and as_of >= settled):
         return None, fp, ctx
-    return m, fp, ctx
+    return Kept(unpack_measurements(row[4]), pickle.loads(zlib.decompress(row[5]))), fp, ctx
 
 
 class ScoreMemo:
     """The memo file (SQLite). One scoring run at a time uses it (the cycle holds the store's
-    ``score`` lock)."""
+    ``score`` lock). ``marker``: the store's change marker taken when the last complete run
+    began ("" none: every company is measured)."""
 
     def __init__(self, path: Path, model: Model) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,51 +139,57 @@ class ScoreMemo:
         self.db.executescript("""
             PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
-            CREATE TABLE IF NOT EXISTS memo(code TEXT PRIMARY KEY, fp TEXT, ctx TEXT, as_of TEXT, m BLOB, run INT);
         """)
         key = model_key(model)
         row = self.db.execute("SELECT v FROM meta WHERE k='model'").fetchone()
         self.full = row is None or row[0] != key  # another model, lexicon or analyser: everyone anew
         if self.full:
-            self.db.execute("DELETE FROM memo")
+            self.db.executescript("""
+                DROP TABLE IF EXISTS memo; DELETE FROM meta;
+                CREATE TABLE memo(code TEXT PRIMARY KEY, fp TEXT, ctx TEXT, as_of TEXT, settled TEXT, m BLOB,
+                                  promo BLOB, run INT);
+            """)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", (key,))
         row = self.db.execute("SELECT v FROM meta WHERE k='run'").fetchone()
         self.run = (int(row[0]) if row else 0) + 1
+        row = self.db.execute("SELECT v FROM meta WHERE k='marker'").fetchone()
+        self.marker = row[0] if row else ""
         self.db.execute("BEGIN")
         self._pending = 0
-
-    def check(self, company: Company, documents: list[Document], context: ScoringContext,
-              as_of: str) -> tuple[dict[str, Measurement] | None, str, str]:
-        """(the kept measurements when they still hold, else None; the input and context
-        fingerprints to record). Reads only: worker processes call it on their own
-        read-only connection (``reader``)."""
-        return check(self.db, self.model, company, documents, context, as_of)
 
     @staticmethod
     def reader(path: Path) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
 
-    def record(self, code: str, fp: str, ctx: str, as_of: str, blob: bytes | None) -> None:
-        """After ``check``: ``blob`` None marks the kept measurements as still in use; else
-        the packed fresh measurements replace them."""
-        if blob is None:
+    def record(self, code: str, fp: str, ctx: str, as_of: str, fresh: tuple[str, bytes, bytes] | None) -> None:
+        """After ``check``: ``fresh`` None marks the kept measurements as still in use; else
+        (settled date, packed measurements, packed promotional pages) replace them."""
+        if fresh is None:
             self.db.execute("UPDATE memo SET run=? WHERE code=?", (self.run, code))
         else:
-            self.db.execute("INSERT OR REPLACE INTO memo VALUES (?,?,?,?,?,?)", (code, fp, ctx, as_of, blob, self.run))
+            self.db.execute("INSERT OR REPLACE INTO memo VALUES (?,?,?,?,?,?,?,?)",
+                            (code, fp, ctx, as_of, *fresh, self.run))
         self._pending += 1
         if self._pending >= 1000:
             self.db.execute("COMMIT")
             self.db.execute("BEGIN")
             self._pending = 0
 
-    def finish(self) -> None:
-        """After a complete run: forget companies the store no longer holds."""
+    def finish(self, marker: str = "") -> None:
+        """After a complete run that began at the store's change ``marker``: forget companies
+        the store no longer holds; the next run asks the store what changed since ``marker``."""
         self.db.execute("DELETE FROM memo WHERE run != ?", (self.run,))
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('run', ?)", (str(self.run),))
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('marker', ?)", (marker,))
         self.db.execute("COMMIT")
+        self.marker = marker
         self.db.execute("BEGIN")
 
     def close(self) -> None:
         if self.db.in_transaction:
             self.db.execute("COMMIT")
         self.db.close()
+
+
+def pack_promo(promo: list) -> bytes:
+    return zlib.compress(pickle.dumps(promo, protocol=5), 1)

@@ -57,13 +57,22 @@ def network_keys(c: Company) -> list[tuple[str, str]]:
     return sorted(keys)
 
 
+def squeezed(text: str) -> str:
+    """The matching form of ``text`` (variants folded, filler removed), squeezed: what
+    ``bigrams`` are taken from, kept by pass 1 so the near-copy search reads no document."""
+    from scoring.lexicon import load_lexicon
+
+    return make_match_text(text, load_lexicon().table, already_normalized=True).squeezed
+
+
+def bigrams_of(sq: str) -> list[str]:
+    return [sq[i : i + 2] for i in range(len(sq) - 1)]
+
+
 def bigrams(text: str) -> list[str]:
     """Character bigrams of the matching form (variants folded, filler removed), so a copy with
     spaces or symbols inserted between characters still shares its bigrams with the original."""
-    from scoring.lexicon import load_lexicon
-
-    t = make_match_text(text, load_lexicon().table, already_normalized=True).squeezed
-    return [t[i : i + 2] for i in range(len(t) - 1)]
+    return bigrams_of(squeezed(text))
 
 
 def is_comparable_promo(d: Document, as_of: str) -> bool:
@@ -127,6 +136,12 @@ def build_network(t: WorkTables, store, model: Model, as_of: str, dictionary) ->
     t.commit()
     _near_copies(t, store, model, as_of, dictionary)
     t.commit()
+    return network_lookups(t)
+
+
+def network_lookups(t: WorkTables) -> tuple[Lookup, Lookup, Lookup]:
+    """(ties, cluster sizes, near-copies) read from a run's tables once ``build_network`` has
+    built them (by the run itself, or by pass-2 worker processes on their own connection)."""
 
     def ties(code: str) -> list[Tie] | None:
         rows = t.db.execute(
@@ -202,25 +217,18 @@ def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> 
     threshold = model.config.network.similarity_threshold
     t.db.execute("CREATE TABLE cand(code TEXT, seq INT, sim REAL, j INT, v BLOB, PRIMARY KEY (code, seq))")
     for start in range(0, n_seed, SEED_CHUNK):
-        seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name FROM promo p JOIN seeds s USING (code) "
+        seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name, p.url, p.sq FROM promo p JOIN seeds s USING (code) "
                                  "ORDER BY p.code, p.seq LIMIT ? OFFSET ?", (SEED_CHUNK, start)).fetchall()
-        seed_urls: list[str] = []
-        vectors = []
-        for _, doc_id, _ in seed_rows:
-            d = store.get_document(doc_id)
-            seed_urls.append(d.url if d else "")
-            vectors.append(tfidf[dictionary.doc2bow(bigrams(d.text if d else ""))])
+        vectors = [tfidf[dictionary.doc2bow(bigrams_of(sq))] for *_, sq in seed_rows]
         index = similarities.SparseMatrixSimilarity(vectors, num_features=len(dictionary))
         del vectors
-        for code, seq, doc_id in t.rows("SELECT code, seq, doc_id FROM promo ORDER BY code, seq"):
-            d = store.get_document(doc_id)
-            if d is None:
-                continue
-            sims = numpy.atleast_1d(index[tfidf[dictionary.doc2bow(bigrams(d.text))]])
+        for code, seq, doc_id, day, url, snip, sq in t.rows(
+                "SELECT code, seq, doc_id, day, url, snip, sq FROM promo ORDER BY code, seq"):
+            sims = numpy.atleast_1d(index[tfidf[dictionary.doc2bow(bigrams_of(sq))]])
             # most similar first, then the earlier seed page (a stable sort keeps j ascending on ties)
             for j in numpy.argsort(-sims, kind="stable").tolist():
-                other, other_id, other_name = seed_rows[j]
-                if other == code or other_id == d.id:
+                other, other_id, other_name, other_url, _ = seed_rows[j]
+                if other == code or other_id == doc_id:
                     continue  # the same page linked to two companies is not a copy
                 sim = float(sims[j])
                 s = round(sim, 4)
@@ -228,7 +236,7 @@ def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> 
                     break
                 row = t.one("SELECT sim, j FROM cand WHERE code = ? AND seq = ?", (code, seq))
                 if row is None or (sim, -(start + j)) > (row[0], -row[1]):
-                    near = NearCopy(s, other, other_name, d.url, seed_urls[j], d.text[:80], doc_date(d))
+                    near = NearCopy(s, other, other_name, url, other_url, snip, day)
                     t.db.execute("INSERT OR REPLACE INTO cand VALUES (?,?,?,?,?)",
                                  (code, seq, sim, start + j, pickle.dumps(near)))
                 break

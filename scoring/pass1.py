@@ -22,6 +22,10 @@ from scoring.facts import doc_date, gather
 from scoring.model import Model
 from scoring.tables import BoundedCache, WorkTables, pack_measurements
 
+# A comparable promotional page, as the near-copy search reads it: (doc id, date, url, first
+# 80 characters, its matching form squeezed: scoring.network.squeezed).
+Promo = tuple[str, str, str, str, str]
+
 
 @dataclass(slots=True)
 class Measured:
@@ -31,30 +35,42 @@ class Measured:
     first_index: float  # the index without network
     punished: bool
     blob: bytes  # the packed measurements
-    promo: list[tuple[str, str, list[str]]]  # comparable promotional pages: (doc id, date, bigrams)
-    memo: tuple[str, str, bool] | None  # (input fingerprint, context fingerprint, measured anew) with a memo
+    promo: list[Promo]  # comparable promotional pages
+    memo: tuple[str, str, tuple[str, bytes, bytes] | None] | None  # with a memo: (record and context
+    # fingerprints, None when the kept measurements still hold else what to keep: scoring.memo.ScoreMemo.record)
     analysed: bool
 
 
 def measure_companies(store, companies: list[Company], context: ScoringContext, model: Model, as_of: str,
                       memo_check: Callable | None) -> list[Measured]:
-    from scoring.network import bigrams, is_comparable_promo, punished
+    """Pass 1 of ``companies``. ``memo_check(company, context, as_of)`` (scoring.memo.check
+    bound to a memo): what the memo keeps when it still holds; those companies' documents are
+    not read."""
+    from scoring.memo import pack_promo, settled_date
+    from scoring.network import is_comparable_promo, punished, squeezed
     from scoring.scorer import combine, measure_own
 
     out = []
     for c in companies:
-        docs = store.documents_for(c.credit_code)
-        m, memo = None, None
+        kept, memo = None, None
         if memo_check is not None:
-            m, fp, ctx = memo_check(c, docs, context, as_of)
-            memo = (fp, ctx, m is None)
-        analysed = m is None
-        if m is None:
+            kept, fp, ctx = memo_check(c, context, as_of)
+        if kept is not None:
+            m, promo = kept.m, kept.promo
+            memo = (fp, ctx, None)
+        else:
+            docs = store.documents_for(c.credit_code)
             m = measure_own(gather(c, docs, context, model, as_of))
+            promo = [(d.id, doc_date(d), d.url, d.text[:80], squeezed(d.text)) for d in docs
+                     if is_comparable_promo(d, as_of)]
+            if memo_check is not None:
+                memo = (fp, ctx, (settled_date(c, docs, m, model), b"", pack_promo(promo)))
         first = combine(m, model, c.credit_code, as_of, network_enabled=False)
-        promo = [(d.id, doc_date(d), bigrams(d.text)) for d in docs if is_comparable_promo(d, as_of)]
+        blob = pack_measurements(m)
+        if memo is not None and memo[2] is not None:
+            memo = (memo[0], memo[1], (memo[2][0], blob, memo[2][2]))
         out.append(Measured(c.credit_code, c.name, c.source_url, first.smoke_index, punished(first),
-                            pack_measurements(m), promo, memo, analysed))
+                            blob, promo, memo, kept is None))
     flush = getattr(context.analysis_cache, "flush", None)
     if flush is not None:  # analyses kept on disk (scoring.analyses): written once per batch
         flush()
@@ -76,8 +92,9 @@ def _init(spec: str, tables: str, memo_path: str, analyses: str, model: Model, a
               context=ScoringContext(as_of=as_of, address_counts=address_counts(t), dishonest_people=dishonest_people(t),
                                      analysis_cache=analysis_cache(Path(analyses) if analyses else None)))
     if memo_path:
-        db = ScoreMemo.reader(memo_path)
-        _W["memo_check"] = lambda c, docs, ctx, as_of: check(db, model, c, docs, ctx, as_of)
+        db = ScoreMemo.reader(Path(memo_path))
+        changed = t.changed
+        _W["memo_check"] = lambda c, ctx, as_of: check(db, c, ctx, as_of, changed)
 
 
 def _work(companies: list[Company]) -> list[Measured]:
@@ -99,6 +116,51 @@ def measure_in_workers(batches: Iterator[list[Company]], workers: int, spec: str
         pending: list[Future] = []
         for batch in batches:
             pending.append(pool.submit(_work, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()
+
+
+# --- pass 2 in worker processes: network indicators and the final combination -----------------
+
+def _init2(tables: str, model: Model, as_of: str) -> None:
+    from scoring.network import network_lookups
+
+    t = WorkTables.reader(tables)
+    ties, clusters, near = network_lookups(t)
+    _W.update(tables2=t, model2=model, as_of2=as_of,
+              context2=ScoringContext(as_of=as_of, ties=ties, cluster_sizes=clusters, near_copies=near))
+
+
+def finish_companies(rows: list[tuple[str, str, bytes]], context: ScoringContext, model: Model, as_of: str) -> list:
+    """Pass 2 of (code, name, packed pass-1 measurements) rows: their Scores."""
+    from indexing.models import Company
+    from scoring.facts import CompanyFacts
+    from scoring.indicators import network
+    from scoring.scorer import combine
+    from scoring.tables import unpack_measurements
+
+    out = []
+    for code, name, blob in rows:
+        m = unpack_measurements(blob)
+        m.update(network.measure(CompanyFacts(Company(code, name), as_of, model, context)))
+        out.append(combine(m, model, code, as_of))
+    return out
+
+
+def _work2(rows: list[tuple[str, str, bytes]]) -> list:
+    return finish_companies(rows, _W["context2"], _W["model2"], _W["as_of2"])
+
+
+def finish_in_workers(batches: Iterator[list[tuple[str, str, bytes]]], workers: int, tables: str, model: Model,
+                      as_of: str) -> Iterator[list]:
+    """``finish_companies`` of each batch, in order, by ``workers`` processes."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init2, initargs=(tables, model, as_of)) as pool:
+        pending: list[Future] = []
+        for batch in batches:
+            pending.append(pool.submit(_work2, batch))
             if len(pending) >= 2 * workers:
                 yield pending.pop(0).result()
         for f in pending:

@@ -185,12 +185,19 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         add_dishonest,
         add_keys,
         address_counts,
+        bigrams_of,
         build_network,
         dishonest_people,
         index_keys,
     )
-    from scoring.pass1 import analysis_cache, measure_companies, measure_in_workers
-    from scoring.tables import BoundedCache, WorkTables, unpack_measurements
+    from scoring.pass1 import (
+        analysis_cache,
+        finish_companies,
+        finish_in_workers,
+        measure_companies,
+        measure_in_workers,
+    )
+    from scoring.tables import BoundedCache, WorkTables
 
     model = model or load_model()
     stats = stats if stats is not None else RunStats()
@@ -200,6 +207,8 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         if progress and (i % 200 == 0 or i == n):
             print(f"\r{stage}: {i}/{n} companies", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
+    # the store's writes so far: the next run with this memo asks what changed since
+    marker = store.change_marker() if memo is not None else ""
     if workers > 1 and spec is None:
         raise ValueError("iter_scores: workers > 1 needs the store's spec (each worker opens the store)")
     tmp = tempfile.TemporaryDirectory(prefix="smoke-score-") if workers > 1 else None
@@ -209,6 +218,13 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
         for batch in company_batches(store):
             add_keys(t, batch)
         index_keys(t)
+        if memo is not None:
+            changed = store.changed_since(memo.marker) if memo.marker and not memo.full else None
+            if changed is None:
+                t.mark_all_changed()
+            else:
+                for chunk in iter(lambda: list(islice(changed, 1000)), []):
+                    t.db.executemany("INSERT OR IGNORE INTO changed VALUES (?)", [(c,) for c in chunk])
         add_dishonest(t, store.iter_documents("court"), as_of)
         context = ScoringContext(as_of=as_of, address_counts=address_counts(t),
                                  dishonest_people=dishonest_people(t),
@@ -220,43 +236,49 @@ def iter_scores(store, as_of: str, model: Model | None = None, *, progress: bool
             results = measure_in_workers(company_batches(store), workers, str(spec), t.path,
                                          str(memo.path) if memo is not None else "", str(analyses or ""), model, as_of)
         else:
-            check = memo.check if memo is not None else None
+            from scoring.memo import check as memo_check
+
+            check = ((lambda c, ctx, day: memo_check(memo.db, c, ctx, day, t.changed)) if memo is not None else None)
             results = (measure_companies(store, b, context, model, as_of, check) for b in company_batches(store))
         seq = i = 0
         for measured in results:
             rows, promo = [], []
             for r in measured:
                 rows.append((r.code, r.name, r.url, r.first_index, r.punished, r.blob))
-                for doc_id, day, grams in r.promo:
+                for doc_id, day, url, snip, sq in r.promo:
                     seq += 1
-                    promo.append((r.code, seq, doc_id, day))
-                    dictionary.add_documents([grams])
+                    promo.append((r.code, seq, doc_id, day, url, snip, sq))
+                    dictionary.add_documents([bigrams_of(sq)])
                 if memo is not None and r.memo is not None:
                     fp, ctx, fresh = r.memo
-                    memo.record(r.code, fp, ctx, as_of, r.blob if fresh else None)
+                    memo.record(r.code, fp, ctx, as_of, fresh)
                 stats.analysed += r.analysed
                 i += 1
                 tick("scoring (pass 1)", i)
             t.db.executemany("INSERT INTO co VALUES (?,?,?,?,?,?)", rows)
-            t.db.executemany("INSERT INTO promo VALUES (?,?,?,?)", promo)
+            t.db.executemany("INSERT INTO promo VALUES (?,?,?,?,?,?,?)", promo)
             t.commit()
         stats.companies = i
         context.ties, context.cluster_sizes, context.near_copies = build_network(t, store, model, as_of, dictionary)
         del dictionary
 
+        # pass 2 reads pass 1's table in pass 1's order (the store's), not the store: the network
+        # indicators read nothing of a company but its credit code
+        rows = t.rows("SELECT code, name, m FROM co ORDER BY rowid")
+        batches = iter(lambda: list(islice(rows, BATCH)), [])
+        if workers > 1:
+            t.commit()  # the workers read the network's tables
+            done = finish_in_workers(batches, workers, t.path, model, as_of)
+        else:
+            done = (finish_companies(b, context, model, as_of) for b in batches)
         i = 0
-        for batch in company_batches(store):
-            for c in batch:
-                row = t.one("SELECT m FROM co WHERE code = ?", (c.credit_code,))
-                if row is None:  # a company stored while this run was going: the next run scores it
-                    continue
-                m = unpack_measurements(row[0])
-                m.update(network.measure(CompanyFacts(c, as_of, model, context)))
+        for scores in done:
+            for s in scores:
                 i += 1
                 tick("scoring (pass 2)", i)
-                yield combine(m, model, c.credit_code, as_of)
+                yield s
         if memo is not None:
-            memo.finish()
+            memo.finish(marker)
     finally:
         close = getattr(context.analysis_cache, "close", None) if context is not None else None
         if close is not None:

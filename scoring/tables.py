@@ -88,7 +88,9 @@ class WorkTables:
             PRAGMA temp_store=FILE;
             CREATE TABLE co(code TEXT PRIMARY KEY, name TEXT, url TEXT, p1 REAL, punished INT, m BLOB);
             CREATE TABLE keys(kind TEXT, via TEXT, code TEXT);
-            CREATE TABLE promo(code TEXT, seq INT, doc_id TEXT, day TEXT);
+            CREATE TABLE promo(code TEXT, seq INT, doc_id TEXT, day TEXT, url TEXT, snip TEXT, sq TEXT);
+            CREATE TABLE changed(code TEXT PRIMARY KEY);  -- the store wrote their record or documents
+            CREATE TABLE flags(k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE dishonest(name TEXT PRIMARY KEY, day TEXT, id TEXT, ev BLOB);
             CREATE TABLE uf(code TEXT PRIMARY KEY, parent TEXT);
             CREATE TABLE near(code TEXT PRIMARY KEY, v BLOB);
@@ -102,6 +104,16 @@ class WorkTables:
         t.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         t.db.execute(f"PRAGMA cache_size=-{CACHE_KIB // 4}")
         return t
+
+    def mark_all_changed(self) -> None:
+        """The store cannot say what changed since the memo's last run: everyone may have."""
+        self.db.execute("INSERT OR REPLACE INTO flags VALUES ('all_changed', '1')")
+
+    def changed(self, code: str) -> bool:
+        """Whether the store wrote ``code``'s record or documents since the memo's last run."""
+        if self.one("SELECT 1 FROM flags WHERE k = 'all_changed'") is not None:
+            return True
+        return self.one("SELECT 1 FROM changed WHERE code = ?", (code,)) is not None
 
     def commit(self) -> None:
         self.db.execute("COMMIT")

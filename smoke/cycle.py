@@ -144,6 +144,18 @@ def analyses_path(settings: Settings) -> Path:
     return settings.home / "scoring" / "analyses.sqlite"
 
 
+def analyse_documents(store, settings: Settings, *, workers: int = 1, progress: bool = False) -> tuple[int, int]:
+    """The index step's text analysis (scoring.prepare): the documents the store wrote since
+    the last cycle are analysed once, into the analyses file scoring reads. Returns
+    (companies looked at, documents analysed)."""
+    from indexing.store import StoreSpec
+    from scoring.prepare import analyse_new_documents
+
+    spec = StoreSpec.from_settings(settings)
+    return analyse_new_documents(store, analyses_path(settings), str(spec), workers=workers, spec=spec,
+                                 progress=progress)
+
+
 def score_and_save(store, as_of: str, memo: Path | None, *, progress: bool = False, workers: int = 1,
                    spec=None, analyses: Path | None = None) -> tuple[int, int, list[Score]]:
     """Score every company (streaming, ``SAVE_BATCH`` saved at a time) and return (companies
@@ -215,11 +227,16 @@ def _cycle(settings: Settings, cycle_run: Run, *, world_dir: Path | None, as_of:
 
         store = open_store(settings)
         try:
-            t0 = time.monotonic()
+            spec = StoreSpec.from_settings(settings)
+            workers = score_workers(store)
             with store_lock(settings, "score", what=what, timeout_s=wait_s):
+                t0 = time.monotonic()
+                looked, n_docs = analyse_documents(store, settings, workers=workers, progress=progress)
+                _say(progress, f"[cycle] index: analysed {n_docs} new or changed documents of {looked} companies "
+                               f"in {time.monotonic() - t0:.1f}s")
+                t0 = time.monotonic()
                 scored, analysed, high = score_and_save(store, as_of, memo_path(settings), progress=progress,
-                                                        workers=score_workers(store), spec=StoreSpec.from_settings(settings),
-                                                        analyses=analyses_path(settings))
+                                                        workers=workers, spec=spec, analyses=analyses_path(settings))
             _say(progress, f"[cycle] scored {scored} companies ({analysed} analysed anew, the others unchanged) "
                            f"in {time.monotonic() - t0:.1f}s")
             result = CycleResult(run=crawl_run, as_of=as_of, scored=scored)

@@ -77,6 +77,39 @@ def _day1(store: SQLiteStore) -> None:
     ])
 
 
+def _count_document_reads(store: SQLiteStore) -> list[str]:
+    """The credit codes whose documents the store is asked for (the real method does the work)."""
+    reads: list[str] = []
+    real = store.documents_for
+
+    def documents_for(code: str, source_kind: str = ""):
+        reads.append(code)
+        return real(code, source_kind)
+
+    store.documents_for = documents_for  # type: ignore[method-assign]
+    return reads
+
+
+def test_a_page_fetched_again_unchanged_is_no_change(tmp_path) -> None:
+    model = load_model()
+    store = SQLiteStore(tmp_path / "smoke.db")
+    _world(store)
+    memo_file = tmp_path / "memo.sqlite"
+    memo = ScoreMemo(memo_file, model)
+    list(iter_scores(store, DAY0, model, memo=memo))
+    memo.close()
+    again = [dataclasses.replace(d, fetched="2024-07-01T08:00:00") for c in (SCHEME, PLAIN[0]) for d in store.documents_for(c)]
+    assert again
+    store.upsert_documents(again)  # the crawler saw the same pages again
+    store.upsert_companies([store.get_company(PLAIN[8])])
+    memo = ScoreMemo(memo_file, model)
+    stats = RunStats()
+    list(iter_scores(store, DAY0, model, memo=memo, stats=stats))
+    memo.close()
+    assert stats.analysed == 0
+    store.close()
+
+
 def _key(s) -> dict:
     d = s.to_dict()
     return {"index": d["smoke_index"], "level": d["level"], "dimensions": d["dimensions"],
@@ -102,8 +135,13 @@ def test_incremental_day_equals_full_rescore(tmp_path) -> None:
     memo = ScoreMemo(memo_file, model)
     assert not memo.full
     day1 = RunStats()
+    reads = _count_document_reads(store)
     incremental = {s.credit_code: s for s in iter_scores(store, DAY1, model, memo=memo, stats=day1)}
     memo.close()
+    # the documents of companies the store wrote nothing for were not even read
+    assert len(reads) == day1.analysed and PLAIN[20] not in reads, reads
+    assert {PARTNER, PLAIN[2], PLAIN[3], PLAIN[4]} <= set(reads), reads
+    del store.documents_for
     full = {s.credit_code: s for s in iter_scores(store, DAY1, model)}
 
     assert set(incremental) == set(full) == set(before)

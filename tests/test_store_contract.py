@@ -1379,3 +1379,33 @@ def test_sqlite_document_search_plans_give_the_same_pages(tmp_path: Path, monkey
         assert len(want[0]) == 20 and all(r > 0 for _, r in want[0])  # date-sorted hits keep their relevance
         monkeypatch.setattr(sqlite, "_walks", lambda *_: walk)
         assert [pages(**q) for q in queries] == want
+
+
+# --- what changed (the incremental daily cycle) -----------------------------------------------
+
+
+def test_changed_since_names_companies_whose_record_or_documents_were_written(store: Store) -> None:
+    # Elasticsearch's marker lags a minute behind the clock (a write in flight is never
+    # missed); without the lag, "nothing changed" can be asserted on both backends alike.
+    if hasattr(store, "CHANGE_LAG_MS"):
+        store.CHANGE_LAG_MS = 0
+    a, b, c, quiet = (company(n, f"深圳市变更测试{n}有限公司") for n in (61, 62, 63, 64))
+    store.upsert_companies([a, b, c, quiet])
+    store.upsert_documents([doc("chg-1", "保本保息，月返百分之十", mentions=[Mention(b.credit_code, "name", 0.9)])])
+    assert store.changed_since("not a marker") is None
+    m0 = store.change_marker()
+    assert sorted(store.changed_since(m0)) == []
+
+    a2 = dataclasses.replace(a, address="深圳市福田区新地址1号")
+    store.upsert_companies([a2, quiet])  # quiet: the same record again, no change
+    store.upsert_documents([doc("chg-1", "保本保息，月返百分之十", mentions=[Mention(b.credit_code, "name", 0.9)])])
+    assert sorted(store.changed_since(m0)) == [a.credit_code]  # an unchanged page written again is no change
+
+    m1 = store.change_marker()
+    # the page now names c instead of b: both companies' inputs changed
+    store.upsert_documents([doc("chg-1", "保本保息，月返百分之十二", mentions=[Mention(c.credit_code, "name", 0.9)])])
+    assert sorted(store.changed_since(m1)) == sorted([b.credit_code, c.credit_code])
+    assert sorted(store.changed_since(m0)) == sorted([a.credit_code, b.credit_code, c.credit_code])
+    m2 = store.change_marker()
+    assert list(store.changed_since(m2)) == []
+    assert store.changed_since(m2.split(":", 1)[0] + "x:" + m2.split(":", 1)[1]) is None  # another store's marker

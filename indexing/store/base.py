@@ -380,6 +380,19 @@ class Store(ABC):
     @abstractmethod
     def list_runs(self, limit: int = 20) -> list[Run]: ...
 
+    # --- what changed (the incremental daily cycle) ---------------------------------
+    @abstractmethod
+    def change_marker(self) -> str:
+        """An opaque marker of the writes made so far, for a later ``changed_since``."""
+
+    @abstractmethod
+    def changed_since(self, marker: str) -> Iterator[str] | None:
+        """The credit codes whose company record, or whose documents (a document written,
+        newly or no longer naming the company), were written after ``marker`` was taken, each
+        once. Writes only: a page fetched again unchanged is no change. None when the marker
+        is not this store's (or not readable): anything may have changed. A backend may
+        report a company more than once across markers, never miss one."""
+
     @abstractmethod
     def get_state(self, key: str) -> str | None:
         """Small key-value state: crawl watermarks, ETags, schema versions."""

@@ -25,6 +25,7 @@ import dataclasses
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -232,6 +233,16 @@ CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- Store.changed_since: per company, the sequence number of the last write transaction that
+-- changed its record or its documents (one row per company, so the table never outgrows them).
+CREATE TABLE IF NOT EXISTS changes (
+    credit_code TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
+-- this file's identity, part of every change marker (not state: copies of a store do not share it)
+CREATE TABLE IF NOT EXISTS changes_store (id TEXT NOT NULL);
 """
 
 
@@ -569,6 +580,7 @@ class SQLiteStore(Store):
             c.executemany("INSERT OR IGNORE INTO company_links(kind, value, credit_code) VALUES (?,?,?)", links)
             # A company that arrives after its scores picks up its current score.
             self._refresh_current(c, touched, scores_changed=False)
+            _mark_changed(c, touched)
 
     def get_company(self, credit_code: str) -> Company | None:
         rows = self._query("SELECT data FROM companies WHERE credit_code = ?", (credit_code,))
@@ -682,6 +694,11 @@ class SQLiteStore(Store):
                      grams=excluded.grams, doc_kind=excluded.doc_kind""",
                 rows,
             )
+            # the companies a written document named before and names now: their inputs changed
+            changed = {r[0] for ids in _chunks([w[0] for w in written], _ID_CHUNK) for r in c.execute(
+                f"SELECT credit_code FROM mentions WHERE doc_id IN ({','.join('?' * len(ids))})", ids)}
+            changed.update(m[0] for m in mentions)
+            _mark_changed(c, sorted(changed))
             c.executemany("DELETE FROM mentions WHERE doc_id = ?", written)
             # Replaced, not merged: a page whose text changed stops matching its old simhash.
             c.executemany("DELETE FROM simhash_bands WHERE doc_id = ?", written)
@@ -1213,6 +1230,37 @@ class SQLiteStore(Store):
         rows = self._query("SELECT data FROM runs ORDER BY started DESC, id DESC LIMIT ?", (max(0, int(limit)),))
         return [Run.from_dict(json.loads(r[0])) for r in rows]
 
+    def _store_id(self, c: sqlite3.Connection) -> str:
+        row = c.execute("SELECT id FROM changes_store").fetchone()
+        if row is None:
+            c.execute("INSERT INTO changes_store VALUES (?)", (uuid.uuid4().hex,))
+            row = c.execute("SELECT id FROM changes_store").fetchone()
+        return row[0]
+
+    def change_marker(self) -> str:
+        with self._write() as c:
+            sid = self._store_id(c)
+            seq = c.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+        return f"{sid}:{seq}"
+
+    def changed_since(self, marker: str) -> Iterator[str] | None:
+        sid, _, seq = (marker or "").partition(":")
+        with self._write() as c:
+            mine = self._store_id(c)
+        if not seq.isdigit() or sid != mine:
+            return None  # another store's marker (or this file was recreated): anything may have changed
+        return self._changed_after(int(seq))
+
+    def _changed_after(self, seq: int) -> Iterator[str]:
+        last = ""
+        while True:
+            rows = self._query("SELECT credit_code FROM changes WHERE seq > ? AND credit_code > ? "
+                               "ORDER BY credit_code LIMIT ?", (seq, last, _PAGE))
+            if not rows:
+                return
+            yield from (r[0] for r in rows)
+            last = rows[-1][0]
+
     def get_state(self, key: str) -> str | None:
         rows = self._query("SELECT value FROM state WHERE key = ?", (key,))
         return rows[0][0] if rows else None
@@ -1223,6 +1271,19 @@ class SQLiteStore(Store):
                 "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (key, value),
             )
+
+
+def _mark_changed(c: sqlite3.Connection, codes: Sequence[str]) -> None:
+    """Inside a write transaction: ``codes`` changed in this transaction (``changed_since``)."""
+    if codes:
+        seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM changes").fetchone()[0]
+        c.executemany("INSERT INTO changes VALUES (?, ?) ON CONFLICT(credit_code) DO UPDATE SET seq = excluded.seq",
+                      [(code, seq) for code in codes])
+
+
+def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
 
 
 def _simhash_rows(doc_id: str, fields: Any) -> list[tuple[int, int, str, str]]:

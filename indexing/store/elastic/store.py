@@ -33,6 +33,7 @@ import functools
 import inspect
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -417,6 +418,7 @@ class ElasticStore(Store):
             todo.append(co)
         if not todo:
             return
+        self._mark_changed([c.credit_code for c in todo])
         # A company that arrives after its scores picks up its current score.
         current = self._current_scores([c.credit_code for c in todo])
         actions = (
@@ -578,9 +580,8 @@ class ElasticStore(Store):
         return result
 
     def _upsert_document_batch(self, batch: list[Document], result: UpsertResult) -> None:
-        existing = {k: (v.get("content_hash", ""), v.get("fingerprint")) for k, v in
-                    self._mget("documents", [d.id for d in batch if d.id],
-                               ["content_hash", "fingerprint"]).items()}
+        found = self._mget("documents", [d.id for d in batch if d.id], ["content_hash", "fingerprint", "mentions"])
+        existing = {k: (v.get("content_hash", ""), v.get("fingerprint")) for k, v in found.items()}
         kinds: dict[str, str] = {}
         bodies: list[tuple[str, dict[str, Any]]] = []
         for doc in batch:
@@ -600,6 +601,10 @@ class ElasticStore(Store):
             bodies.append((doc.id, body))
         if not bodies:
             return
+        # the companies a written document named before and names now: their inputs changed
+        changed = {m.get("credit_code") for i, _ in bodies for m in found.get(i, {}).get("mentions") or []}
+        changed.update(m.get("credit_code") for _, b in bodies for m in b.get("mentions") or [])
+        self._mark_changed(sorted(c for c in changed if c))
         actions = ({"_op_type": "index", "_index": self.alias("documents"), "_id": i, "_source": b}
                    for i, b in bodies)
         self._count_failures(self.bulk(actions), kinds, result)
@@ -945,6 +950,52 @@ class ElasticStore(Store):
     def list_runs(self, limit: int = 20) -> list[Run]:
         return [run_from(s) for s in self.scan("runs", {"match_all": {}}, [{"started": "desc"}, {"id": "desc"}],
                                                limit=max(0, int(limit)))]
+
+    # --- what changed: change records in the state index ---------------------------
+    # Each write batch first records the companies it changes under the state key
+    # "changes/<epoch ms>/<random>" (a JSON list of credit codes): no mapping of its own. A
+    # marker is the time it was taken less CHANGE_LAG_MS, so that a write in flight when it was
+    # taken (recorded, not yet searchable) is reported next time too: at worst a company is
+    # reported twice, never missed. The clocks of the writing machines must agree within it.
+    _CHANGES = "changes/"
+    _STORE_ID = "changes.store_id"
+    CHANGE_LAG_MS = 60_000
+
+    def _mark_changed(self, codes: list[str]) -> None:
+        if codes:
+            key = f"{self._CHANGES}{int(time.time() * 1000):015d}/{uuid.uuid4().hex[:12]}"
+            self.client.index(index=self.alias("state"), id=state_id(key),
+                              document={"key": key, "value": json.dumps(codes)}, refresh=self.refresh)
+
+    def _store_id(self) -> str:
+        sid = self.get_state(self._STORE_ID)
+        if sid is None:
+            self.client.options(ignore_status=409).index(
+                index=self.alias("state"), id=state_id(self._STORE_ID), op_type="create",
+                document={"key": self._STORE_ID, "value": uuid.uuid4().hex})
+            sid = self.get_state(self._STORE_ID) or ""
+        return sid
+
+    @_translated("taking a change marker")
+    def change_marker(self) -> str:
+        return f"{self._store_id()}:es:{max(0, int(time.time() * 1000) - self.CHANGE_LAG_MS)}"
+
+    @_translated("reading what changed")
+    def changed_since(self, marker: str) -> Iterator[str] | None:
+        sid, _, rest = (marker or "").partition(":")
+        tag, _, ms = rest.partition(":")
+        if tag != "es" or not ms.isdigit() or sid != self._store_id():
+            return None  # another store's marker: anything may have changed
+        self.client.indices.refresh(index=self.alias("state"))
+        q = {"range": {"key": {"gte": f"{self._CHANGES}{int(ms):015d}", "lt": f"{self._CHANGES}~"}}}
+        seen: set[str] = set()  # at most the companies changed since the marker
+        out: list[str] = []
+        for src in self.scan("state", q, [{"key": "asc"}]):
+            for code in json.loads(src.get("value") or "[]"):
+                if code not in seen:
+                    seen.add(code)
+                    out.append(code)
+        return iter(sorted(out))
 
     @_translated("reading state")
     def get_state(self, key: str) -> str | None:
