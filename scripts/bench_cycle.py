@@ -82,14 +82,14 @@ def stage_load(args: argparse.Namespace) -> dict[str, Any]:
     with _store() as store:
         t = time.monotonic()
         st = load(store, Synth(args.companies, args.seed), batch=args.batch, every_s=args.progress_every,
-                  label="day 0 load")
+                  label="day 0 load", jobs=args.load_jobs, opener=_store)
         load_s = time.monotonic() - t
         t = time.monotonic()
         optimize = getattr(store, "optimize", None)
         if optimize is not None:
             optimize()  # what `smoke index optimize` does after a big load
         opt_s = time.monotonic() - t
-        return {"companies": st.companies, "documents": st.documents, "records_per_s": round(st.rate, 1),
+        return {"jobs": args.load_jobs, "companies": st.companies, "documents": st.documents, "records_per_s": round(st.rate, 1),
                 "load_s": round(load_s, 1), "optimize_s": round(opt_s, 1)}
 
 
@@ -248,7 +248,7 @@ def measure_stage(name: str, args: argparse.Namespace, env: dict[str, str], work
     result = work / f"stage-{name}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", name, "--result", str(result),
            "--companies", str(args.companies), "--seed", str(args.seed), "--batch", str(args.batch),
-           "--queries", str(args.queries), "--churn", str(args.churn), "--progress-every", str(args.progress_every)]
+           "--queries", str(args.queries), "--churn", str(args.churn), "--load-jobs", str(args.load_jobs), "--progress-every", str(args.progress_every)]
     say(f"[stage] {LABELS[name]} ...")
     t = time.monotonic()
     proc = subprocess.Popen(cmd, env=env)
@@ -285,6 +285,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--churn", type=float, default=0.01, help="share of the companies changed on day 1")
     ap.add_argument("--batch", type=int, default=2000, help="companies (with their documents) per store call")
+    ap.add_argument("--load-jobs", type=int, default=2, help="load processes (synth_store.load)")
     ap.add_argument("--queries", type=int, default=200, help="company searches (and half as many company pages)")
     ap.add_argument("--work", type=Path, default=None, help="work folder (SMOKE_HOME inside; default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")

@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -504,29 +505,87 @@ def batches(synth: Synth, size: int = 2000, start: int = 0, stop: int | None = N
 
 
 def load(store, synth: Synth, *, batch: int = 2000, progress: bool = True, every_s: float = 30.0,
-         label: str = "load") -> LoadStats:
+         label: str = "load", jobs: int = 1, opener: Callable[[], Any] | None = None) -> LoadStats:
     """Write every company and its documents into ``store`` through ``upsert_companies`` and
     ``upsert_documents``, ``batch`` companies (and their documents) per call. Progress (records,
-    rate, projected time left) goes to stderr every ``every_s`` seconds."""
+    rate, projected time left) goes to stderr every ``every_s`` seconds.
+
+    ``jobs`` > 1 (with ``opener``, which opens the same store): that many processes generate
+    and write batches in turn, each through its own store connection. Tokenising the text
+    (jieba, in the store's write methods) is most of a load and runs before a backend takes
+    its write lock, so the processes overlap on different cores; the writes themselves stay
+    one at a time (SQLite's single writer)."""
     st = LoadStats()
     t0 = last = time.monotonic()
     expected = synth.companies + synth.expected_documents()
-    for cos, docs in batches(synth, batch):
-        t = time.perf_counter()
-        store.upsert_companies(cos)
-        store.upsert_documents(docs)
-        st.seconds += time.perf_counter() - t
-        st.companies += len(cos)
-        st.documents += len(docs)
+
+    def tick(force: bool = False) -> None:
+        nonlocal last
         now = time.monotonic()
-        if progress and (now - last >= every_s or st.companies == synth.companies):
+        if progress and (force or now - last >= every_s):
             last = now
-            rate = st.records / (now - t0)
+            rate = st.records / (now - t0) if now > t0 else 0.0
             left = max(0, expected - st.records) / rate if rate else 0
             print(f"[{label}] {st.companies:,}/{synth.companies:,} companies, {st.documents:,} documents; "
                   f"{rate:,.0f} records/s; about {left / 60:,.1f} min left", file=sys.stderr, flush=True)
+
+    if jobs > 1 and opener is not None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        q = ctx.Queue()
+        procs = [ctx.Process(target=_load_part, args=(opener, synth, batch, k, jobs, q), daemon=True)
+                 for k in range(jobs)]
+        for p in procs:
+            p.start()
+        running = jobs
+        while running:
+            try:
+                msg = q.get(timeout=1.0)
+            except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
+                if not any(p.is_alive() for p in procs) and q.empty():
+                    raise RuntimeError("a load worker died") from None
+                tick()
+                continue
+            if msg is None:
+                running -= 1
+                continue
+            if isinstance(msg, str):
+                raise RuntimeError(f"a load worker failed: {msg}")
+            st.companies += msg[0]
+            st.documents += msg[1]
+            st.seconds += msg[2]
+            tick()
+        for p in procs:
+            p.join()
+    else:
+        for cos, docs in batches(synth, batch):
+            t = time.perf_counter()
+            store.upsert_companies(cos)
+            store.upsert_documents(docs)
+            st.seconds += time.perf_counter() - t
+            st.companies += len(cos)
+            st.documents += len(docs)
+            tick()
+    tick(force=True)
     st.wall = time.monotonic() - t0
     return st
+
+
+def _load_part(opener: Callable[[], Any], synth: Synth, batch: int, k: int, jobs: int, q: Any) -> None:
+    """One load process: batches k, k + jobs, k + 2 jobs ... of the companies."""
+    try:
+        with opener() as store:
+            for lo in range(k * batch, synth.companies, jobs * batch):
+                for cos, docs in batches(synth, batch, lo, min(synth.companies, lo + batch)):
+                    t = time.perf_counter()
+                    store.upsert_companies(cos)
+                    store.upsert_documents(docs)
+                    q.put((len(cos), len(docs), time.perf_counter() - t))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops the load
+        q.put(f"{type(exc).__name__}: {exc}")
+        raise
+    q.put(None)
 
 
 def main() -> int:
@@ -535,11 +594,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--db", type=Path, required=True, help="SQLite store file to write")
     ap.add_argument("--batch", type=int, default=2000)
+    ap.add_argument("--jobs", type=int, default=1, help="load processes (each tokenises its own batches)")
     args = ap.parse_args()
     from indexing.store.sqlite import SQLiteStore
 
     with SQLiteStore(args.db) as store:
-        st = load(store, Synth(args.companies, args.seed), batch=args.batch)
+        st = load(store, Synth(args.companies, args.seed), batch=args.batch, jobs=args.jobs,
+                  opener=lambda: SQLiteStore(args.db))
     print(f"companies={st.companies} documents={st.documents} load_s={st.wall:.1f} "
           f"records_per_s={st.rate:.0f} in_store_s={st.seconds:.1f}")
     return 0
