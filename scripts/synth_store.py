@@ -55,9 +55,8 @@ STAGES = ("early", "complaints", "court")
 MEAN_DOCS = 5.0
 MAX_DOCS = 1500
 # log-normal document counts: sigma 1.1 gives the long tail; mu is set so that the mean of
-# the rounded-down count is about MEAN_DOCS (flooring takes about half a document off).
+# the rounded-down count is about the mean asked for (flooring takes about half a document off).
 _SIGMA = 1.1
-_MU = math.log(MEAN_DOCS + 0.5) - _SIGMA ** 2 / 2
 MASS_SHARE = 0.03  # companies registered at a mass-registration address
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -255,13 +254,18 @@ class Synth:
     companies: int
     seed: int = 1
     scheme_share: float = SCHEME_SHARE
+    mean_docs: float = MEAN_DOCS
 
     def __post_init__(self) -> None:
+        self._mu = math.log(max(0.1, self.mean_docs) + 0.5) - _SIGMA ** 2 / 2
         n = max(1, self.companies)
-        self.n_people = max(20, n // 3)
-        self.n_addresses = max(20, n * 3 // 4)
-        self.n_phones = max(20, n * 3 // 4)
-        self.n_mass = max(2, n // 3000)  # mass-registration addresses
+        # pools drawn from with replacement: a person is in ~0.6 companies' records on average
+        # (most in one, some in several), an address or a phone shared by about a quarter
+        self.n_people = max(20, 4 * n)
+        self.n_addresses = max(20, 3 * n)
+        self.n_phones = max(20, 3 * n)
+        self.n_mass = 2 + n // 10000  # mass-registration addresses (hundreds of companies each at 1M)
+        self.n_agency = max(2, n // 2000)  # phones of registration agents (代理记账), shared widely
         self.scheme_every = max(1, round(1 / self.scheme_share)) if self.scheme_share > 0 else 0
 
     def rng(self, i: int, salt: int = 0) -> random.Random:
@@ -279,7 +283,7 @@ class Synth:
         return STAGES[(s * 7 + self.seed) % 3]
 
     def n_docs(self, r: random.Random) -> int:
-        return min(MAX_DOCS, int(r.lognormvariate(_MU, _SIGMA)))
+        return min(MAX_DOCS, int(r.lognormvariate(self._mu, _SIGMA)))
 
     def company(self, i: int) -> Company:
         return self._build(i)[0]
@@ -287,7 +291,16 @@ class Synth:
     def _build(self, i: int) -> tuple[Company, Filler, str | None, int | None]:
         r = self.rng(i)
         s = self.scheme_no(i)
-        region, city, district = REGIONS[int(r.random() * len(REGIONS))]
+        # the address first: the region is the address's
+        if r.random() < MASS_SHARE:
+            m = int(r.random() * self.n_mass)
+            region, city, district = REGIONS[m % len(REGIONS)]
+            addr = f"{city}市{district}{ROADS[m // len(REGIONS) % len(ROADS)]}{m + 1}号商务秘书集中办公区"
+        else:
+            a = int(r.random() * self.n_addresses)
+            region, city, district = REGIONS[a % len(REGIONS)]
+            rest = a // len(REGIONS)
+            addr = f"{city}市{district}{ROADS[rest % len(ROADS)]}{rest // len(ROADS) + 1}号"
         finance = s is not None or r.random() < 0.12
         trade = _pick(r, TRADE) + _pick(r, TRADE)[0]
         kind = _pick(r, FINANCE_KIND if finance else PLAIN_KIND)
@@ -301,18 +314,15 @@ class Synth:
             phones = [f"400-{cluster % 1000:03d}-{cluster // 1000:04d}"]
         else:
             rep = person_name(int(r.random() * self.n_people))
-            phones = [f"0{region[:3]}-{int(r.random() * self.n_phones):08d}"]
+            if r.random() < 0.03:
+                phones = [f"0{region[:3]}-9{int(r.random() * self.n_agency):07d}"]
+            else:
+                phones = [f"0{region[:3]}-{int(r.random() * self.n_phones):08d}"]
             if r.random() < 0.3:
                 phones.append(f"1{r.randint(30, 99)}{r.randrange(10 ** 8):08d}")
         people = [Person(rep, "legal_rep")]
         for _ in range(r.choice((0, 1, 1, 2, 3))):
             people.append(Person(person_name(int(r.random() * self.n_people)), r.choice(("shareholder", "executive"))))
-        if r.random() < MASS_SHARE:
-            m = int(r.random() * self.n_mass)
-            addr = f"{city}市{district}{ROADS[m % len(ROADS)]}{m % 97 + 1}号商务秘书集中办公区"
-        else:
-            a = int(r.random() * self.n_addresses)
-            addr = f"{city}市{district}{ROADS[a % len(ROADS)]}{a // len(ROADS) % 3000 + 1}号{a % 40 + 1}楼"
         scope = ("投资管理；资产管理；投资咨询；企业管理咨询" if finance else f"{kind}；技术开发；销售") + "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
         brand = trade + ("财富" if finance else "")
         stage = self.stage(s) if s is not None else None
@@ -468,7 +478,7 @@ class Synth:
         return companies, docs
 
     def expected_documents(self) -> int:
-        return round(self.companies * MEAN_DOCS)
+        return round(self.companies * self.mean_docs)
 
 
 def trade_slug(i: int) -> str:
@@ -522,7 +532,7 @@ def load(store, synth: Synth, *, batch: int = 2000, progress: bool = True, every
     def tick(force: bool = False) -> None:
         nonlocal last
         now = time.monotonic()
-        if progress and (force or now - last >= every_s):
+        if progress and st.records and (force or now - last >= every_s):
             last = now
             rate = st.records / (now - t0) if now > t0 else 0.0
             left = max(0, expected - st.records) / rate if rate else 0
