@@ -93,6 +93,11 @@ def credit_code(i: int) -> str:
     return body + check_digit(body)
 
 
+def company_index(code: str) -> int | None:
+    """The ``i`` of ``credit_code(i)`` (None for a code this module did not make)."""
+    return int(code[4:17]) if len(code) == 18 and code.startswith("91") and code[4:17].isdigit() else None
+
+
 def person_name(pid: int) -> str:
     """A distinct name per person id (surname + two or three given characters), so that two
     companies share a person only when they are meant to."""
