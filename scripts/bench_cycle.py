@@ -224,32 +224,22 @@ def run_stage(args: argparse.Namespace) -> int:
 
 # --- the driver ---------------------------------------------------------------------------
 def _tree_rss_kib(root: int) -> int:
-    """Summed VmRSS of ``root`` and its descendants (one scan of /proc)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
+    """Summed VmRSS of ``root`` and its descendants (found through /proc/PID/task/*/children)."""
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
             continue
+        seen.add(pid)
         try:
-            with open(f"/proc/{d}/status", encoding="ascii", errors="replace") as fh:
-                ppid = kib = 0
-                for line in fh:
-                    if line.startswith("PPid:"):
-                        ppid = int(line.split()[1])
-                    elif line.startswith("VmRSS:"):
-                        kib = int(line.split()[1])
-        except OSError:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+                total += next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
             continue
-        parents[int(d)] = ppid
-        rss[int(d)] = kib
-    tree, frontier = {root}, [root]
-    while frontier:
-        p = frontier.pop()
-        for pid, pp in parents.items():
-            if pp == p and pid not in tree:
-                tree.add(pid)
-                frontier.append(pid)
-    return sum(rss.get(p, 0) for p in tree)
+    return total
 
 
 def measure_stage(name: str, args: argparse.Namespace, env: dict[str, str], work: Path) -> dict[str, Any]:
