@@ -171,8 +171,10 @@ def stage_index1(args: argparse.Namespace) -> dict[str, Any]:
         rc = store.upsert_companies(companies)
         rd = store.upsert_documents(docs)
         took = time.monotonic() - t
+    # the stage's work is the store writes a crawl would make (generating the changes and
+    # loading jieba's dictionary are the benchmark's, not the cycle's)
     return {"companies": len(companies), "documents": len(docs), "changed": rc.changed + rd.changed,
-            "new": rc.new + rd.new, "store_s": round(took, 2)}
+            "new": rc.new + rd.new, "_work_s": took}
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -215,7 +217,8 @@ def run_stage(args: argparse.Namespace) -> int:
            "export0": lambda a: stage_export(a, AS_OF), "export1": lambda a: stage_export(a, DAY1)}
     t = time.monotonic()
     out = fns[name](args)
-    out["work_s"] = round(time.monotonic() - t - out.pop("_check_s", 0.0), 2)
+    took = time.monotonic() - t - out.pop("_check_s", 0.0)
+    out["work_s"] = round(out.pop("_work_s", took), 2)
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     # CPU seconds of the stage process and its (waited-for) workers, start and imports included:
     # on a shared machine the wall time says how busy the machine was, this says the work
