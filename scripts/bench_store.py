@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Both Store backends on the same synthetic data, measured in the same run.
 
-Loads ``--companies`` synthetic companies (shared people, addresses and phones, so the
-relationship graph has edges), ``--docs-per-company`` documents each (mixed promotional,
-complaint, court and news phrases, each mentioning its company) and one score per
-company into a fresh SQLite file and a fresh Elasticsearch prefix, then times:
+Loads ``--companies`` synthetic companies and their documents (scripts/synth_store.py, the
+loader ``bench cycle`` uses: shared people, addresses and phones, long-tailed document counts
+averaging ``--docs-per-company``, texts from varied templates, each mentioning its company)
+and one score per company into a fresh SQLite file and a fresh Elasticsearch prefix, then
+times:
 
 * bulk load: records (companies + documents + scores) per second;
 * company search and document search: p50 and p95 over ``--queries`` queries;
@@ -45,54 +46,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexing.creditcode import check_digit  # noqa: E402
-from indexing.models import Company, Document, Mention, Person, Score, level_for, stable_id  # noqa: E402
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from synth_store import Synth, credit_code  # noqa: E402
+
+from indexing.models import Company, Document, Score, level_for  # noqa: E402
 from indexing.store.base import CompanyQuery, DocumentQuery, Store  # noqa: E402
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
-CITY = ["深圳", "上海", "北京", "广州", "杭州", "成都", "武汉", "南京"]
-TRADE = ["鑫利", "恒通", "华盈", "瑞丰", "金源", "汇富", "中融", "宏达", "聚财", "安信", "信达", "海纳"]
-KIND = ["财富管理", "投资咨询", "资产管理", "科技", "贸易", "商务服务", "网络科技", "供应链管理"]
-PHRASES = [
-    "本平台承诺年化收益百分之十八", "保本保息稳赚不赔", "推荐好友注册即可获得直推奖", "见点奖和对碰奖每日结算",
-    "投资一万元每月返利八百元", "国家支持的扶贫项目", "区块链数字资产增值", "会员等级越高分红越多",
-    "消费养老新模式", "被告人以高额回报为诱饵", "非法吸收公众存款数额巨大", "组织领导传销活动",
-    "投诉该平台无法提现", "客服失联老板跑路", "要求退还本金", "市场监管部门提醒广大群众",
-    "警惕以高息为诱饵的非法集资", "公司经营范围包括投资管理和资产管理", "今年第三季度营业收入稳步增长",
-]
 QUERY_WORDS = ["投资", "财富", "保本", "传销", "提现", "集资", "鑫利", "资产管理", "返利", "养老", "区块链"]
-KINDS = ["promo", "complaint", "court", "news"]
 
 
-def credit_code(n: int) -> str:
-    body = f"91440300{n:09d}"
-    return body + check_digit(body)
+def companies(synth: Synth) -> Iterator[Company]:
+    return (synth.company(i) for i in range(synth.companies))
 
 
-def companies(n: int, rng: random.Random) -> Iterator[Company]:
-    people = [rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN) for _ in range(max(10, n // 4))]
-    for i in range(n):
-        name = f"{rng.choice(CITY)}{rng.choice(TRADE)}{rng.choice(KIND)}有限公司{i}"
-        yield Company(
-            credit_code=credit_code(i), name=name, legal_rep=rng.choice(people),
-            people=[Person(rng.choice(people), "executive")], region_code="440300", industry=rng.choice(KIND),
-            address=f"{rng.choice(CITY)}市某区某路{rng.randrange(n // 3 + 1)}号",
-            phones=[f"0755-{rng.randrange(n // 3 + 1):07d}"], business_scope="投资管理；资产管理；" + rng.choice(KIND),
-        )
-
-
-def documents(n_companies: int, per: int, rng: random.Random) -> Iterator[Document]:
-    for i in range(n_companies):
-        code = credit_code(i)
-        for j in range(per):
-            text = "，".join(rng.choice(PHRASES) for _ in range(rng.randint(4, 12))) + "。"
-            day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            yield Document(
-                id=stable_id("bench", code, str(j)), url=f"http://bench.test/{i}/{j}", source_kind=KINDS[j % 4],
-                site="bench", title=rng.choice(PHRASES), text=text, fetched=day + "T00:00:00", published=day,
-                mentions=[Mention(code, "name", 0.9)],
-            )
+def documents(synth: Synth) -> Iterator[Document]:
+    return (d for i in range(synth.companies) for d in synth.documents(i))
 
 
 def scores(n: int, rng: random.Random) -> Iterator[Score]:
@@ -145,18 +114,20 @@ class Loader:
 
     def __init__(self, stores: dict[str, Store], args: argparse.Namespace) -> None:
         self.stores, self.args = stores, args
+        synth = Synth(args.companies, args.seed, mean_docs=args.docs_per_company)
         self.gens = {
-            "companies": companies(args.companies, random.Random(1)),
-            "documents": documents(args.companies, args.docs_per_company, random.Random(2)),
+            "companies": companies(synth),
+            "documents": documents(synth),
             "scores": scores(args.companies, random.Random(3)),
         }
         self.total = Timer(list(stores))
-        self.n_total = args.companies * (2 + args.docs_per_company)
+        self.n_total = args.companies * 2 + synth.expected_documents()
         self.done = 0
         self.wall0 = self.last = time.monotonic()
 
-    def load(self, kind: str, n: int) -> None:
-        """The next ``n`` records of one kind (companies, documents or scores)."""
+    def load(self, kind: str, n: int | None) -> int:
+        """The next ``n`` records of one kind (companies, documents or scores; None: all the
+        rest); returns how many were loaded."""
         names = list(self.stores)
         phase = Timer(names)
         done = 0
@@ -172,6 +143,7 @@ class Loader:
         rates = {k: done / phase.spent[k] for k in names if phase.spent[k]}
         say(f"[phase] load {kind} ({done:,}): " + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
             + (f"; es/sqlite {ratio(rates['elasticsearch'], rates['sqlite'])}" if len(rates) == 2 else ""))
+        return done
 
     def progress(self, kind: str, phase: Timer) -> None:
         if time.monotonic() - self.last < self.args.progress_every:
@@ -255,14 +227,13 @@ def measure(stores: dict[str, Store], args: argparse.Namespace) -> dict[str, dic
     loader = Loader(stores, args)
     loader.load("companies", args.companies)
     loader.load("scores", args.companies)
-    n_docs = args.companies * args.docs_per_company
+    n_docs = Synth(args.companies, args.seed, mean_docs=args.docs_per_company).expected_documents()
     loaded = 0
     out: dict[str, dict[str, float]] = {}
     for i in range(args.slices + 1):
-        if i:
-            size = n_docs * i // args.slices - loaded
-            loader.load("documents", size)
-            loaded += size
+        if i:  # slices of the expected count; the last takes whatever is left
+            size = n_docs * i // args.slices - loaded if i < args.slices else None
+            loaded += loader.load("documents", size)
         rates = loader.rates()
         say(f"[checkpoint] {args.companies:,} companies and scores, {loaded:,} documents loaded; load so far "
             + ", ".join(f"{k} {r:,.0f} records/s" for k, r in rates.items())
@@ -323,7 +294,9 @@ def sqlite_only(args: argparse.Namespace) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--companies", type=int, default=10_000)
-    ap.add_argument("--docs-per-company", type=int, default=5)
+    ap.add_argument("--docs-per-company", type=float, default=5.0,
+                    help="mean documents per company (the count per company is long-tailed)")
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--batch", type=int, default=2000, help="records per store call while loading")
     ap.add_argument("--es-heap", default="", help="heap of the throwaway node, e.g. 2g (default: es-node's)")
@@ -342,8 +315,8 @@ def main() -> int:
     if args.backend == "sqlite":
         return sqlite_only(args)
 
-    n_docs = args.companies * args.docs_per_company
-    say(f"[bench store] {args.companies:,} companies, {n_docs:,} documents, {args.companies:,} scores in "
+    n_docs = Synth(args.companies, args.seed, mean_docs=args.docs_per_company).expected_documents()
+    say(f"[bench store] {args.companies:,} companies, about {n_docs:,} documents, {args.companies:,} scores in "
         f"{args.slices} slice(s); {args.queries} queries; batches of {args.batch:,}")
     url, stop = es_node(args.es_heap)
     es: Any = None
