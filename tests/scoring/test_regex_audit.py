@@ -89,6 +89,8 @@ def test_every_pattern_is_linear_on_runs_of_its_own_characters() -> None:
                 continue  # too fast to tell anything, at 1,000 characters
             t1 = _cost(p, small, 3)
             t2 = _cost(p, u * (LARGE // len(u)), 2)
+            if t2 > MAX_RATIO * t1:  # one more, longer look before calling it: a busy machine stalls runs
+                t1, t2 = _cost(p, small, 7), _cost(p, u * (LARGE // len(u)), 5)
             if t2 > MAX_RATIO * t1:
                 slow.append((name, u, round(t1 * 1000, 2), round(t2 * 1000, 2)))
     assert not slow, f"super-linear (pattern, run of, ms at {SMALL}, ms at {LARGE}): {slow}"
