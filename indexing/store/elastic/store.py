@@ -511,7 +511,7 @@ class ElasticStore(Store):
         self.client.indices.refresh(index=self.alias(kind))
         while True:
             kwargs: dict[str, Any] = {"search_after": cursor} if cursor else {}
-            resp = self.client.search(index=self.alias(kind), query={"match_all": {}}, sort=sort, size=PAGE,
+            resp = self.client.search(index=self.alias(kind), query=self._records_query(kind), sort=sort, size=PAGE,
                                       source_excludes=_NO_TOKENS, **kwargs)
             hits = resp["hits"]["hits"]
             for h in hits:
@@ -524,7 +524,15 @@ class ElasticStore(Store):
     def count_records(self, kind: str) -> int:
         check_record_kind(kind)
         self.client.indices.refresh(index=self.alias(kind))
-        return self._count(kind)
+        return self._count(kind, self._records_query(kind))
+
+    def _records_query(self, kind: str) -> dict[str, Any]:
+        """Every record of ``kind`` but this store's own change records and id ("changes..." state
+        keys): they belong to this store, and a copy starts its own (SQLite keeps them in tables
+        of their own)."""
+        if kind == "state":
+            return {"bool": {"must_not": {"prefix": {"key": "changes"}}}}
+        return {"match_all": {}}
 
     # --- batch reads: one request each ------------------------------------------
     @_translated("reading companies by code")
