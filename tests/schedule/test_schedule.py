@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from config import ConfigError, load_yaml
 from config.schedule import JobSpec, ScheduleFile, load_schedule_file
+from smoke.cli_text import TEXT
 from smoke.locking import LockBusy, file_lock, lock_path
 from smoke.schedule import RAN, SKIPPED_DONE, SKIPPED_LOCKED, build_scheduler, current_slot, run_job, run_once
 
@@ -202,7 +203,7 @@ def test_two_schedulers_started_together_run_one_cycle(tmp_path: Path, launcher:
     assert all(p.returncode == 0 for p in procs), logs
     runs = _runs(sub_env)
     assert len(runs) == 1, (runs, logs)
-    assert logs.count("scheduler stopped") == 2
+    assert logs.count(TEXT["schedule.stopped"][0]) == 2  # the default language: Chinese
 
 
 @pytest.mark.slow
