@@ -196,26 +196,8 @@ def _clusters(t: WorkTables) -> None:
     t.db.execute("CREATE INDEX sizes_root ON sizes(root)")
 
 
-SIM_MARGIN = 0.001  # below the threshold by more than rounding and float32 error: the candidate filter's bound
-IN_CHUNK = 500  # features per SQL ``IN (...)`` list
-
-
-def _prefix(vec: list[tuple[int, float]], dfs: dict[int, int], bound: float) -> list[int]:
-    """The features of a seed page's unit vector that the candidate index holds: the rarest first
-    (lowest document frequency, then id), until the features left out have a norm below ``bound``.
-    A page sharing none of them has cosine < ``bound`` with the seed page (Cauchy-Schwarz: the
-    dot product over the left-out features is at most their norm, the page's own norm being 1)."""
-    if bound <= 0:
-        return [f for f, _ in vec]
-    order = sorted(vec, key=lambda fw: (dfs.get(fw[0], 0), fw[0]))
-    rest = sum(w * w for _, w in order)
-    out: list[int] = []
-    for f, w in order:
-        if rest < bound * bound:
-            break
-        out.append(f)
-        rest -= w * w
-    return out
+SEED_CHUNK = 5000  # seed pages held in one similarity index: memory stays bounded however many seeds
+PAGE_BATCH = 1000  # pages compared with a seed chunk in one sparse product (a PAGE_BATCH x SEED_CHUNK array)
 
 
 def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> None:
@@ -223,13 +205,13 @@ def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> 
     (``near``). Per page only its most similar seed page counts (then the earlier one); per
     company its most similar page (then the earlier one).
 
-    Each page is compared only with the seed pages that could reach the threshold: an index
-    (``seedpost``, in the run's tables so memory stays bounded) holds each seed page under its
-    rarest features, enough of them that a page sharing none is below the threshold (``_prefix``).
-    The candidates' similarities are computed exactly as over all seed pages (gensim's sparse
-    index, one row per seed page), so the result is that of comparing every pair."""
+    Every page and every seed page is turned into its TF-IDF vector once: the seed pages'
+    similarity indexes, ``SEED_CHUNK`` pages each, are kept in the run's tables (``seedidx``),
+    and the pages are compared ``PAGE_BATCH`` at a time with each chunk in one sparse product.
+    Each similarity is computed as a one-page query to gensim's index computes it (the same
+    float32 sums in the same order), so batching changes no result."""
     import numpy
-    from gensim import models, similarities
+    from gensim import matutils, models, similarities
 
     n_promo = t.one("SELECT COUNT(*) FROM promo")[0]
     n_seed = t.one("SELECT COUNT(*) FROM promo p JOIN seeds s USING (code)")[0]
@@ -239,47 +221,58 @@ def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> 
     # reborn scheme changed (its new name) outweigh everything it copied
     tfidf = models.TfidfModel(dictionary=dictionary, wglobal=lambda df, n: math.log2(1.0 + n / df))
     threshold = model.config.network.similarity_threshold
-    bound = threshold - SIM_MARGIN
-    dfs = dictionary.dfs
     t.db.execute("CREATE TABLE cand(code TEXT, seq INT, sim REAL, j INT, v BLOB, PRIMARY KEY (code, seq))")
-    t.db.execute("CREATE TABLE seedvec(k INTEGER PRIMARY KEY, code TEXT, doc_id TEXT, name TEXT, url TEXT, vec BLOB)")
-    t.db.execute("CREATE TABLE seedpost(f INT, k INT)")
-    seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name, p.url, p.sq FROM promo p JOIN seeds s USING (code) "
-                             "ORDER BY p.code, p.seq")
-    for k, (code, doc_id, name, url, sq) in enumerate(seed_rows):  # k: the seed page's rank, the tie-break
-        vec = tfidf[dictionary.doc2bow(bigrams_of(sq))]
-        t.db.execute("INSERT INTO seedvec VALUES (?,?,?,?,?,?)", (k, code, doc_id, name, url, pickle.dumps(vec)))
-        t.db.executemany("INSERT INTO seedpost VALUES (?,?)", [(f, k) for f in _prefix(vec, dfs, bound)])
-    t.db.execute("CREATE INDEX seedpost_f ON seedpost(f, k)")
+    t.db.execute("CREATE TABLE seedidx(start INT PRIMARY KEY, m BLOB, rows BLOB)")
+    for start in range(0, n_seed, SEED_CHUNK):
+        seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name, p.url, p.sq FROM promo p JOIN seeds s USING (code) "
+                                 "ORDER BY p.code, p.seq LIMIT ? OFFSET ?", (SEED_CHUNK, start)).fetchall()
+        vectors = [tfidf[dictionary.doc2bow(bigrams_of(sq))] for *_, sq in seed_rows]
+        index = similarities.SparseMatrixSimilarity(vectors, num_features=len(dictionary))
+        t.db.execute("INSERT INTO seedidx VALUES (?,?,?)", (start, pickle.dumps(index.index),
+                                                            pickle.dumps([r[:4] for r in seed_rows])))
+        del vectors, index, seed_rows
     t.commit()
-    for code, seq, doc_id, day, url, snip, sq in t.rows(
-            "SELECT code, seq, doc_id, day, url, snip, sq FROM promo ORDER BY code, seq"):
-        vec = tfidf[dictionary.doc2bow(bigrams_of(sq))]
-        feats = [f for f, _ in vec]
-        ks: set[int] = set()
-        if bound <= 0:  # every seed page may reach the threshold
-            ks.update(k for (k,) in t.db.execute("SELECT k FROM seedvec"))
-        for i in range(0, len(feats), IN_CHUNK):
-            part = feats[i : i + IN_CHUNK]
-            ks.update(k for (k,) in t.db.execute(
-                f"SELECT k FROM seedpost WHERE f IN ({','.join('?' * len(part))})", part))
-        if not ks:
-            continue
-        cands = [t.one("SELECT k, code, doc_id, name, url, vec FROM seedvec WHERE k = ?", (k,)) for k in sorted(ks)]
-        index = similarities.SparseMatrixSimilarity([pickle.loads(c[5]) for c in cands],
-                                                    num_features=len(dictionary))
-        sims = numpy.atleast_1d(index[vec])
-        # most similar first, then the earlier seed page (a stable sort keeps the ranks ascending on ties)
-        for j in numpy.argsort(-sims, kind="stable").tolist():
-            k, other, other_id, other_name, other_url, _ = cands[j]
-            if other == code or other_id == doc_id:
-                continue  # the same page linked to two companies is not a copy
-            sim = float(sims[j])
-            s = round(sim, 4)
-            if s >= threshold:
-                near = NearCopy(s, other, other_name, url, other_url, snip, day)
+    chunks = [start for (start,) in t.db.execute("SELECT start FROM seedidx ORDER BY start")]
+
+    def compare(pages: list[tuple]) -> None:
+        # the query matrix as gensim builds it for one page: unit vectors, float32
+        queries = matutils.corpus2csc([matutils.unitvec(tfidf[dictionary.doc2bow(bigrams_of(p[-1]))]) for p in pages],
+                                      len(dictionary), dtype=numpy.float32).tocsc()
+        best: list[tuple[float, int, tuple] | None] = [None] * len(pages)  # per page: (sim, seed rank, seed row)
+        for start in chunks:
+            m_blob, rows_blob = t.one("SELECT m, rows FROM seedidx WHERE start = ?", (start,))
+            matrix, seed_rows = pickle.loads(m_blob), pickle.loads(rows_blob)
+            sims_all = (matrix * queries).toarray()  # seed pages x pages
+            del matrix
+            by_code: dict[str, list[int]] = {}
+            by_doc: dict[str, list[int]] = {}
+            for j, (other, other_id, *_) in enumerate(seed_rows):
+                by_code.setdefault(other, []).append(j)
+                by_doc.setdefault(other_id, []).append(j)
+            for i, (code, _seq, doc_id, *_rest) in enumerate(pages):
+                sims = sims_all[:, i].copy()
+                # the same page linked to two companies is not a copy
+                sims[by_code.get(code, []) + by_doc.get(doc_id, [])] = -numpy.inf
+                j = int(numpy.argmax(sims))  # most similar, then the earlier seed page
+                sim = float(sims[j])
+                if sim == -numpy.inf or round(sim, 4) < threshold:
+                    continue
+                if best[i] is None or (sim, -(start + j)) > (best[i][0], -best[i][1]):
+                    best[i] = (sim, start + j, seed_rows[j])
+        for (code, seq, _doc_id, day, url, snip, _sq), b in zip(pages, best, strict=True):
+            if b is not None:
+                sim, k, (other, _, other_name, other_url) = b
+                near = NearCopy(round(sim, 4), other, other_name, url, other_url, snip, day)
                 t.db.execute("INSERT INTO cand VALUES (?,?,?,?,?)", (code, seq, sim, k, pickle.dumps(near)))
-            break
+
+    batch: list[tuple] = []
+    for row in t.rows("SELECT code, seq, doc_id, day, url, snip, sq FROM promo ORDER BY code, seq"):
+        batch.append(row)
+        if len(batch) >= PAGE_BATCH:
+            compare(batch)
+            batch = []
+    if batch:
+        compare(batch)
     t.commit()
     best: tuple[str, NearCopy] | None = None  # per code; rows come grouped by code, pages in order
     for code, blob in t.rows("SELECT code, v FROM cand ORDER BY code, seq"):

@@ -60,7 +60,10 @@ def main() -> None:
     ap.add_argument("--companies", type=int, default=1200)
     ap.add_argument("--store", type=Path, required=True, help="SQLite file (built when missing)")
     ap.add_argument("--as-of", default="2024-06-30")
+    ap.add_argument("--seed-chunk", type=int, default=network.SEED_CHUNK,
+                    help="seed pages per similarity index (scoring.network.SEED_CHUNK)")
     args = ap.parse_args()
+    network.SEED_CHUNK = args.seed_chunk
     if not args.store.exists():
         build(args.store, args.companies)
     model = load_model()

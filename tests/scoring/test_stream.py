@@ -76,7 +76,7 @@ def test_worker_processes_give_the_same_scores(tmp_path) -> None:
     store.close()
 
 
-def test_candidate_index_gives_the_near_copies_of_comparing_every_pair(tmp_path, monkeypatch) -> None:
+def test_seed_pages_indexed_in_chunks_give_the_same_near_copies(tmp_path, monkeypatch) -> None:
     import scoring.network
 
     model = load_model()
@@ -85,8 +85,12 @@ def test_candidate_index_gives_the_near_copies_of_comparing_every_pair(tmp_path,
     whole = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
     near = [c for c, s in whole.items() if any(i["id"] == "network.near_copy" and i["value"] > 0 for i in s["indicators"])]
     assert near  # the world has a reborn scheme
-    # a margin above the threshold makes every seed page a candidate of every page: all pairs compared
-    monkeypatch.setattr(scoring.network, "SIM_MARGIN", 2.0)
-    every_pair = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
-    assert every_pair == whole
+    monkeypatch.setattr(scoring.network, "SEED_CHUNK", 1)
+    chunked = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
+    assert chunked == whole
+    # pages compared one at a time (as one-page gensim queries) give the same as in batches
+    monkeypatch.setattr(scoring.network, "PAGE_BATCH", 1)
+    monkeypatch.setattr(scoring.network, "SEED_CHUNK", 2)
+    one_by_one = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
+    assert one_by_one == whole
     store.close()
