@@ -197,15 +197,21 @@ def _clusters(t: WorkTables) -> None:
 
 
 SEED_CHUNK = 5000  # seed pages held in one similarity index: memory stays bounded however many seeds
+PAGE_BATCH = 1000  # pages compared with a seed chunk in one sparse product (a PAGE_BATCH x SEED_CHUNK array)
 
 
 def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> None:
     """For each company, its promotional page most similar to a seed's page of another company
     (``near``). Per page only its most similar seed page counts (then the earlier one); per
-    company its most similar page (then the earlier one). The seed pages are indexed
-    ``SEED_CHUNK`` at a time and each page's best candidate is kept in ``cand`` across chunks."""
+    company its most similar page (then the earlier one).
+
+    Every page and every seed page is turned into its TF-IDF vector once: the seed pages'
+    similarity indexes, ``SEED_CHUNK`` pages each, are kept in the run's tables (``seedidx``),
+    and the pages are compared ``PAGE_BATCH`` at a time with each chunk in one sparse product.
+    Each similarity is computed as a one-page query to gensim's index computes it (the same
+    float32 sums in the same order), so batching changes no result."""
     import numpy
-    from gensim import models, similarities
+    from gensim import matutils, models, similarities
 
     n_promo = t.one("SELECT COUNT(*) FROM promo")[0]
     n_seed = t.one("SELECT COUNT(*) FROM promo p JOIN seeds s USING (code)")[0]
@@ -216,32 +222,58 @@ def _near_copies(t: WorkTables, store, model: Model, as_of: str, dictionary) -> 
     tfidf = models.TfidfModel(dictionary=dictionary, wglobal=lambda df, n: math.log2(1.0 + n / df))
     threshold = model.config.network.similarity_threshold
     t.db.execute("CREATE TABLE cand(code TEXT, seq INT, sim REAL, j INT, v BLOB, PRIMARY KEY (code, seq))")
+    t.db.execute("CREATE TABLE seedidx(start INT PRIMARY KEY, m BLOB, rows BLOB)")
     for start in range(0, n_seed, SEED_CHUNK):
         seed_rows = t.db.execute("SELECT p.code, p.doc_id, s.name, p.url, p.sq FROM promo p JOIN seeds s USING (code) "
                                  "ORDER BY p.code, p.seq LIMIT ? OFFSET ?", (SEED_CHUNK, start)).fetchall()
         vectors = [tfidf[dictionary.doc2bow(bigrams_of(sq))] for *_, sq in seed_rows]
         index = similarities.SparseMatrixSimilarity(vectors, num_features=len(dictionary))
-        del vectors
-        for code, seq, doc_id, day, url, snip, sq in t.rows(
-                "SELECT code, seq, doc_id, day, url, snip, sq FROM promo ORDER BY code, seq"):
-            sims = numpy.atleast_1d(index[tfidf[dictionary.doc2bow(bigrams_of(sq))]])
-            # most similar first, then the earlier seed page (a stable sort keeps j ascending on ties)
-            for j in numpy.argsort(-sims, kind="stable").tolist():
-                other, other_id, other_name, other_url, _ = seed_rows[j]
-                if other == code or other_id == doc_id:
-                    continue  # the same page linked to two companies is not a copy
+        t.db.execute("INSERT INTO seedidx VALUES (?,?,?)", (start, pickle.dumps(index.index),
+                                                            pickle.dumps([r[:4] for r in seed_rows])))
+        del vectors, index, seed_rows
+    t.commit()
+    chunks = [start for (start,) in t.db.execute("SELECT start FROM seedidx ORDER BY start")]
+
+    def compare(pages: list[tuple]) -> None:
+        # the query matrix as gensim builds it for one page: unit vectors, float32
+        queries = matutils.corpus2csc([matutils.unitvec(tfidf[dictionary.doc2bow(bigrams_of(p[-1]))]) for p in pages],
+                                      len(dictionary), dtype=numpy.float32).tocsc()
+        best: list[tuple[float, int, tuple] | None] = [None] * len(pages)  # per page: (sim, seed rank, seed row)
+        for start in chunks:
+            m_blob, rows_blob = t.one("SELECT m, rows FROM seedidx WHERE start = ?", (start,))
+            matrix, seed_rows = pickle.loads(m_blob), pickle.loads(rows_blob)
+            sims_all = (matrix * queries).toarray()  # seed pages x pages
+            del matrix
+            by_code: dict[str, list[int]] = {}
+            by_doc: dict[str, list[int]] = {}
+            for j, (other, other_id, *_) in enumerate(seed_rows):
+                by_code.setdefault(other, []).append(j)
+                by_doc.setdefault(other_id, []).append(j)
+            for i, (code, _seq, doc_id, *_rest) in enumerate(pages):
+                sims = sims_all[:, i].copy()
+                # the same page linked to two companies is not a copy
+                sims[by_code.get(code, []) + by_doc.get(doc_id, [])] = -numpy.inf
+                j = int(numpy.argmax(sims))  # most similar, then the earlier seed page
                 sim = float(sims[j])
-                s = round(sim, 4)
-                if s < threshold:
-                    break
-                row = t.one("SELECT sim, j FROM cand WHERE code = ? AND seq = ?", (code, seq))
-                if row is None or (sim, -(start + j)) > (row[0], -row[1]):
-                    near = NearCopy(s, other, other_name, url, other_url, snip, day)
-                    t.db.execute("INSERT OR REPLACE INTO cand VALUES (?,?,?,?,?)",
-                                 (code, seq, sim, start + j, pickle.dumps(near)))
-                break
-        del index
-        t.commit()
+                if sim == -numpy.inf or round(sim, 4) < threshold:
+                    continue
+                if best[i] is None or (sim, -(start + j)) > (best[i][0], -best[i][1]):
+                    best[i] = (sim, start + j, seed_rows[j])
+        for (code, seq, _doc_id, day, url, snip, _sq), b in zip(pages, best, strict=True):
+            if b is not None:
+                sim, k, (other, _, other_name, other_url) = b
+                near = NearCopy(round(sim, 4), other, other_name, url, other_url, snip, day)
+                t.db.execute("INSERT INTO cand VALUES (?,?,?,?,?)", (code, seq, sim, k, pickle.dumps(near)))
+
+    batch: list[tuple] = []
+    for row in t.rows("SELECT code, seq, doc_id, day, url, snip, sq FROM promo ORDER BY code, seq"):
+        batch.append(row)
+        if len(batch) >= PAGE_BATCH:
+            compare(batch)
+            batch = []
+    if batch:
+        compare(batch)
+    t.commit()
     best: tuple[str, NearCopy] | None = None  # per code; rows come grouped by code, pages in order
     for code, blob in t.rows("SELECT code, v FROM cand ORDER BY code, seq"):
         near = pickle.loads(blob)

@@ -19,7 +19,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import random
 import resource
 import statistics
 import sys
@@ -32,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_store  # noqa: E402
+from synth_store import Synth  # noqa: E402
 
 from indexing.store import StoreSpec  # noqa: E402
 from indexing.store.sqlite import SQLiteStore  # noqa: E402
@@ -43,9 +43,10 @@ def build(path: Path, n: int, per: int) -> None:
     tmp.unlink(missing_ok=True)
     t0 = time.monotonic()
     with SQLiteStore(tmp) as store:
-        for b in bench_store.batched(bench_store.companies(n, random.Random(1)), 2000):
+        synth = Synth(n, mean_docs=per)
+        for b in bench_store.batched(bench_store.companies(synth), 2000):
             store.upsert_companies(b)
-        for b in bench_store.batched(bench_store.documents(n, per, random.Random(2)), 2000):
+        for b in bench_store.batched(bench_store.documents(synth), 2000):
             store.upsert_documents(b)
     tmp.rename(path)
     print(f"[profile score] built {path} ({n:,} companies, {n * per:,} documents) in "
@@ -96,7 +97,7 @@ def main() -> int:
         for i in range(args.runs):
             if not args.warm:
                 analyses.unlink(missing_ok=True)
-            if args.profile and i == 0:
+            if args.profile and i == args.runs - 1:  # the last run: a warm one with --warm
                 prof = cProfile.Profile()
                 rate, cpu_rate = prof.runcall(run, path, args.workers, args.as_of, analyses)
                 pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(40)

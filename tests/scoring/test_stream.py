@@ -88,4 +88,9 @@ def test_seed_pages_indexed_in_chunks_give_the_same_near_copies(tmp_path, monkey
     monkeypatch.setattr(scoring.network, "SEED_CHUNK", 1)
     chunked = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
     assert chunked == whole
+    # pages compared one at a time (as one-page gensim queries) give the same as in batches
+    monkeypatch.setattr(scoring.network, "PAGE_BATCH", 1)
+    monkeypatch.setattr(scoring.network, "SEED_CHUNK", 2)
+    one_by_one = {s.credit_code: s.to_dict() for s in scorer.iter_scores(store, DAY0, model)}
+    assert one_by_one == whole
     store.close()
