@@ -43,11 +43,15 @@ def test_generate_rejects_bad_arguments(tmp_path):
 
 def test_serve_without_world_generates_the_demo_world_and_serves_until_interrupted(tmp_path):
     env = {**os.environ, "SMOKE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "smoke", "sandbox", "serve", "--port", "0", "--as-of", "2023-06-30"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    # stderr to a file, not a pipe nobody reads: a full pipe would block the server's last words
+    # (and its exit) on a busy machine.
+    err = tmp_path / "serve.err"
+    with err.open("w") as err_file:
+        proc = subprocess.Popen([sys.executable, "-m", "smoke", "sandbox", "serve", "--port", "0", "--as-of", "2023-06-30"],
+                                stdout=subprocess.PIPE, stderr=err_file, text=True, env=env, cwd=tmp_path)
     try:
         url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() is not None else url
+        assert url.startswith("http://127.0.0.1:"), err.read_text() if proc.poll() is not None else url
         client = Client(url)
         assert client.json("http://control.sandbox.test/as-of")["as_of"] == "2023-06-30"
         assert client.get("http://registry.sandbox.test/companies?page=1").status == 200
@@ -56,8 +60,12 @@ def test_serve_without_world_generates_the_demo_world_and_serves_until_interrupt
         assert meta["companies"] == 300 and meta["seed"] == 7
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-    assert proc.returncode == 0
+        try:
+            proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(f"the server did not stop on Ctrl-C; its stderr:\n{err.read_text()[-3000:]}") from None
+    assert proc.returncode == 0, err.read_text()[-3000:]
 
 
 def test_serve_reports_a_missing_world_clearly(tmp_path):
