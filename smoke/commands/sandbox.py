@@ -3,6 +3,7 @@ every source kind (docs/sandbox-sites.md)."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -100,6 +101,10 @@ def serve_cmd(world: Path | None, as_of: str | None, hostile: str, host: str, po
         server = SandboxServer(world, as_of=as_of, hostile=hostile, host=host, port=port)
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
+    # Ctrl-C and SIGTERM stop the server even when this process was started with SIGINT ignored
+    # (as a shell's background job is, and its children inherit): a server must stop when asked.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     server.start()
     click.echo(server.proxy_url)
     click.echo(t("sandbox.serving", world=world, as_of=server.as_of, hostile=hostile, proxy=server.proxy_url), err=True)
