@@ -23,11 +23,9 @@ from starlette.testclient import TestClient
 
 from indexing.models import Company, Document, Mention
 from indexing.store.sqlite import SQLiteStore
-from smoke.accounts import Accounts
 from smoke.cli import cli
-from smoke.web.app import create_app
-from tests.web.conftest import PASSWORD, api_token, login
-from tests.web.world import COMPANIES, build_world, code, world_codes
+from tests.web.conftest import analyst_clients, analyst_home
+from tests.web.world import COMPANIES, code, world_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ("保本", "传销", "资金盘", "拉人头")  # the issue's searches that answered "no company matches"
@@ -48,22 +46,12 @@ def _extra(store: SQLiteStore) -> None:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("issue13-cli")
-    store = SQLiteStore(folder / "smoke.db")
-    build_world(store)
-    _extra(store)
-    store.close()
-    Accounts(folder / "app.db").add_user("analyst", PASSWORD, "analyst")
-    return folder
+    return analyst_home(tmp_path_factory.mktemp("issue13-cli"), _extra)
 
 
 @pytest.fixture(scope="module")
 def web(home: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    app = create_app(lambda: SQLiteStore(home / "smoke.db"), Accounts(home / "app.db"), home / "exports")
-    page = TestClient(app, base_url="http://testserver", follow_redirects=False)
-    assert login(page, "analyst").status_code == 303
-    token = api_token(TestClient(app, base_url="http://testserver"), "analyst")
-    yield page, {"Authorization": f"Bearer {token}"}
+    yield analyst_clients(home)
 
 
 def smoke(home: Path, *args: str) -> tuple[int, str, str]:

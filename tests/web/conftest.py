@@ -89,3 +89,22 @@ def api_token(client: TestClient, role: str) -> str:
     r = client.post("/api/v1/auth/token", json={"username": role, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return r.json()["access_token"]
+
+
+def analyst_home(folder: Path, extra: Callable[[Store], object]) -> Path:
+    """A SMOKE_HOME holding the test world plus ``extra``'s records and one analyst account."""
+    store = SQLiteStore(folder / "smoke.db")
+    build_world(store)
+    extra(store)
+    store.close()
+    Accounts(folder / "app.db").add_user("analyst", PASSWORD, "analyst")
+    return folder
+
+
+def analyst_clients(home: Path) -> tuple[TestClient, dict[str, str]]:
+    """The web app over ``home``: a page client logged in as the analyst, and API headers."""
+    app = create_app(lambda: SQLiteStore(home / "smoke.db"), Accounts(home / "app.db"), home / "exports")
+    page = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    assert login(page, "analyst").status_code == 303
+    token = api_token(TestClient(app, base_url="http://testserver"), "analyst")
+    return page, {"Authorization": f"Bearer {token}"}
